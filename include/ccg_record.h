@@ -1,0 +1,157 @@
+/*
+ * ccg_record.h: paper records and the readers that stream them from files.
+ *
+ * A reader turns one input file (or stdin) of any supported format into a
+ * stream of ccg_record. A ccg_corpus collects records from several files,
+ * keeping each paper once (same arXiv id or DOI).
+ */
+#ifndef CCG_RECORD_H
+#define CCG_RECORD_H
+
+#include "ccg_common.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/** Input formats. CCG_FORMAT_AUTO detects the format from the content. */
+typedef enum {
+    CCG_FORMAT_AUTO = 0,
+    CCG_FORMAT_ARXIV_LISTING, /**< arXiv listing text: abstract, comment, arXiv:ID */
+    CCG_FORMAT_JSONL,         /**< JSON Lines: arXiv API/snapshot, OpenAlex, S2 */
+    CCG_FORMAT_JSON,          /**< a JSON document: OpenAlex page, S2 batch, one work */
+    CCG_FORMAT_ATOM,          /**< arXiv API Atom feed */
+    CCG_FORMAT_BIBTEX,
+    CCG_FORMAT_RIS,
+    CCG_FORMAT_WOS,           /**< Web of Science plain-text export */
+    CCG_FORMAT_SCOPUS_CSV,    /**< Scopus CSV export */
+    CCG_FORMAT_TEXT,          /**< plain text, one abstract per paragraph */
+    CCG_FORMAT_COUNT
+} ccg_format;
+
+/** The short name of a format ("bibtex", "wos", …), as --format takes it. */
+const char *ccg_format_name(ccg_format f);
+
+/** Parses a format name; returns CCG_EINVAL for an unknown one. */
+int ccg_format_parse(const char *name, ccg_format *out);
+
+/**
+ * One paper. All strings are NUL-terminated, valid NFC UTF-8, owned by the
+ * record; absent fields are NULL (arrays: NULL with count 0).
+ */
+typedef struct ccg_record {
+    char *id;          /**< arXiv id, else DOI, else the source's own id, else "file:n" */
+    char *title;
+    char *abstract;
+    int year;          /**< 0 when unknown */
+    int month;         /**< 1-12, 0 when unknown */
+    char **authors;
+    size_t n_authors;
+    char *venue;       /**< journal/venue or the arXiv comment line */
+    char *doi;         /**< lower-cased, without "https://doi.org/" */
+    char *arxiv_id;    /**< without version suffix or "arXiv:" prefix */
+    char **refs;       /**< ids of cited works (DOI, arXiv id, OpenAlex/S2 id) */
+    size_t n_refs;
+    char **categories; /**< arXiv categories or keywords, where given */
+    size_t n_categories;
+    ccg_format format; /**< the format it was read from */
+    const char *file;  /**< source file name ("-" for stdin); owned by the corpus/reader */
+    unsigned long line;/**< line of the record's start in that file */
+} ccg_record;
+
+/** Frees a record and everything it owns. Accepts NULL. */
+void ccg_record_free(ccg_record *rec);
+
+/** Severity of a reader diagnostic. */
+typedef enum { CCG_DIAG_WARNING, CCG_DIAG_SKIPPED } ccg_diag_kind;
+
+/**
+ * Called for every warning (repaired UTF-8, …) and every skipped malformed
+ * record, with the file, the line and a one-line message.
+ */
+typedef void (*ccg_diag_fn)(void *ud, ccg_diag_kind kind, const char *file,
+                            unsigned long line, const char *msg);
+
+typedef struct {
+    ccg_format format;     /**< CCG_FORMAT_AUTO to detect */
+    bool strict;           /**< a malformed record is an error, not skipped */
+    ccg_diag_fn diag;      /**< may be NULL */
+    void *diag_ud;
+} ccg_reader_options;
+
+typedef struct ccg_reader ccg_reader;
+
+/**
+ * Opens a file ("-" or NULL for stdin); gzip is detected by its magic bytes
+ * and decompressed on the fly. The format is detected from the first bytes
+ * unless opts->format says otherwise.
+ *
+ * Returns 0, CCG_EIO (missing/unreadable file, bad gzip), CCG_EFORMAT,
+ * CCG_ENOMEM. *out is set on success only; free with ccg_reader_free.
+ */
+int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options *opts);
+
+/**
+ * Reads the next record. Returns 1 with *rec set (caller owns it), 0 at the
+ * end of input, or a negative error: CCG_EPARSE for malformed input when
+ * strict (else the record is skipped and reported through opts->diag),
+ * CCG_EIO, CCG_ELIMIT, CCG_ENOMEM. After an error the reader must be freed.
+ */
+int ccg_reader_next(ccg_reader *r, ccg_record **rec);
+
+/** The format in use (after detection). */
+ccg_format ccg_reader_format(const ccg_reader *r);
+
+/** Number of records skipped as malformed so far. */
+size_t ccg_reader_skipped(const ccg_reader *r);
+
+void ccg_reader_free(ccg_reader *r);
+
+/**
+ * A corpus: the records of several files, each paper once. Plain read-only
+ * data after loading; records are in input order (first occurrence wins).
+ */
+typedef struct ccg_corpus {
+    ccg_record **records;
+    size_t n_records;
+    size_t n_duplicates;   /**< records dropped as already seen */
+    size_t n_skipped;      /**< malformed records skipped */
+    /* per-format counts of records read, indexed by ccg_format */
+    size_t per_format[CCG_FORMAT_COUNT];
+    void *priv;            /**< internal: dedup index, file names */
+} ccg_corpus;
+
+int ccg_corpus_new(ccg_corpus **out);
+
+/**
+ * Reads every record of a file into the corpus. Returns 0 or a reader
+ * error (the records read before the error stay in the corpus).
+ */
+int ccg_corpus_read_file(ccg_corpus *c, const char *path, const ccg_reader_options *opts);
+
+/**
+ * Adds a record, taking ownership. Returns 1 if added, 0 if it was a
+ * duplicate (the record is then freed), or CCG_ENOMEM.
+ */
+int ccg_corpus_add(ccg_corpus *c, ccg_record *rec);
+
+void ccg_corpus_free(ccg_corpus *c);
+
+/**
+ * The text that extraction reads and that mention spans index:
+ * the title, "\n\n", then the abstract (just one of them if the other is
+ * absent). Returns a malloc'd string (length in *len) or NULL on ENOMEM.
+ */
+char *ccg_record_text(const ccg_record *rec, size_t *len);
+
+/**
+ * Writes a record as one line of JSON (the `ccgraph read` format, fields in
+ * a fixed order, absent fields omitted) to buf. Returns 0 or CCG_ENOMEM.
+ * The caller frees *out with free().
+ */
+int ccg_record_to_json(const ccg_record *rec, char **out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif
