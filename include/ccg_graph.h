@@ -53,6 +53,9 @@ typedef struct {
     bool cocitation;          /**< papers graph: add co-citation weights column */
     bool coupling;            /**< papers graph: add bibliographic-coupling column */
     size_t exact_betweenness_max; /**< above this many nodes, betweenness is approximated */
+    const char *size_by;      /**< node column behind net->size: "pagerank" (default),
+                                   "degree", "strength", "betweenness", "papers", ... */
+    size_t betweenness_samples; /**< sources sampled when approximating (default 256) */
 } ccg_graph_options;
 
 /** Fills the defaults (window paper, weight count, Leiden, resolution 1, fixed seed). */
