@@ -1,0 +1,84 @@
+/*
+ * export_internal.h: what the format writers in export/ share: text
+ * cleaning and escaping, number formatting, node order, palette. Private.
+ */
+#ifndef CCG_EXPORT_INTERNAL_H
+#define CCG_EXPORT_INTERNAL_H
+
+#include <stdio.h>
+
+#include "ccg_export.h"
+#include "util.h"
+
+/*
+ * Untrusted text (labels, ids, column values) goes through clean before any
+ * format-specific escaping: the result is valid UTF-8 (each invalid byte
+ * becomes U+FFFD), with every C0 control, DEL and C1 control turned into a
+ * space and U+FFFE/U+FFFF into U+FFFD. That alone keeps XML 1.0, JSON, TSV
+ * and DOT writers from producing invalid files. NULL becomes "".
+ * Appends to b; returns 0 or CCG_ENOMEM.
+ */
+int ccg__export_clean(ccg_buf *b, const char *s);
+
+/* Writers for one format. Each writes to fp and returns 0 or an error. */
+typedef int (*ccg__writer)(const ccg_network *net, const ccg_annotation *a,
+                           FILE *fp, const ccg_export_options *o);
+
+int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
+                      const ccg_export_options *o);
+/** CSV of the edges (source,target,weight,…): the companion of a CSV node table. */
+int ccg__export_csv_edges(const ccg_network *net, FILE *fp);
+int ccg__export_thesaurus(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                          const ccg_export_options *o);
+int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                        const ccg_export_options *o);
+int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                     const ccg_export_options *o);
+int ccg__export_json(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                     const ccg_export_options *o);
+int ccg__export_vosviewer(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                          const ccg_export_options *o);
+int ccg__export_dot(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                    const ccg_export_options *o);
+int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
+                       const ccg_export_options *o);
+
+/**
+ * Node order for tables and figures: by the node column sort_by (or
+ * net->size when NULL), descending, missing values last, ties by label then
+ * id. *out gets n_nodes indices (caller frees). 0, CCG_ENOMEM, or CCG_EINVAL
+ * if sort_by names no node column.
+ */
+int ccg__export_order(const ccg_network *net, const char *sort_by, size_t **out);
+
+/**
+ * Shortest text that reads back as exactly d ("%.17g" trimmed to the fewest
+ * digits that round-trip); "" for NaN, "inf"/"-inf" never occur in our data
+ * but are written as such. buf must hold 32 bytes.
+ */
+const char *ccg__fmt_double(char buf[32], double d);
+
+/** A column's value for row i as text (cleaned of nothing; NULL string = ""). */
+const char *ccg__column_text(const ccg_column *c, size_t i, char buf[32]);
+
+/**
+ * Colour of a community, as RGB: a colour-blind-safe palette (Okabe–Ito)
+ * for the largest communities, grey beyond them and for -1. rank is the
+ * community's rank by size (see ccg__community_ranks).
+ */
+void ccg__palette_rgb(long rank, unsigned char rgb[3]);
+/** Number of distinct palette colours before grey. */
+#define CCG__PALETTE_N 8
+
+/**
+ * Ranks communities by node count (largest first, ties by index), so the
+ * big ones get the distinct colours. *out has net->n_communities (or
+ * max community + 1) entries; *n gets their number. Caller frees.
+ */
+int ccg__community_ranks(const ccg_network *net, long **out, size_t *n);
+
+/** RGB of node i (by its community's rank; grey when none). */
+void ccg__node_rgb(const ccg_network *net, const long *ranks, size_t nranks, size_t i,
+                   unsigned char rgb[3]);
+
+#endif

@@ -1,0 +1,297 @@
+/* Unit tests of export/: format names, node order, tables, atomic files,
+ * allocation failures. Byte-exact outputs are the golden tests' job. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ccg_export.h"
+#include "test_export_net.h"
+
+static char tmpdir[64];
+
+static int setup(void **state)
+{
+    (void)state;
+    strcpy(tmpdir, "/tmp/ccg_export_XXXXXX");
+    return mkdtemp(tmpdir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    DIR *d = opendir(tmpdir);
+    struct dirent *e;
+    char p[512];
+    while (d && (e = readdir(d)))
+        if (e->d_name[0] != '.') {
+            snprintf(p, sizeof p, "%s/%s", tmpdir, e->d_name);
+            unlink(p);
+        }
+    if (d)
+        closedir(d);
+    return rmdir(tmpdir);
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return NULL;
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    rewind(fp);
+    char *s = malloc((size_t)n + 1);
+    if (s && fread(s, 1, (size_t)n, fp) != (size_t)n) {
+        free(s);
+        s = NULL;
+    }
+    if (s)
+        s[n] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static size_t count_files(void)
+{
+    DIR *d = opendir(tmpdir);
+    size_t n = 0;
+    struct dirent *e;
+    while (d && (e = readdir(d)))
+        n += e->d_name[0] != '.';
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static void test_format_from_path(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *path;
+        ccg_output_format f;
+    } cases[] = {
+        {"a.dot", CCG_OUT_DOT},          {"A.GV", CCG_OUT_DOT},
+        {"x/y.graphml", CCG_OUT_GRAPHML}, {"g.gexf", CCG_OUT_GEXF},
+        {"f.svg", CCG_OUT_SVG},          {"f.pdf", CCG_OUT_PDF},
+        {"f.png", CCG_OUT_PNG},          {"n.json", CCG_OUT_JSON},
+        {"n.vos.json", CCG_OUT_VOSVIEWER}, {"t.csv", CCG_OUT_CSV},
+        {"t.tsv", CCG_OUT_TSV},          {"top.md", CCG_OUT_MARKDOWN},
+        {"top.tex", CCG_OUT_LATEX},      {"m.thesaurus.txt", CCG_OUT_THESAURUS},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof *cases; k++) {
+        ccg_output_format f = CCG_OUT_COUNT;
+        assert_int_equal(ccg_output_format_from_path(cases[k].path, &f), 0);
+        assert_int_equal(f, cases[k].f);
+    }
+    ccg_output_format f;
+    assert_int_equal(ccg_output_format_from_path("notes.txt", &f), CCG_EINVAL);
+    assert_non_null(strstr(ccg_error_last(), "notes.txt"));
+    assert_int_equal(ccg_output_format_from_path("graphml", &f), CCG_EINVAL);
+    assert_int_equal(ccg_output_format_from_path("", &f), CCG_EINVAL);
+}
+
+static void test_format_names_roundtrip(void **state)
+{
+    (void)state;
+    for (int k = 0; k < CCG_OUT_COUNT; k++) {
+        ccg_output_format f = CCG_OUT_COUNT;
+        assert_int_equal(ccg_output_format_parse(ccg_output_format_name((ccg_output_format)k), &f), 0);
+        assert_int_equal(f, k);
+    }
+    ccg_output_format f;
+    assert_int_equal(ccg_output_format_parse("md", &f), 0);
+    assert_int_equal(f, CCG_OUT_MARKDOWN);
+    assert_int_equal(ccg_output_format_parse("docx", &f), CCG_EINVAL);
+    assert_non_null(strstr(ccg_error_last(), "docx"));
+    assert_string_equal(ccg_output_format_name(CCG_OUT_COUNT), "?");
+}
+
+static void test_options_init(void **state)
+{
+    (void)state;
+    ccg_export_options o;
+    memset(&o, 0xff, sizeof o);
+    ccg_export_options_init(&o);
+    assert_int_equal(o.draw_top, 300);
+    assert_int_equal(o.label_top, 40);
+    assert_int_equal(o.table_rows, 50);
+    assert_null(o.engine);
+    assert_null(o.title);
+    assert_null(o.sort_by);
+}
+
+/* Label of the nth data row (1-based) of a TSV text. */
+static void tsv_field(const char *tsv, int row, int field, char *out, size_t cap)
+{
+    const char *p = tsv;
+    for (int r = 0; r < row && p; r++)
+        if ((p = strchr(p, '\n')))
+            p++;
+    assert_non_null(p);
+    for (int f = 0; f < field; f++) {
+        p = strchr(p, '\t');
+        assert_non_null(p);
+        p++;
+    }
+    size_t n = strcspn(p, "\t\n");
+    assert_true(n < cap);
+    memcpy(out, p, n);
+    out[n] = '\0';
+}
+
+static void test_tsv_order_and_rows(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    char path[128], cell[64];
+    snprintf(path, sizeof path, "%s/t.tsv", tmpdir);
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    o.table_rows = 4;
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_TSV, path, &o), 0);
+    char *s = slurp(path);
+    assert_non_null(s);
+    assert_true(strncmp(s, "rank\tlabel\ttype\tcommunity\tpapers\tpagerank\tfirst_seen\taliases\tintroduced\n", 72) == 0);
+    size_t lines = 0;
+    for (char *p = s; *p; p++)
+        lines += *p == '\n';
+    assert_int_equal(lines, 5); /* header + 4 rows */
+    /* By size descending: DPO .21, RLHF .15, LLaMA-3 .13, PPO .12. */
+    tsv_field(s, 1, 1, cell, sizeof cell);
+    assert_string_equal(cell, "DPO");
+    tsv_field(s, 3, 1, cell, sizeof cell);
+    assert_string_equal(cell, "LLaMA-3");
+    tsv_field(s, 4, 0, cell, sizeof cell);
+    assert_string_equal(cell, "4");
+    free(s);
+
+    /* Ties (GPT-4 and MATH at .09, accuracy and vLLM at .05) break by label;
+     * sorting by a column with a missing value puts it last. */
+    o.table_rows = 0;
+    o.sort_by = "pagerank";
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_TSV, path, &o), 0);
+    s = slurp(path);
+    tsv_field(s, 6, 1, cell, sizeof cell);
+    assert_string_equal(cell, "GPT-4");
+    tsv_field(s, 7, 1, cell, sizeof cell);
+    assert_string_equal(cell, "MATH");
+    tsv_field(s, 8, 1, cell, sizeof cell);
+    assert_string_equal(cell, "vLLM");
+    tsv_field(s, 9, 1, cell, sizeof cell);
+    assert_string_equal(cell, "accuracy");
+    tsv_field(s, 9, 5, cell, sizeof cell);
+    assert_string_equal(cell, ""); /* NaN is an empty cell */
+    free(s);
+
+    o.sort_by = "no_such_metric";
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_TSV, path, &o), CCG_EINVAL);
+    assert_non_null(strstr(ccg_error_last(), "no_such_metric"));
+    ccg_network_free(net);
+}
+
+static void test_csv_pair_and_quoting(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(1);
+    assert_non_null(net);
+    char path[128], epath[128];
+    snprintf(path, sizeof path, "%s/nodes.csv", tmpdir);
+    snprintf(epath, sizeof epath, "%s/nodes.edges.csv", tmpdir);
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    o.table_rows = 0;
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_CSV, path, &o), 0);
+    char *s = slurp(path), *e = slurp(epath);
+    assert_non_null(s);
+    assert_non_null(e);
+    /* 9 rows + header, CRLF line ends, no bare LF from the label with \n. */
+    size_t crlf = 0, lf = 0;
+    for (char *p = s; *p; p++) {
+        lf += *p == '\n';
+        crlf += *p == '\r' && p[1] == '\n';
+    }
+    assert_int_equal(crlf, 10);
+    assert_int_equal(lf, 10);
+    assert_non_null(strstr(s, "\"'=HYPERLINK(\"\"http://x\"\")\""));
+    assert_non_null(strstr(s, "\"]]> & \"\"quoted\"\" 'single' <!-- -->\""));
+    assert_null(strchr(s, '\x01'));
+    assert_non_null(strstr(e, "source,target,weight,papers\r\n"));
+    assert_non_null(strstr(e, "\"<id&\"\"0\"\">\",n1,12,2410.00002\r\n"));
+    free(s);
+    free(e);
+    ccg_network_free(net);
+}
+
+static void test_unwritable_leaves_nothing(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    char path[160];
+    snprintf(path, sizeof path, "%s/missing-dir/t.tsv", tmpdir);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_TSV, path, NULL), CCG_EIO);
+    assert_non_null(strstr(ccg_error_last(), "missing-dir/t.tsv"));
+    /* A failing export leaves neither the file nor its temporary. */
+    snprintf(path, sizeof path, "%s/t.tsv", tmpdir);
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    o.sort_by = "nope";
+    size_t before = count_files();
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_TSV, path, &o), CCG_EINVAL);
+    assert_int_equal(count_files(), before);
+    ccg_network_free(net);
+}
+
+/* Walks every allocation of each writer: each failure returns CCG_ENOMEM
+ * and leaves no file behind; ASan checks nothing leaks. */
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    static const ccg_output_format fmts[] = {CCG_OUT_TSV, CCG_OUT_CSV, CCG_OUT_MARKDOWN,
+                                             CCG_OUT_LATEX};
+    ccg_network *net = test_export_net(1);
+    assert_non_null(net);
+    char path[128];
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
+        snprintf(path, sizeof path, "%s/alloc.%s", tmpdir, ccg_output_format_name(fmts[k]));
+        int ok = 0;
+        for (unsigned long n = 1; n < 10000 && !ok; n++) {
+            size_t before = count_files();
+            ccg_alloc_fail_after(n);
+            int err = ccg_export_file(net, NULL, fmts[k], path, NULL);
+            ccg_alloc_fail_after(0);
+            if (err == 0) {
+                ok = 1;
+            } else {
+                assert_int_equal(err, CCG_ENOMEM);
+                assert_int_equal(count_files(), before);
+            }
+        }
+        assert_true(ok);
+    }
+    ccg_network_free(net);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_format_from_path),
+        cmocka_unit_test(test_format_names_roundtrip),
+        cmocka_unit_test(test_options_init),
+        cmocka_unit_test(test_tsv_order_and_rows),
+        cmocka_unit_test(test_csv_pair_and_quoting),
+        cmocka_unit_test(test_unwritable_leaves_nothing),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
