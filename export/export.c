@@ -110,6 +110,10 @@ const char *ccg__fmt_double(char buf[32], double d)
     }
     if (d == 0)
         d = 0; /* no "-0" */
+    if (d == trunc(d) && fabs(d) < 1e15) {
+        snprintf(buf, 32, "%.0f", d); /* 40, not 4e+01 */
+        return buf;
+    }
     for (int prec = 1; prec <= 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
@@ -331,6 +335,11 @@ int ccg_export_file(const ccg_network *net, const ccg_annotation *a, ccg_output_
     case CCG_OUT_TSV:
     case CCG_OUT_MARKDOWN:
     case CCG_OUT_LATEX: err = ccg__export_table(net, f, of.fp, o); break;
+    case CCG_OUT_GRAPHML: err = ccg__export_graphml(net, a, of.fp, o); break;
+    case CCG_OUT_GEXF: err = ccg__export_gexf(net, a, of.fp, o); break;
+    case CCG_OUT_JSON: err = ccg__export_json(net, a, of.fp, o); break;
+    case CCG_OUT_VOSVIEWER: err = ccg__export_vosviewer(net, a, of.fp, o); break;
+    case CCG_OUT_THESAURUS: err = ccg__export_thesaurus(net, a, of.fp, o); break;
     default:
         err = ccg__err(CCG_EINVAL, "%s: output format %s is not supported yet", path,
                        ccg_output_format_name(f));

@@ -82,3 +82,65 @@ void ccg__node_rgb(const ccg_network *net, const long *ranks, size_t nranks, siz
                    unsigned char rgb[3]);
 
 #endif
+
+/* ---- XML (xml.c), on libxml2's xmlTextWriter: it escapes < > & " and
+ * needs valid UTF-8 without controls, which ccg__export_clean gives. ---- */
+#include <libxml/xmlwriter.h>
+
+/** A writer on fp, indenting by two spaces, with the XML declaration written. */
+int ccg__xml_open(FILE *fp, xmlTextWriterPtr *out);
+/** Ends the document, flushes and frees w (fp stays open). 0 or CCG_EIO. */
+int ccg__xml_close(xmlTextWriterPtr w);
+/** An attribute whose value is untrusted text (cleaned first). */
+int ccg__xml_attr(xmlTextWriterPtr w, ccg_buf *b, const char *name, const char *text);
+/** An attribute with a trusted ASCII value. */
+int ccg__xml_attr_raw(xmlTextWriterPtr w, const char *name, const char *value);
+/** An attribute with a number (shortest round-trip form). */
+int ccg__xml_attr_num(xmlTextWriterPtr w, const char *name, double value);
+/** <name>text</name> with untrusted text. */
+int ccg__xml_element(xmlTextWriterPtr w, ccg_buf *b, const char *name, const char *text);
+/** Element start and end (trusted names). */
+int ccg__xml_start(xmlTextWriterPtr w, const char *name);
+int ccg__xml_end(xmlTextWriterPtr w);
+
+/** The error to return when a libxml2 writer call failed. */
+int ccg__xml_fail(void);
+
+/*
+ * Node layout in the frame every data format shares: the layout scaled to
+ * a box CCG__FRAME units wide (aspect kept), centred on 0, y up. Filled by
+ * ccg__frame; x/y NULL (no layout) gives has = false.
+ */
+#define CCG__FRAME 1000.0
+typedef struct {
+    bool has;
+    double scale, cx, cy;
+} ccg_frame;
+void ccg__frame(const ccg_network *net, ccg_frame *fr);
+/* Rounded to 0.01 frame units (1e-5 of the width): short, stable text. */
+double ccg__fx(const ccg_frame *fr, double x);
+double ccg__fy(const ccg_frame *fr, double y);
+
+/**
+ * The size data formats give node i for Gephi and VOSviewer: area in
+ * proportion to net->size, from 4 (zero) to 40 (the largest). 10 when the
+ * network has no size.
+ */
+double ccg__node_size(const ccg_network *net, double max_size, size_t i);
+/** The largest net->size (0 if none). */
+double ccg__max_size(const ccg_network *net);
+
+/**
+ * A column name as an XML NMTOKEN (GraphML attr.name): characters other
+ * than letters, digits, '.', '-', '_' become '_'; names that would clash
+ * with the keys Gephi maps get a "ccg_" prefix. Appends to b.
+ */
+int ccg__xml_name(ccg_buf *b, const char *name);
+/** True for the attribute names the writers use themselves (label, x, size, …). */
+bool ccg__reserved_name(const char *name);
+
+/* ---- JSON (json.c): streamed by hand, see json.c for why. ---- */
+/** Writes untrusted text as a JSON string, quotes included. */
+int ccg__json_string(FILE *fp, ccg_buf *b, const char *text);
+/** Writes a number (shortest round-trip form; null for NaN). */
+void ccg__json_number(FILE *fp, double d);

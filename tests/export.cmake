@@ -15,7 +15,7 @@ target_compile_options(export_fixture PRIVATE ${CCG_WARNINGS})
 target_include_directories(test_export PRIVATE ${CCG_TEST_DIR}/unit)
 
 # Golden files: hand-made network (plain and hostile) in every text format.
-foreach(fmt tsv csv markdown latex)
+foreach(fmt tsv csv markdown latex graphml gexf json vosviewer thesaurus)
   foreach(variant plain hostile)
     set(extra)
     if(variant STREQUAL hostile)

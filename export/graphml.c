@@ -1,0 +1,226 @@
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "export_internal.h"
+
+/*
+ * GraphML for Gephi, networkx and igraph, written with xmlTextWriter
+ * (igraph 0.10.2's writer fails on control characters and passes invalid
+ * UTF-8 through, see NOTES). Gephi maps the keys label, x, y, size and r,
+ * g, b (integers 0-255) by key id; everything else becomes a column. Node
+ * ids are "n0", "n1", … since GraphML ids are NMTOKENs and entity names
+ * have spaces; the original id is the "name" key, which igraph reads as
+ * vertex names.
+ */
+
+#define CK(call)                                                                                   \
+    do {                                                                                           \
+        if ((err = (call)) < 0)                                                                    \
+            goto cleanup;                                                                          \
+    } while (0)
+
+static const char *graphml_type(ccg_column_type t)
+{
+    switch (t) {
+    case CCG_COL_INT: return "long";
+    case CCG_COL_DOUBLE: return "double";
+    case CCG_COL_BOOL: return "boolean";
+    case CCG_COL_STRING: return "string";
+    }
+    return "string";
+}
+
+static int key(xmlTextWriterPtr w, const char *id, const char *for_, const char *name,
+               const char *type)
+{
+    int err = 0;
+    CK(ccg__xml_start(w, "key"));
+    CK(ccg__xml_attr_raw(w, "id", id));
+    CK(ccg__xml_attr_raw(w, "for", for_));
+    CK(ccg__xml_attr_raw(w, "attr.name", name));
+    CK(ccg__xml_attr_raw(w, "attr.type", type));
+    CK(ccg__xml_end(w));
+cleanup:
+    return err;
+}
+
+static int column_keys(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, size_t n,
+                       const char *prefix, const char *for_)
+{
+    int err = 0;
+    char id[32];
+    for (size_t c = 0; c < n; c++) {
+        b->len = 0;
+        if (ccg__xml_name(b, cols[c].name) < 0)
+            return CCG_ENOMEM;
+        snprintf(id, sizeof id, "%s%zu", prefix, c);
+        CK(key(w, id, for_, b->data, graphml_type(cols[c].type)));
+    }
+cleanup:
+    return err;
+}
+
+static int data(xmlTextWriterPtr w, ccg_buf *b, const char *k, const char *text)
+{
+    int err = 0;
+    CK(ccg__xml_start(w, "data"));
+    CK(ccg__xml_attr_raw(w, "key", k));
+    b->len = 0;
+    if (ccg__export_clean(b, text) < 0)
+        return CCG_ENOMEM;
+    if (xmlTextWriterWriteString(w, BAD_CAST b->data) < 0)
+        return ccg__xml_fail();
+    CK(ccg__xml_end(w));
+cleanup:
+    return err;
+}
+
+static int data_num(xmlTextWriterPtr w, ccg_buf *b, const char *k, double v)
+{
+    char num[32];
+    if (isnan(v))
+        return 0;
+    return data(w, b, k, ccg__fmt_double(num, v));
+}
+
+static int column_data(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, size_t n,
+                       const char *prefix, size_t row)
+{
+    int err = 0;
+    char id[32], num[32];
+    for (size_t c = 0; c < n; c++) {
+        const ccg_column *col = &cols[c];
+        if ((col->type == CCG_COL_STRING && !col->s[row]) ||
+            (col->type == CCG_COL_DOUBLE && isnan(col->d[row])))
+            continue; /* missing: no <data>, the reader's default applies */
+        snprintf(id, sizeof id, "%s%zu", prefix, c);
+        CK(data(w, b, id, ccg__column_text(col, row, num)));
+    }
+cleanup:
+    return err;
+}
+
+int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *fp,
+                        const ccg_export_options *o)
+{
+    int err = 0;
+    xmlTextWriterPtr w = NULL;
+    ccg_buf b = CCG_BUF_INIT, desc = CCG_BUF_INIT;
+    long *ranks = NULL;
+    size_t nranks = 0;
+    char id[32];
+    ccg_frame fr;
+    ccg__frame(net, &fr);
+    double max_size = ccg__max_size(net);
+    const char *title = o->title ? o->title : net->title;
+
+    CK(ccg__community_ranks(net, &ranks, &nranks));
+    CK(ccg__xml_open(fp, &w));
+    CK(ccg__xml_start(w, "graphml"));
+    CK(ccg__xml_attr_raw(w, "xmlns", "http://graphml.graphdrawing.org/xmlns"));
+    CK(ccg__xml_attr_raw(w, "xmlns:xsi", "http://www.w3.org/2001/XMLSchema-instance"));
+    CK(ccg__xml_attr_raw(w, "xsi:schemaLocation",
+                         "http://graphml.graphdrawing.org/xmlns "
+                         "http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd"));
+
+    CK(key(w, "label", "node", "label", "string"));
+    CK(key(w, "name", "node", "name", "string"));
+    CK(key(w, "type", "node", "type", "string"));
+    if (net->community) {
+        CK(key(w, "community", "node", "community", "int"));
+        if (net->community_label)
+            CK(key(w, "community_label", "node", "community_label", "string"));
+    }
+    CK(key(w, "size", "node", "size", "double"));
+    CK(key(w, "r", "node", "r", "int"));
+    CK(key(w, "g", "node", "g", "int"));
+    CK(key(w, "b", "node", "b", "int"));
+    if (fr.has) {
+        CK(key(w, "x", "node", "x", "double"));
+        CK(key(w, "y", "node", "y", "double"));
+    }
+    if (net->start)
+        CK(key(w, "start", "node", "start", "double"));
+    CK(column_keys(w, &b, net->node_cols, net->n_node_cols, "v", "node"));
+    CK(key(w, "weight", "edge", "weight", "double"));
+    if (net->edge_label)
+        CK(key(w, "label", "edge", "label", "string"));
+    CK(column_keys(w, &b, net->edge_cols, net->n_edge_cols, "e", "edge"));
+
+    CK(ccg__xml_start(w, "graph"));
+    CK(ccg__xml_attr_raw(w, "id", "G"));
+    CK(ccg__xml_attr_raw(w, "edgedefault", net->directed ? "directed" : "undirected"));
+    /* Title and notes (what was filtered or approximated) travel with the data. */
+    if (title && ccg__export_clean(&desc, title) < 0)
+        goto nomem;
+    for (size_t k = 0; k < net->n_notes; k++)
+        if ((desc.len && ccg__buf_putc(&desc, '\n') < 0) || ccg__export_clean(&desc, net->notes[k]) < 0)
+            goto nomem;
+    if (desc.len && xmlTextWriterWriteElement(w, BAD_CAST "desc", BAD_CAST desc.data) < 0) {
+        err = ccg__xml_fail();
+        goto cleanup;
+    }
+
+    for (size_t i = 0; i < net->n_nodes; i++) {
+        unsigned char rgb[3];
+        CK(ccg__xml_start(w, "node"));
+        snprintf(id, sizeof id, "n%zu", i);
+        CK(ccg__xml_attr_raw(w, "id", id));
+        CK(data(w, &b, "label", net->node_label[i]));
+        CK(data(w, &b, "name", net->node_id[i]));
+        CK(data(w, &b, "type", net->node_type[i]));
+        if (net->community) {
+            snprintf(id, sizeof id, "%d", net->community[i]);
+            CK(data(w, &b, "community", id));
+            int c = net->community[i];
+            if (net->community_label && c >= 0 && (size_t)c < net->n_communities &&
+                net->community_label[c])
+                CK(data(w, &b, "community_label", net->community_label[c]));
+        }
+        CK(data_num(w, &b, "size", ccg__node_size(net, max_size, i)));
+        ccg__node_rgb(net, ranks, nranks, i, rgb);
+        for (int k = 0; k < 3; k++) {
+            snprintf(id, sizeof id, "%u", rgb[k]);
+            CK(data(w, &b, (const char *[]){"r", "g", "b"}[k], id));
+        }
+        if (fr.has) {
+            CK(data_num(w, &b, "x", ccg__fx(&fr, net->x[i])));
+            CK(data_num(w, &b, "y", ccg__fy(&fr, net->y[i])));
+        }
+        if (net->start)
+            CK(data_num(w, &b, "start", net->start[i]));
+        CK(column_data(w, &b, net->node_cols, net->n_node_cols, "v", i));
+        CK(ccg__xml_end(w));
+    }
+    for (size_t e = 0; e < net->n_edges; e++) {
+        char src[32], dst[32];
+        CK(ccg__xml_start(w, "edge"));
+        snprintf(id, sizeof id, "e%zu", e);
+        snprintf(src, sizeof src, "n%u", (unsigned)net->source[e]);
+        snprintf(dst, sizeof dst, "n%u", (unsigned)net->target[e]);
+        CK(ccg__xml_attr_raw(w, "id", id));
+        CK(ccg__xml_attr_raw(w, "source", src));
+        CK(ccg__xml_attr_raw(w, "target", dst));
+        CK(data_num(w, &b, "weight", net->weight[e]));
+        if (net->edge_label && net->edge_label[e])
+            CK(data(w, &b, "label", net->edge_label[e]));
+        CK(column_data(w, &b, net->edge_cols, net->n_edge_cols, "e", e));
+        CK(ccg__xml_end(w));
+    }
+    CK(ccg__xml_end(w)); /* graph */
+    CK(ccg__xml_end(w)); /* graphml */
+    err = ccg__xml_close(w);
+    w = NULL;
+    goto cleanup;
+nomem:
+    err = ccg__err(CCG_ENOMEM, "out of memory");
+cleanup:
+    if (w)
+        xmlFreeTextWriter(w);
+    free(ranks);
+    ccg__buf_free(&desc);
+    ccg__buf_free(&b);
+    (void)a;
+    return err;
+}
