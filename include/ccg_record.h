@@ -135,6 +135,14 @@ int ccg_corpus_read_file(ccg_corpus *c, const char *path, const ccg_reader_optio
  */
 int ccg_corpus_add(ccg_corpus *c, ccg_record *rec);
 
+/**
+ * Remembers a record's arXiv id and DOI without keeping the record, for
+ * callers that stream records through (ccgraph read). Returns 1 if the
+ * paper is new, 0 if it was seen before (n_duplicates is then counted), or
+ * CCG_ENOMEM. The record stays the caller's.
+ */
+int ccg_corpus_mark(ccg_corpus *c, const ccg_record *rec);
+
 void ccg_corpus_free(ccg_corpus *c);
 
 /**

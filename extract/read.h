@@ -1,0 +1,114 @@
+/*
+ * read.h: what the format readers share with reader.c (private to extract/).
+ *
+ * reader.c owns the input: the file or stdin, gzip, a growing buffer with
+ * line splitting, format detection and the skip-or-fail policy for bad
+ * records. Each read_<format>.c only turns lines (or bytes) into records.
+ */
+#ifndef CCG_READ_H
+#define CCG_READ_H
+
+#include <stdarg.h>
+
+#include "ccg_record.h"
+#include "text.h"
+#include "util.h"
+
+/* A record or a line larger than this is an error, not a memory hog. */
+#define CCG__MAX_RECORD ((size_t)64 << 20)
+
+typedef struct {
+    /* Reads the next record: 1 (set *out), 0 at the end, or a negative error. */
+    int (*next)(ccg_reader *r, ccg_record **out);
+    void (*free)(void *state);
+} ccg__format_ops;
+
+struct ccg_reader {
+    void *gz;              /* gzFile; zlib reads plain files transparently */
+    char *file;            /* name for messages and records */
+    char *buf;             /* input bytes [pos, end), NUL-terminated when a line is returned */
+    size_t cap, pos, end, scan;
+    bool eof;
+    unsigned long line;    /* number of the line last returned */
+    unsigned long n_records;
+    ccg_format format;
+    ccg_reader_options opts;
+    const ccg__format_ops *ops;
+    void *state;
+    size_t skipped;
+    int err;               /* sticky error */
+    bool fatal;            /* the current parse error cannot be skipped (no resync) */
+    char msg[512];         /* message of the last parse error, without file:line */
+    unsigned long msg_line;
+    ccg_buf scratch;       /* text cleanup output */
+};
+
+/** Next line (without "\n" or "\r\n"), valid until the next call: 1, 0 at end, or error. */
+int ccg__reader_getline(ccg_reader *r, char **line, size_t *len);
+
+/** Raw bytes for whole-document parsers: count read, 0 at end, or a negative error. */
+long ccg__reader_read(ccg_reader *r, char *dst, size_t n);
+
+/** Records a malformed record at line; returns CCG_EPARSE (skipped unless strict). */
+int ccg__reader_bad(ccg_reader *r, unsigned long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/** As ccg__reader_bad, but reading cannot go on (truncated document, unterminated entry). */
+int ccg__reader_fatal(ccg_reader *r, unsigned long line, int err, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 4, 5)))
+#endif
+    ;
+
+/** Reports a warning through the diag callback. */
+void ccg__reader_warn(ccg_reader *r, unsigned long line, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 4)))
+#endif
+    ;
+
+/* ---- building records (record.c) ---- */
+
+/** A new empty record of the reader's format starting at line. */
+int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out);
+
+/** Cleans text (ccg__text_clean) into *field, replacing it; empty text leaves NULL. */
+int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s, size_t n);
+
+/** Appends cleaned text to a string array (authors, categories); empty text is ignored. */
+int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const char *s,
+                     size_t len);
+
+/** Appends a raw identifier (no cleanup) to a string array unless empty. */
+int ccg__strv_push(char ***v, size_t *n, const char *s, size_t len);
+
+/** Sets the DOI from any DOI notation; ignored if it holds none. */
+int ccg__record_set_doi(ccg_record *rec, const char *s, size_t n);
+
+/** Sets the arXiv id from any notation; returns true if s held one. */
+int ccg__record_set_arxiv(ccg_record *rec, const char *s, size_t n);
+
+/**
+ * Completes a record: arXiv id from an arXiv DOI (10.48550/arXiv.X), date
+ * from the arXiv id when the source gave none, id = arXiv id, else DOI,
+ * else own_id, else "file:n". A record without title and abstract is
+ * malformed: CCG_EPARSE (through ccg__reader_bad), and *rec is freed.
+ */
+int ccg__record_finish(ccg_reader *r, ccg_record **rec, const char *own_id);
+
+/* ---- the formats ---- */
+
+int ccg__open_arxiv(ccg_reader *r);
+int ccg__open_jsonl(ccg_reader *r);
+int ccg__open_json(ccg_reader *r);
+int ccg__open_atom(ccg_reader *r);
+int ccg__open_bibtex(ccg_reader *r);
+int ccg__open_ris(ccg_reader *r);
+int ccg__open_wos(ccg_reader *r);
+int ccg__open_scopus(ccg_reader *r);
+int ccg__open_text(ccg_reader *r);
+
+#endif

@@ -1,0 +1,269 @@
+/*
+ * record.c: paper records: freeing, the text extraction reads, the JSON
+ * Lines form `ccgraph read` writes, and the helpers readers build them with.
+ */
+#include "read.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void strv_free(char **v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(v[i]);
+    free(v);
+}
+
+void ccg_record_free(ccg_record *rec)
+{
+    if (!rec)
+        return;
+    free(rec->id);
+    free(rec->title);
+    free(rec->abstract);
+    strv_free(rec->authors, rec->n_authors);
+    free(rec->venue);
+    free(rec->doi);
+    free(rec->arxiv_id);
+    strv_free(rec->refs, rec->n_refs);
+    strv_free(rec->categories, rec->n_categories);
+    free(rec);
+}
+
+char *ccg_record_text(const ccg_record *rec, size_t *len)
+{
+    const char *t = rec->title ? rec->title : "";
+    const char *a = rec->abstract ? rec->abstract : "";
+    size_t tl = strlen(t), al = strlen(a);
+    const char *sep = tl && al ? "\n\n" : "";
+    size_t n = tl + strlen(sep) + al;
+    char *s = ccg__malloc(n + 1);
+    if (!s) {
+        ccg__err(CCG_ENOMEM, "out of memory");
+        return NULL;
+    }
+    memcpy(s, t, tl);
+    memcpy(s + tl, sep, strlen(sep));
+    memcpy(s + tl + strlen(sep), a, al);
+    s[n] = '\0';
+    if (len)
+        *len = n;
+    return s;
+}
+
+/* ---- JSON output --------------------------------------------------------- */
+
+/* A JSON string; UTF-8 stays as is (the text is valid UTF-8 by construction). */
+static int json_str(ccg_buf *b, const char *s)
+{
+    int err = ccg__buf_putc(b, '"');
+    const unsigned char *p = (const unsigned char *)s;
+    while (err == 0 && *p) {
+        const unsigned char *run = p;
+        while (*p >= 0x20 && *p != '"' && *p != '\\' &&
+               !(p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
+            p++;
+        if (p > run && (err = ccg__buf_add(b, (const char *)run, (size_t)(p - run))) < 0)
+            break;
+        if (!*p)
+            break;
+        char esc[8];
+        switch (*p) {
+        case '"': err = ccg__buf_add(b, "\\\"", 2); break;
+        case '\\': err = ccg__buf_add(b, "\\\\", 2); break;
+        case '\n': err = ccg__buf_add(b, "\\n", 2); break;
+        case '\t': err = ccg__buf_add(b, "\\t", 2); break;
+        case '\r': err = ccg__buf_add(b, "\\r", 2); break;
+        case 0xE2: /* U+2028/2029 break JavaScript string literals: escape them */
+            snprintf(esc, sizeof esc, "\\u%04x", p[2] == 0xA8 ? 0x2028 : 0x2029);
+            err = ccg__buf_add(b, esc, 6);
+            p += 2;
+            break;
+        default:
+            snprintf(esc, sizeof esc, "\\u%04x", *p);
+            err = ccg__buf_add(b, esc, 6);
+        }
+        p++;
+    }
+    return err ? err : ccg__buf_putc(b, '"');
+}
+
+static int json_key(ccg_buf *b, const char *key)
+{
+    return ccg__buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", key);
+}
+
+static int json_str_field(ccg_buf *b, const char *key, const char *v)
+{
+    int err;
+    if (!v)
+        return 0;
+    if ((err = json_key(b, key)) < 0)
+        return err;
+    return json_str(b, v);
+}
+
+static int json_strv_field(ccg_buf *b, const char *key, char **v, size_t n)
+{
+    int err;
+    if (n == 0)
+        return 0;
+    if ((err = json_key(b, key)) < 0 || (err = ccg__buf_putc(b, '[')) < 0)
+        return err;
+    for (size_t i = 0; i < n; i++)
+        if ((i && (err = ccg__buf_putc(b, ',')) < 0) || (err = json_str(b, v[i])) < 0)
+            return err;
+    return ccg__buf_putc(b, ']');
+}
+
+int ccg_record_to_json(const ccg_record *rec, char **out)
+{
+    ccg_buf b = CCG_BUF_INIT;
+    int err = 0;
+    *out = NULL;
+    if ((err = ccg__buf_putc(&b, '{')) < 0 ||
+        (err = json_str_field(&b, "id", rec->id)) < 0 ||
+        (err = json_str_field(&b, "title", rec->title)) < 0 ||
+        (err = json_str_field(&b, "abstract", rec->abstract)) < 0)
+        goto cleanup;
+    if (rec->year && ((err = json_key(&b, "year")) < 0 || (err = ccg__buf_printf(&b, "%d", rec->year)) < 0))
+        goto cleanup;
+    if (rec->month && ((err = json_key(&b, "month")) < 0 || (err = ccg__buf_printf(&b, "%d", rec->month)) < 0))
+        goto cleanup;
+    if ((err = json_strv_field(&b, "authors", rec->authors, rec->n_authors)) < 0 ||
+        (err = json_str_field(&b, "venue", rec->venue)) < 0 ||
+        (err = json_str_field(&b, "doi", rec->doi)) < 0 ||
+        (err = json_str_field(&b, "arxiv_id", rec->arxiv_id)) < 0 ||
+        (err = json_strv_field(&b, "categories", rec->categories, rec->n_categories)) < 0 ||
+        (err = json_strv_field(&b, "refs", rec->refs, rec->n_refs)) < 0 ||
+        (err = json_str_field(&b, "format", ccg_format_name(rec->format))) < 0 ||
+        (err = ccg__buf_putc(&b, '}')) < 0)
+        goto cleanup;
+    *out = ccg__buf_detach(&b);
+    if (!*out)
+        err = ccg__err(CCG_ENOMEM, "out of memory");
+cleanup:
+    ccg__buf_free(&b);
+    return err;
+}
+
+/* ---- building ------------------------------------------------------------ */
+
+int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out)
+{
+    ccg_record *rec = ccg__calloc(1, sizeof *rec);
+    if (!rec)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    rec->format = r->format;
+    rec->file = r->file;
+    rec->line = line;
+    *out = rec;
+    return 0;
+}
+
+int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s, size_t n)
+{
+    ccg_text_report rep;
+    int err = ccg__text_clean(s, n, &r->scratch, &rep);
+    if (err < 0)
+        return err;
+    if (rep.repaired_utf8)
+        ccg__reader_warn(r, rec->line, "invalid UTF-8 replaced by U+FFFD");
+    free(*field);
+    *field = NULL;
+    if (r->scratch.len == 0)
+        return 0;
+    if (!(*field = ccg__strndup(r->scratch.data, r->scratch.len)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    return 0;
+}
+
+int ccg__strv_push(char ***v, size_t *n, const char *s, size_t len)
+{
+    if (len == 0)
+        return 0;
+    char **nv = ccg__realloc(*v, (*n + 1) * sizeof **v);
+    if (!nv)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    *v = nv;
+    if (!(nv[*n] = ccg__strndup(s, len)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    (*n)++;
+    return 0;
+}
+
+int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const char *s,
+                     size_t len)
+{
+    char *t = NULL;
+    int err = ccg__record_text(r, rec, &t, s, len);
+    if (err < 0 || !t)
+        return err;
+    err = ccg__strv_push(v, n, t, strlen(t));
+    free(t);
+    return err;
+}
+
+int ccg__record_set_doi(ccg_record *rec, const char *s, size_t n)
+{
+    bool nomem;
+    char *d = ccg__doi_norm(s, n, &nomem);
+    if (nomem)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    if (d) {
+        free(rec->doi);
+        rec->doi = d;
+    }
+    return 0;
+}
+
+int ccg__record_set_arxiv(ccg_record *rec, const char *s, size_t n)
+{
+    char id[64];
+    if (!ccg__arxiv_id(s, n, id))
+        return 0;
+    char *d = ccg__strdup(id);
+    if (!d)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    free(rec->arxiv_id);
+    rec->arxiv_id = d;
+    return 1;
+}
+
+int ccg__record_finish(ccg_reader *r, ccg_record **recp, const char *own_id)
+{
+    ccg_record *rec = *recp;
+    int err = 0;
+    /* arXiv registers a DOI for every paper: 10.48550/arXiv.2409.14144 */
+    if (!rec->arxiv_id && rec->doi && strncmp(rec->doi, "10.48550/arxiv.", 15) == 0 &&
+        (err = ccg__record_set_arxiv(rec, rec->doi + 15, strlen(rec->doi + 15))) < 0)
+        goto fail;
+    if (rec->arxiv_id && rec->year == 0)
+        ccg__arxiv_date(rec->arxiv_id, &rec->year, &rec->month);
+    if (!rec->title && !rec->abstract) {
+        err = ccg__reader_bad(r, rec->line, "record has neither title nor abstract");
+        goto fail;
+    }
+    if (!rec->id) {
+        char fallback[64];
+        const char *id = rec->arxiv_id ? rec->arxiv_id : rec->doi ? rec->doi : own_id;
+        if (!id || !*id) {
+            snprintf(fallback, sizeof fallback, "%lu", r->n_records + r->skipped + 1);
+            size_t n = strlen(r->file) + strlen(fallback) + 2;
+            if (!(rec->id = ccg__malloc(n))) {
+                err = ccg__err(CCG_ENOMEM, "out of memory");
+                goto fail;
+            }
+            snprintf(rec->id, n, "%s:%s", r->file, fallback);
+        } else if (!(rec->id = ccg__strdup(id))) {
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto fail;
+        }
+    }
+    return 0;
+fail:
+    ccg_record_free(rec);
+    *recp = NULL;
+    return err;
+}

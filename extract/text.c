@@ -1,0 +1,736 @@
+/*
+ * text.c: one cleanup for the free text of every input format.
+ *
+ * Abstracts arrive with arXiv's hard line wraps, LaTeX (\textit{}, \"{o},
+ * $x$), JATS/HTML tags and entities from publishers, broken UTF-8 from old
+ * exports, and decomposed accents. Extraction and every exporter want one
+ * thing: NFC UTF-8 on one line, names intact. Cleanup is one pass over the
+ * bytes (after a validation pass that repairs bad UTF-8 only when needed),
+ * then NFC through utf8proc only when a character that NFC can change occurs.
+ */
+#include "text.h"
+
+#include <ctype.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <utf8proc.h>
+
+/* Bytes a UTF-8 sequence starting with b takes (0 = invalid lead byte). */
+static int utf8_len(unsigned char b)
+{
+    if (b < 0x80) return 1;
+    if (b < 0xC2) return 0;
+    if (b < 0xE0) return 2;
+    if (b < 0xF0) return 3;
+    if (b < 0xF5) return 4;
+    return 0;
+}
+
+/* Length of the valid UTF-8 sequence at s (0 if invalid); *cp its code point. */
+static size_t utf8_decode(const unsigned char *s, size_t n, uint32_t *cp)
+{
+    int len = utf8_len(s[0]);
+    if (len == 0 || (size_t)len > n)
+        return 0;
+    if (len == 1) {
+        *cp = s[0];
+        return 1;
+    }
+    uint32_t c = s[0] & (0x7F >> len);
+    for (int i = 1; i < len; i++) {
+        if ((s[i] & 0xC0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3F);
+    }
+    /* overlong forms, surrogates, beyond U+10FFFF */
+    if ((len == 3 && c < 0x800) || (len == 4 && (c < 0x10000 || c > 0x10FFFF)) ||
+        (c >= 0xD800 && c <= 0xDFFF))
+        return 0;
+    *cp = c;
+    return (size_t)len;
+}
+
+static int put_cp(ccg_buf *b, uint32_t c)
+{
+    char u[4];
+    utf8proc_ssize_t n = utf8proc_encode_char((utf8proc_int32_t)c, (utf8proc_uint8_t *)u);
+    return ccg__buf_add(b, u, (size_t)n);
+}
+
+/* Copies s into out with each invalid UTF-8 sequence replaced by U+FFFD. */
+static int repair_utf8(const char *s, size_t n, ccg_buf *out)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    int err = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = utf8_decode(p + i, n - i, &cp);
+        if (k == 0) {
+            if ((err = ccg__buf_add(out, "\xEF\xBF\xBD", 3)) < 0)
+                return err;
+            i++;
+            continue;
+        }
+        if ((err = ccg__buf_add(out, s + i, k)) < 0)
+            return err;
+        i += k;
+    }
+    return 0;
+}
+
+static bool utf8_valid(const char *s, size_t n)
+{
+    const unsigned char *p = (const unsigned char *)s;
+    size_t i = 0;
+    while (i < n) {
+        if (p[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = utf8_decode(p + i, n - i, &cp);
+        if (k == 0)
+            return false;
+        i += k;
+    }
+    return true;
+}
+
+/* ---- tables ---------------------------------------------------------- */
+
+typedef struct {
+    const char *name;
+    const char *text;
+} pair;
+
+/* Named HTML entities seen in publisher abstracts (numeric ones are decoded generally). */
+static const pair entities[] = {
+    {"amp", "&"}, {"lt", "<"}, {"gt", ">"}, {"quot", "\""}, {"apos", "'"},
+    {"nbsp", " "}, {"ndash", "\xE2\x80\x93"}, {"mdash", "\xE2\x80\x94"},
+    {"hellip", "\xE2\x80\xA6"}, {"lsquo", "\xE2\x80\x98"}, {"rsquo", "\xE2\x80\x99"},
+    {"ldquo", "\xE2\x80\x9C"}, {"rdquo", "\xE2\x80\x9D"}, {"minus", "\xE2\x88\x92"},
+    {"times", "\xC3\x97"}, {"deg", "\xC2\xB0"}, {"plusmn", "\xC2\xB1"},
+    {"le", "\xE2\x89\xA4"}, {"ge", "\xE2\x89\xA5"}, {"micro", "\xC2\xB5"},
+    {"alpha", "\xCE\xB1"}, {"beta", "\xCE\xB2"}, {"gamma", "\xCE\xB3"},
+    {"lambda", "\xCE\xBB"}, {"mu", "\xCE\xBC"}, {"sigma", "\xCF\x83"},
+    {"copy", "\xC2\xA9"}, {"reg", "\xC2\xAE"}, {"trade", "\xE2\x84\xA2"},
+};
+
+/* LaTeX control words that stand for a character or a word. */
+static const pair latex_symbols[] = {
+    {"alpha", "\xCE\xB1"}, {"beta", "\xCE\xB2"}, {"gamma", "\xCE\xB3"},
+    {"delta", "\xCE\xB4"}, {"epsilon", "\xCE\xB5"}, {"varepsilon", "\xCE\xB5"},
+    {"zeta", "\xCE\xB6"}, {"eta", "\xCE\xB7"}, {"theta", "\xCE\xB8"},
+    {"iota", "\xCE\xB9"}, {"kappa", "\xCE\xBA"}, {"lambda", "\xCE\xBB"},
+    {"mu", "\xCE\xBC"}, {"nu", "\xCE\xBD"}, {"xi", "\xCE\xBE"}, {"pi", "\xCF\x80"},
+    {"rho", "\xCF\x81"}, {"sigma", "\xCF\x83"}, {"tau", "\xCF\x84"},
+    {"phi", "\xCF\x86"}, {"varphi", "\xCF\x86"}, {"chi", "\xCF\x87"},
+    {"psi", "\xCF\x88"}, {"omega", "\xCF\x89"}, {"Gamma", "\xCE\x93"},
+    {"Delta", "\xCE\x94"}, {"Theta", "\xCE\x98"}, {"Lambda", "\xCE\x9B"},
+    {"Pi", "\xCE\xA0"}, {"Sigma", "\xCE\xA3"}, {"Phi", "\xCE\xA6"},
+    {"Psi", "\xCE\xA8"}, {"Omega", "\xCE\xA9"},
+    {"times", "\xC3\x97"}, {"cdot", "\xC2\xB7"}, {"pm", "\xC2\xB1"},
+    {"leq", "\xE2\x89\xA4"}, {"le", "\xE2\x89\xA4"}, {"geq", "\xE2\x89\xA5"},
+    {"ge", "\xE2\x89\xA5"}, {"neq", "\xE2\x89\xA0"}, {"approx", "\xE2\x89\x88"},
+    {"sim", "~"}, {"infty", "\xE2\x88\x9E"}, {"rightarrow", "\xE2\x86\x92"},
+    {"to", "\xE2\x86\x92"}, {"leftarrow", "\xE2\x86\x90"}, {"Rightarrow", "\xE2\x87\x92"},
+    {"ldots", "\xE2\x80\xA6"}, {"dots", "\xE2\x80\xA6"}, {"cdots", "\xE2\x8B\xAF"},
+    {"textendash", "\xE2\x80\x93"}, {"textemdash", "\xE2\x80\x94"},
+    {"textasciitilde", "~"}, {"textbackslash", "\\"}, {"textbar", "|"},
+    {"textless", "<"}, {"textgreater", ">"}, {"degree", "\xC2\xB0"},
+    {"euro", "\xE2\x82\xAC"}, {"LaTeX", "LaTeX"}, {"TeX", "TeX"},
+    {"ss", "\xC3\x9F"}, {"o", "\xC3\xB8"}, {"O", "\xC3\x98"}, {"ae", "\xC3\xA6"},
+    {"AE", "\xC3\x86"}, {"oe", "\xC5\x93"}, {"OE", "\xC5\x92"}, {"aa", "\xC3\xA5"},
+    {"AA", "\xC3\x85"}, {"l", "\xC5\x82"}, {"L", "\xC5\x81"}, {"i", "\xC4\xB1"},
+    {"j", "\xC8\xB7"},
+};
+
+/* Control words whose {argument} is not text: dropped with it. */
+static const char *const latex_drop_arg[] = {
+    "cite", "citep", "citet", "ref", "eqref", "label", "footnote", "thanks",
+    "vspace", "hspace", "includegraphics",
+};
+
+/* Accent commands and the combining mark each one puts on its argument. */
+static uint32_t accent_mark(const char *name, size_t n)
+{
+    if (n != 1)
+        return 0;
+    switch (name[0]) {
+    case '`': return 0x300;
+    case '\'': return 0x301;
+    case '^': return 0x302;
+    case '~': return 0x303;
+    case '=': return 0x304;
+    case 'u': return 0x306;
+    case '.': return 0x307;
+    case '"': return 0x308;
+    case 'r': return 0x30A;
+    case 'H': return 0x30B;
+    case 'v': return 0x30C;
+    case 'd': return 0x323;
+    case 'c': return 0x327;
+    case 'k': return 0x328;
+    case 'b': return 0x331;
+    }
+    return 0;
+}
+
+static const char *lookup(const pair *t, size_t nt, const char *name, size_t n)
+{
+    for (size_t i = 0; i < nt; i++)
+        if (strlen(t[i].name) == n && memcmp(t[i].name, name, n) == 0)
+            return t[i].text;
+    return NULL;
+}
+
+/* Markup tags dropped from publisher abstracts; any namespaced tag (jats:p, mml:mi) too. */
+static const char *const known_tags[] = {
+    "p", "i", "b", "u", "em", "strong", "sub", "sup", "br", "span", "div", "sc",
+    "scp", "a", "italic", "bold", "title", "sec", "list", "list-item", "abstract",
+    "inline-formula", "tex-math", "math", "mi", "mo", "mn", "mrow", "msub", "msup",
+};
+
+/* ---- the cleaning pass ---------------------------------------------- */
+
+typedef struct {
+    ccg_buf *out;
+    bool space;      /* whitespace seen since the last visible character */
+    bool need_nfc;   /* a combining mark was produced */
+} writer;
+
+static int emit(writer *w, const char *s, size_t n)
+{
+    if (n == 0)
+        return 0;
+    if (w->space && w->out->len > 0) {
+        int err = ccg__buf_putc(w->out, ' ');
+        if (err < 0)
+            return err;
+    }
+    w->space = false;
+    return ccg__buf_add(w->out, s, n);
+}
+
+static bool is_ws(unsigned char c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+
+/*
+ * Length of a markup tag at s (starting with '<') to drop, or 0 if it is not
+ * one; *block tells whether it separates words (<p>, <br/>, <jats:title>).
+ */
+static size_t tag_len(const char *s, size_t n, bool *block)
+{
+    static const char *const blocks[] = {"p", "br", "div", "sec", "title", "list-item", "abstract"};
+    size_t i = 1;
+    if (i < n && s[i] == '/')
+        i++;
+    size_t name = i, local = i;
+    bool ns = false;
+    while (i < n && i < 64 && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == ':')) {
+        if (s[i] == ':') {
+            ns = true;
+            local = i + 1;
+        }
+        i++;
+    }
+    if (i == name || !isalpha((unsigned char)s[name]))
+        return 0;
+    bool known = ns;
+    for (size_t k = 0; !known && k < sizeof known_tags / sizeof *known_tags; k++)
+        known = strlen(known_tags[k]) == i - name &&
+                strncmp(known_tags[k], s + name, i - name) == 0;
+    if (!known)
+        return 0;
+    *block = false;
+    for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
+        if (strlen(blocks[k]) == i - local && strncmp(blocks[k], s + local, i - local) == 0)
+            *block = true;
+    while (i < n && i < 1024 && s[i] != '>' && s[i] != '<')
+        i++;
+    return i < n && s[i] == '>' ? i + 1 : 0;
+}
+
+/* Decodes an entity at s ('&'); returns its length and fills buf, or 0. */
+static size_t entity(const char *s, size_t n, char buf[8], size_t *blen)
+{
+    size_t i = 1;
+    while (i < n && i < 12 && s[i] != ';' && (isalnum((unsigned char)s[i]) || s[i] == '#'))
+        i++;
+    if (i >= n || s[i] != ';' || i == 1)
+        return 0;
+    if (s[1] == '#') {
+        uint32_t c = 0;
+        size_t k = 2;
+        bool hex = k < i && (s[k] == 'x' || s[k] == 'X');
+        if (hex)
+            k++;
+        if (k == i)
+            return 0;
+        for (; k < i; k++) {
+            int d = hex && isxdigit((unsigned char)s[k])
+                        ? (isdigit((unsigned char)s[k]) ? s[k] - '0' : (tolower((unsigned char)s[k]) - 'a' + 10))
+                        : (isdigit((unsigned char)s[k]) ? s[k] - '0' : -1);
+            if (d < 0 || c > 0x10FFFF)
+                return 0;
+            c = c * (hex ? 16 : 10) + (uint32_t)d;
+        }
+        if (c == 0 || c > 0x10FFFF || (c >= 0xD800 && c <= 0xDFFF))
+            c = 0xFFFD;
+        *blen = (size_t)utf8proc_encode_char((utf8proc_int32_t)c, (utf8proc_uint8_t *)buf);
+        return i + 1;
+    }
+    const char *t = lookup(entities, sizeof entities / sizeof *entities, s + 1, i - 1);
+    if (!t)
+        return 0;
+    *blen = strlen(t);
+    memcpy(buf, t, *blen);
+    return i + 1;
+}
+
+/* Skips a balanced {...} group at s[i]; returns the index after it. */
+static size_t skip_group(const char *s, size_t n, size_t i)
+{
+    int depth = 0;
+    for (; i < n; i++) {
+        if (s[i] == '\\' && i + 1 < n)
+            i++;
+        else if (s[i] == '{')
+            depth++;
+        else if (s[i] == '}' && --depth == 0)
+            return i + 1;
+    }
+    return n;
+}
+
+/*
+ * The argument of an accent at s[i]: "{o}", "{\i}", "o" or " o". Writes the
+ * base letter (as UTF-8) and returns the index after the argument, or 0 if
+ * there is none.
+ */
+static size_t accent_arg(const char *s, size_t n, size_t i, const char **base, size_t *blen)
+{
+    bool brace = i < n && s[i] == '{';
+    if (brace)
+        i++;
+    else
+        while (i < n && s[i] == ' ')
+            i++;
+    if (i >= n)
+        return 0;
+    if (s[i] == '\\' && i + 1 < n && (s[i + 1] == 'i' || s[i + 1] == 'j') &&
+        (i + 2 >= n || !isalpha((unsigned char)s[i + 2]))) {
+        *base = s[i + 1] == 'i' ? "i" : "j"; /* dotless i under an accent is plain i */
+        *blen = 1;
+        i += 2;
+    } else {
+        uint32_t cp;
+        size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (k == 0 || s[i] == '}' || s[i] == '{' || s[i] == '\\' || is_ws((unsigned char)s[i]))
+            return 0;
+        *base = s + i;
+        *blen = k;
+        i += k;
+    }
+    if (brace) {
+        while (i < n && s[i] == ' ')
+            i++;
+        if (i >= n || s[i] != '}')
+            return 0;
+        i++;
+    }
+    return i;
+}
+
+/* Is there a closing '$' for a '$' at s[i]? (unescaped, within a sane distance) */
+static bool math_closes(const char *s, size_t n, size_t i)
+{
+    size_t end = n - i > 2000 ? i + 2000 : n;
+    for (size_t k = i + 1; k < end; k++) {
+        if (s[k] == '\\')
+            k++;
+        else if (s[k] == '$')
+            return k > i + 1;
+    }
+    return false;
+}
+
+/* Handles a backslash at s[i]; returns the index after what it consumed. */
+static int latex(writer *w, const char *s, size_t n, size_t i, size_t *next)
+{
+    int err = 0;
+    size_t j = i + 1;
+    if (j >= n) {
+        *next = n;
+        return 0;
+    }
+    unsigned char c = (unsigned char)s[j];
+    if (strchr("%&$#_{}", c)) {
+        *next = j + 1;
+        return emit(w, s + j, 1);
+    }
+    if (c == '\\' || c == ',' || c == ';' || c == ':' || c == ' ' || c == '\n') {
+        w->space = true;
+        *next = j + 1;
+        return 0;
+    }
+    if (c == '!' || c == '(' || c == ')' || c == '[' || c == ']' || c == '/') {
+        *next = j + 1; /* inline/display math delimiters and kerns */
+        return 0;
+    }
+    size_t name = j, nlen;
+    if (isalpha(c)) {
+        while (j < n && isalpha((unsigned char)s[j]))
+            j++;
+        nlen = j - name;
+    } else {
+        j++;
+        nlen = 1;
+    }
+    uint32_t mark = accent_mark(s + name, nlen);
+    if (mark && (nlen == 1 && (!isalpha(c) || (j < n && (s[j] == '{' || s[j] == ' '))))) {
+        const char *base;
+        size_t blen;
+        size_t after = accent_arg(s, n, j, &base, &blen);
+        if (after) {
+            if ((err = emit(w, base, blen)) < 0 || (err = put_cp(w->out, mark)) < 0)
+                return err;
+            w->need_nfc = true;
+            *next = after;
+            return 0;
+        }
+    }
+    if (!isalpha(c)) { /* an unknown control symbol: keep the character */
+        *next = j;
+        return emit(w, s + name, nlen);
+    }
+    const char *sym = lookup(latex_symbols, sizeof latex_symbols / sizeof *latex_symbols,
+                             s + name, nlen);
+    if (sym) {
+        /* TeX eats the space after a control word: "Stra\ss e" is Straße */
+        bool letter = nlen <= 2 && sym[0] & 0x80;
+        if (letter && j < n && s[j] == ' ')
+            j++;
+        if (j + 1 < n && s[j] == '{' && s[j + 1] == '}')
+            j += 2;
+        *next = j;
+        return emit(w, sym, strlen(sym));
+    }
+    for (size_t k = 0; k < sizeof latex_drop_arg / sizeof *latex_drop_arg; k++)
+        if (strlen(latex_drop_arg[k]) == nlen && memcmp(latex_drop_arg[k], s + name, nlen) == 0) {
+            while (j < n && s[j] == '[') { /* optional argument */
+                const char *e = memchr(s + j, ']', n - j);
+                j = e ? (size_t)(e - s) + 1 : n;
+            }
+            *next = j < n && s[j] == '{' ? skip_group(s, n, j) : j;
+            return 0;
+        }
+    if (nlen == 4 && memcmp(s + name, "href", 4) == 0 && j < n && s[j] == '{') {
+        *next = skip_group(s, n, j); /* \href{url}{text}: the text stays */
+        return 0;
+    }
+    /*
+     * Formatting commands (\textit, \emph, \mathcal, \bf, …) and any other
+     * control word followed by a group: the command goes, the group's text
+     * stays. A bare unknown word (\LLaMA) keeps its name as text.
+     */
+    static const char *const formatting[] = {
+        "textit", "textbf", "emph", "texttt", "textsc", "textrm", "textsf", "text",
+        "mathrm", "mathbf", "mathit", "mathcal", "mathbb", "mathsf", "mathtt",
+        "mathfrak", "mathscr", "boldsymbol", "bm", "mbox", "textup", "textnormal",
+        "underline", "operatorname", "url", "it", "bf", "em", "tt", "sc", "rm",
+        "sf", "small", "large", "Large", "huge", "normalsize", "footnotesize",
+        "scriptsize", "tiny", "left", "right", "big", "Big", "quad", "qquad",
+        "noindent", "newline", "par", "displaystyle", "limits", "hat", "bar",
+        "tilde", "vec", "widehat", "widetilde", "overline", "textsuperscript",
+        "textsubscript", "mathop", "textstyle",
+    };
+    for (size_t k = 0; k < sizeof formatting / sizeof *formatting; k++)
+        if (strlen(formatting[k]) == nlen && memcmp(formatting[k], s + name, nlen) == 0) {
+            if (j < n && s[j] == ' ' && nlen > 1)
+                j++;
+            *next = j;
+            return 0;
+        }
+    if (j < n && s[j] == '{') {
+        *next = j;
+        return 0;
+    }
+    *next = j;
+    return emit(w, s + name, nlen);
+}
+
+/* Does a code point need NFC? True for combining marks, jamo, anything with a canonical decomposition. */
+static bool nfc_sensitive(uint32_t cp)
+{
+    if (cp < 0x300)
+        return false;
+    if (cp >= 0x1100 && cp <= 0x11FF)
+        return true;
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+    return p->combining_class != 0 || p->decomp_seqindex != UINT16_MAX || p->comp_exclusion;
+}
+
+static int clean_valid(const char *s, size_t n, writer *w)
+{
+    int err = 0;
+    bool in_math = false;
+    size_t i = 0;
+    while (i < n) {
+        /* copy the longest run of plain bytes at once */
+        size_t run = i;
+        while (run < n) {
+            unsigned char c = (unsigned char)s[run];
+            if (c < 0x21 || c == '\\' || c == '$' || c == '{' || c == '}' || c == '~' ||
+                c == '&' || c == '<' || c == 0x7F || c >= 0xC2)
+                break;
+            run++;
+        }
+        if (run > i) {
+            if ((err = emit(w, s + i, run - i)) < 0)
+                return err;
+            i = run;
+            continue;
+        }
+        unsigned char c = (unsigned char)s[i];
+        if (is_ws(c)) {
+            w->space = true;
+            i++;
+        } else if (c < 0x20 || c == 0x7F) {
+            i++; /* control characters go */
+        } else if (c == '\\') {
+            if ((err = latex(w, s, n, i, &i)) < 0)
+                return err;
+        } else if (c == '$') {
+            if (i + 1 < n && s[i + 1] == '$') {
+                i += 2;
+            } else if (in_math) {
+                in_math = false;
+                i++;
+            } else if (math_closes(s, n, i)) {
+                in_math = true;
+                i++;
+            } else {
+                if ((err = emit(w, "$", 1)) < 0)
+                    return err;
+                i++;
+            }
+        } else if (c == '{' || c == '}') {
+            i++;
+        } else if (c == '~') {
+            /* a LaTeX tie ("Fig.~3") is a space; "~50%" after a space means about */
+            bool approx = (i == 0 || is_ws((unsigned char)s[i - 1])) && i + 1 < n &&
+                          isdigit((unsigned char)s[i + 1]);
+            bool url = i > 0 && s[i - 1] == '/';
+            if (approx || url) {
+                if ((err = emit(w, "~", 1)) < 0)
+                    return err;
+            } else {
+                w->space = true;
+            }
+            i++;
+        } else if (c == '&') {
+            char buf[8];
+            size_t blen = 0, k = entity(s + i, n - i, buf, &blen);
+            if (k && blen == 1 && buf[0] == ' ') {
+                w->space = true;
+            } else if ((err = emit(w, k ? buf : "&", k ? blen : 1)) < 0) {
+                return err;
+            }
+            i += k ? k : 1;
+        } else if (c == '<') {
+            bool block = false;
+            size_t k = tag_len(s + i, n - i, &block);
+            if (k) {
+                w->space = w->space || block;
+                i += k;
+            } else {
+                if ((err = emit(w, "<", 1)) < 0)
+                    return err;
+                i++;
+            }
+        } else { /* a multi-byte character (input is valid UTF-8 here) */
+            uint32_t cp;
+            size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+            if (cp == 0xA0 || cp == 0x2028 || cp == 0x2029 || cp == 0x3000 ||
+                (cp >= 0x2000 && cp <= 0x200A) || cp == 0x202F || cp == 0x205F) {
+                w->space = true; /* Unicode spaces */
+            } else if ((cp >= 0x80 && cp < 0xA0) || cp == 0xFEFF || cp == 0xFFFE) {
+                /* C1 controls and stray byte-order marks go */
+            } else {
+                if (!w->need_nfc && nfc_sensitive(cp))
+                    w->need_nfc = true;
+                if ((err = emit(w, s + i, k)) < 0)
+                    return err;
+            }
+            i += k;
+        }
+    }
+    return 0;
+}
+
+int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
+{
+    ccg_buf fixed = CCG_BUF_INIT;
+    int err = 0;
+    out->len = 0;
+    if ((err = ccg__buf_reserve(out, n)) < 0)
+        return err;
+    out->data[0] = '\0';
+    if (rep)
+        rep->repaired_utf8 = false;
+    if (!utf8_valid(s, n)) {
+        if ((err = repair_utf8(s, n, &fixed)) < 0)
+            goto cleanup;
+        s = fixed.data;
+        n = fixed.len;
+        if (rep)
+            rep->repaired_utf8 = true;
+    }
+    writer w = {out, false, false};
+    if ((err = clean_valid(s, n, &w)) < 0)
+        goto cleanup;
+    if (w.need_nfc && out->len > 0) {
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)out->data,
+                                          (utf8proc_ssize_t)out->len, &nfc,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (m < 0) {
+            /* only ENOMEM is possible on valid input */
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        out->len = 0;
+        err = ccg__buf_add(out, (const char *)nfc, (size_t)m);
+        free(nfc);
+        if (err < 0)
+            goto cleanup;
+    }
+cleanup:
+    ccg__buf_free(&fixed);
+    return err;
+}
+
+char *ccg__text_clean_dup(const char *s, size_t n, ccg_text_report *rep)
+{
+    ccg_buf b = CCG_BUF_INIT;
+    if (ccg__text_clean(s, n, &b, rep) < 0) {
+        ccg__buf_free(&b);
+        return NULL;
+    }
+    return ccg__buf_detach(&b);
+}
+
+/* ---- identifiers ----------------------------------------------------- */
+
+static bool digits(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (!isdigit((unsigned char)s[i]))
+            return false;
+    return n > 0;
+}
+
+bool ccg__arxiv_id(const char *s, size_t n, char out[64])
+{
+    while (n && is_ws((unsigned char)*s))
+        s++, n--;
+    while (n && is_ws((unsigned char)s[n - 1]))
+        n--;
+    static const char *const prefixes[] = {
+        "https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/",
+        "http://arxiv.org/pdf/", "arxiv.org/abs/", "arXiv:", "arxiv:", "ARXIV:",
+    };
+    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+        size_t pl = strlen(prefixes[k]);
+        if (n > pl && strncmp(s, prefixes[k], pl) == 0) {
+            s += pl;
+            n -= pl;
+            break;
+        }
+    }
+    if (n > 4 && strncmp(s + n - 4, ".pdf", 4) == 0)
+        n -= 4;
+    /* version suffix */
+    size_t v = n;
+    while (v > 0 && isdigit((unsigned char)s[v - 1]))
+        v--;
+    if (v < n && v > 0 && s[v - 1] == 'v')
+        n = v - 1;
+    if (n == 0 || n >= 64)
+        return false;
+    bool ok = false;
+    if (n >= 9 && digits(s, 4) && s[4] == '.' && digits(s + 5, n - 5) && (n == 9 || n == 10)) {
+        int mm = (s[2] - '0') * 10 + (s[3] - '0');
+        ok = mm >= 1 && mm <= 12;
+    } else {
+        const char *slash = memchr(s, '/', n);
+        if (slash && s + n - slash == 8 && digits(slash + 1, 7) && slash > s) {
+            ok = true;
+            for (const char *p = s; p < slash; p++)
+                if (!(isalpha((unsigned char)*p) || *p == '-' || *p == '.'))
+                    ok = false;
+        }
+    }
+    if (!ok)
+        return false;
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return true;
+}
+
+void ccg__arxiv_date(const char *id, int *year, int *month)
+{
+    const char *p = strchr(id, '/');
+    p = p ? p + 1 : id; /* old style: archive/YYMMNNN */
+    *year = 0;
+    *month = 0;
+    if (!digits(p, 4))
+        return;
+    int yy = (p[0] - '0') * 10 + (p[1] - '0');
+    int mm = (p[2] - '0') * 10 + (p[3] - '0');
+    if (mm < 1 || mm > 12)
+        return;
+    *year = yy >= 91 ? 1900 + yy : 2000 + yy; /* arXiv began in 1991 */
+    *month = mm;
+}
+
+char *ccg__doi_norm(const char *s, size_t n, bool *nomem)
+{
+    *nomem = false;
+    while (n && is_ws((unsigned char)*s))
+        s++, n--;
+    while (n && (is_ws((unsigned char)s[n - 1]) || s[n - 1] == '.' || s[n - 1] == ','))
+        n--;
+    static const char *const prefixes[] = {
+        "https://doi.org/", "http://doi.org/", "https://dx.doi.org/", "http://dx.doi.org/",
+        "doi.org/", "doi:", "DOI:", "DOI ", "doi ",
+    };
+    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+        size_t pl = strlen(prefixes[k]);
+        if (n > pl && strncasecmp(s, prefixes[k], pl) == 0) {
+            s += pl;
+            n -= pl;
+            while (n && *s == ' ')
+                s++, n--;
+            break;
+        }
+    }
+    if (n < 5 || strncmp(s, "10.", 3) != 0 || !memchr(s, '/', n))
+        return NULL;
+    char *d = ccg__malloc(n + 1);
+    if (!d) {
+        *nomem = true;
+        return NULL;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (is_ws(c) || c < 0x20)
+            continue;
+        d[k++] = (char)tolower(c);
+    }
+    d[k] = '\0';
+    return d;
+}
