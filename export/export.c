@@ -337,6 +337,10 @@ int ccg_export_file(const ccg_network *net, const ccg_annotation *a, ccg_output_
     case CCG_OUT_LATEX: err = ccg__export_table(net, f, of.fp, o); break;
     case CCG_OUT_GRAPHML: err = ccg__export_graphml(net, a, of.fp, o); break;
     case CCG_OUT_GEXF: err = ccg__export_gexf(net, a, of.fp, o); break;
+    case CCG_OUT_SVG:
+    case CCG_OUT_PDF:
+    case CCG_OUT_PNG: err = ccg__export_figure(net, f, of.fp, o); break;
+    case CCG_OUT_DOT: err = ccg__export_dot(net, a, of.fp, o); break;
     case CCG_OUT_JSON: err = ccg__export_json(net, a, of.fp, o); break;
     case CCG_OUT_VOSVIEWER: err = ccg__export_vosviewer(net, a, of.fp, o); break;
     case CCG_OUT_THESAURUS: err = ccg__export_thesaurus(net, a, of.fp, o); break;

@@ -144,3 +144,22 @@ bool ccg__reserved_name(const char *name);
 int ccg__json_string(FILE *fp, ccg_buf *b, const char *text);
 /** Writes a number (shortest round-trip form; null for NaN). */
 void ccg__json_number(FILE *fp, double d);
+
+/* ---- Graphviz (dot.c builds the cgraph graph; dot.c writes it, figure.c
+ * lays it out and renders it). Not thread-safe: Graphviz is not. ---- */
+#include <graphviz/cgraph.h>
+
+typedef struct {
+    bool figure;        /**< a drawing: top labels only, legend, fixed-size nodes */
+    size_t label_top;   /**< figure: nodes that get a label */
+    double width_pt;    /**< figure: canvas width in points (positions scale to it) */
+    const char *title;
+    bool fixed_pos;     /**< write pos "x,y!" from the layout */
+} ccg_dot_mode;
+
+/** Builds net as a cgraph graph. *out is closed with agclose. */
+int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out);
+/** Starts capturing Graphviz error messages; ccg__gv_end returns the error. */
+void ccg__gv_begin(void);
+/** CCG_ERENDER with Graphviz's message if one was reported since begin, else 0. */
+int ccg__gv_end(const char *what);

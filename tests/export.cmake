@@ -27,3 +27,28 @@ foreach(fmt tsv csv markdown latex graphml gexf json vosviewer thesaurus)
     set_tests_properties(export_golden_${fmt}_${variant} PROPERTIES LABELS golden)
   endforeach()
 endforeach()
+
+# DOT golden (cgraph's agwrite output is stable for a given Graphviz).
+foreach(variant plain hostile)
+  set(extra)
+  if(variant STREQUAL hostile)
+    set(extra hostile)
+  endif()
+  add_test(NAME export_golden_dot_${variant}
+    COMMAND sh ${CCG_TEST_DIR}/golden.sh ${CCG_EXPORT_FIX}/hand_${variant}.dot
+            $<TARGET_FILE:export_fixture> dot - ${extra})
+  set_tests_properties(export_golden_dot_${variant} PROPERTIES LABELS golden)
+
+  # Independent readers: networkx, python3-igraph, csv, Graphviz, xmllint, rsvg-convert.
+  add_test(NAME export_readers_${variant}
+    COMMAND /usr/bin/python3 ${CCG_TEST_DIR}/export/readers.py
+            $<TARGET_FILE:export_fixture> ${variant})
+  set_tests_properties(export_readers_${variant} PROPERTIES LABELS readers)
+
+  # Schemas: GraphML XSD and GEXF 1.3 RelaxNG (skipped without CCG_SCHEMA_DIR).
+  add_test(NAME export_schemas_${variant}
+    COMMAND sh ${CCG_TEST_DIR}/export/schemas.sh $<TARGET_FILE:export_fixture>
+            "${CCG_SCHEMA_DIR}" ${variant})
+  set_tests_properties(export_schemas_${variant} PROPERTIES LABELS readers
+    SKIP_RETURN_CODE 77)
+endforeach()
