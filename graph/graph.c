@@ -1,12 +1,11 @@
 /*
  * graph.c: ccg_graph_build, the concept, paper and bipartite graphs.
  */
-#include <igraph.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "ccg_graph.h"
+#include "graph_internal.h"
 #include "util.h"
 
 void ccg_graph_options_init(ccg_graph_options *o)
@@ -26,12 +25,285 @@ void ccg_graph_options_init(ccg_graph_options *o)
     o->betweenness_samples = 256;
 }
 
+int ccg__cmp_u64(const void *pa, const void *pb)
+{
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+int ccg__record_date(const ccg_record *r)
+{
+    if (r->year <= 0)
+        return 0;
+    return r->year * 100 + (r->month >= 1 && r->month <= 12 ? r->month : 0);
+}
+
+/* Inclusive bounds; a paper whose month is unknown passes when any month
+ * of its year could. Undated papers fail any bound. */
+static bool date_ok(const ccg_record *r, int since, int until)
+{
+    if (!since && !until)
+        return true;
+    int d = ccg__record_date(r);
+    if (!d)
+        return false;
+    int lo = d % 100 ? d : d + 12, hi = d % 100 ? d : d + 1;
+    return (!since || lo >= since) && (!until || hi <= until);
+}
+
+void ccg__selection_free(ccg__selection *sel)
+{
+    free(sel->paper_ok);
+    free(sel->papers);
+    free(sel->mentions);
+    free(sel->node_of);
+    free(sel->entity_of);
+    memset(sel, 0, sizeof *sel);
+}
+
+static const ccg__selection *order_sel;
+static const ccg_annotation *order_ann;
+static int cmp_node_order(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    if (order_sel->papers[a] != order_sel->papers[b])
+        return order_sel->papers[a] > order_sel->papers[b] ? -1 : 1;
+    int c = strcmp(order_ann->entities[a].name, order_ann->entities[b].name);
+    if (c)
+        return c;
+    return a < b ? -1 : a > b;
+}
+
+int ccg__select(const ccg_corpus *c, const ccg_annotation *a, const ccg_graph_options *o,
+                ccg__selection *sel)
+{
+    size_t ne = a->n_entities;
+    memset(sel, 0, sizeof *sel);
+    if (a->n_docs != c->n_records)
+        return ccg__err(CCG_EINVAL, "annotation has %zu documents for %zu records",
+                        a->n_docs, c->n_records);
+    sel->paper_ok = ccg__calloc(c->n_records + 1, sizeof *sel->paper_ok);
+    sel->papers = ccg__calloc(ne + 1, sizeof *sel->papers);
+    sel->mentions = ccg__calloc(ne + 1, sizeof *sel->mentions);
+    sel->node_of = ccg__malloc((ne + 1) * sizeof *sel->node_of);
+    sel->entity_of = ccg__malloc((ne + 1) * sizeof *sel->entity_of);
+    if (!sel->paper_ok || !sel->papers || !sel->mentions || !sel->node_of || !sel->entity_of) {
+        ccg__selection_free(sel);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    for (size_t p = 0; p < c->n_records; p++) {
+        if (!(sel->paper_ok[p] = date_ok(c->records[p], o->since, o->until)))
+            continue;
+        sel->n_papers_ok++;
+        for (size_t i = 0; i < a->docs[p].n; i++) {
+            const ccg_doc_entity *d = &a->docs[p].items[i];
+            if (d->entity >= ne) {
+                ccg__selection_free(sel);
+                return ccg__err(CCG_EINVAL, "annotation: entity %u out of range", d->entity);
+            }
+            sel->papers[d->entity]++;
+            sel->mentions[d->entity] += d->count;
+        }
+    }
+    size_t min = o->min_papers ? o->min_papers : 1;
+    for (size_t e = 0; e < ne; e++) {
+        sel->node_of[e] = UINT32_MAX;
+        if (!sel->papers[e])
+            continue;
+        sel->n_candidates++;
+        if (o->types && !(o->types & (1u << a->entities[e].type)))
+            continue;
+        if (sel->papers[e] >= min)
+            sel->entity_of[sel->n_nodes++] = (uint32_t)e;
+    }
+    order_sel = sel;
+    order_ann = a;
+    qsort(sel->entity_of, sel->n_nodes, sizeof *sel->entity_of, cmp_node_order);
+    for (size_t v = 0; v < sel->n_nodes; v++)
+        sel->node_of[sel->entity_of[v]] = (uint32_t)v;
+    return 0;
+}
+
+int ccg__label_communities(ccg_network *net, size_t nc)
+{
+    /* Top nodes of each community: by size, ties by node order. */
+    size_t *top = NULL;
+    int err = 0;
+    ccg_buf b = CCG_BUF_INIT;
+    for (size_t k = 0; k < net->n_communities; k++)
+        free(net->community_label[k]);
+    free(net->community_label);
+    net->n_communities = 0;
+    if (!(net->community_label = ccg__calloc(nc + 1, sizeof *net->community_label)) ||
+        !(top = ccg__malloc((3 * nc + 1) * sizeof *top))) {
+        err = ccg__err(CCG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    net->n_communities = nc;
+    for (size_t k = 0; k < 3 * nc; k++)
+        top[k] = SIZE_MAX;
+    for (size_t v = 0; v < net->n_nodes; v++) {
+        int cm = net->community[v];
+        if (cm < 0 || (size_t)cm >= nc)
+            continue;
+        size_t *t = &top[3 * (size_t)cm];
+        double sv = net->size ? net->size[v] : 0;
+        for (int j = 0; j < 3; j++) {
+            if (t[j] == SIZE_MAX || (net->size && sv > net->size[t[j]])) {
+                for (int m = 2; m > j; m--)
+                    t[m] = t[m - 1];
+                t[j] = v;
+                break;
+            }
+        }
+    }
+    for (size_t k = 0; k < nc; k++) {
+        ccg__buf_clear(&b);
+        for (int j = 0; j < 3 && top[3 * k + j] != SIZE_MAX; j++)
+            if (ccg__buf_printf(&b, "%s%s", j ? ", " : "", net->node_label[top[3 * k + j]]) < 0) {
+                err = ccg__err(CCG_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+        if (!(net->community_label[k] = ccg__buf_detach(&b)) &&
+            !(net->community_label[k] = ccg__strdup(""))) {
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+    }
+cleanup:
+    ccg__buf_free(&b);
+    free(top);
+    return err;
+}
+
+/* Replaces *net by its selection keep (no-op when every node is kept). */
+static int apply_keep(ccg_network **net, const bool *keep)
+{
+    size_t k = 0;
+    for (size_t v = 0; v < (*net)->n_nodes; v++)
+        k += keep[v];
+    if (k == (*net)->n_nodes)
+        return 0;
+    ccg_network *sub;
+    int err = ccg__network_select(*net, keep, NULL, &sub);
+    if (err < 0)
+        return err;
+    ccg_network_free(*net);
+    *net = sub;
+    return 0;
+}
+
+static int set_size(ccg_network *net, const char *size_by)
+{
+    const ccg_column *col = ccg_network_node_column(net, size_by);
+    if (!col || col->type == CCG_COL_STRING)
+        return ccg__err(CCG_EINVAL, "size-by: no numeric node column '%s'", size_by);
+    free(net->size);
+    if (!(net->size = ccg__malloc((net->n_nodes + 1) * sizeof *net->size)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    for (size_t v = 0; v < net->n_nodes; v++) {
+        double x = ccg__column_value(col, v);
+        net->size[v] = isfinite(x) && x > 0 ? x : 0;
+    }
+    return 0;
+}
+
+static const char *kind_name(ccg_network_kind k)
+{
+    return k == CCG_NET_PAPERS ? "papers" : k == CCG_NET_BIPARTITE ? "nodes" : "entities";
+}
+
 int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
                     const ccg_graph_options *o, ccg_network **out)
 {
-    (void)c;
-    (void)a;
-    (void)o;
-    (void)out;
-    return ccg__err(CCG_EINVAL, "graph: not implemented yet");
+    ccg__selection sel;
+    ccg_network *net = NULL;
+    bool *keep = NULL;
+    double *keys = NULL;
+    ccg_buf why = CCG_BUF_INIT;
+    size_t before;
+    int err;
+
+    if (o->kind > CCG_NET_BIPARTITE || o->window > CCG_WINDOW_SENTENCE ||
+        o->weight > CCG_WEIGHT_INCLUSION || o->community > CCG_COMMUNITY_NONE ||
+        !(o->resolution > 0) || !(o->min_weight >= 0))
+        return ccg__err(CCG_EINVAL, "invalid graph options");
+    if ((err = ccg__select(c, a, o, &sel)) < 0)
+        return err;
+    switch (o->kind) {
+    case CCG_NET_CONCEPTS: err = ccg__build_concepts(c, a, o, &sel, &net); break;
+    case CCG_NET_BIPARTITE: err = ccg__build_bipartite(c, a, o, &sel, &net); break;
+    case CCG_NET_PAPERS: err = ccg__build_papers(c, a, o, &sel, &net); break;
+    }
+    if (err < 0)
+        goto cleanup;
+    before = o->kind == CCG_NET_PAPERS ? c->n_records : sel.n_candidates;
+    if (o->since || o->until)
+        err = ccg__buf_printf(&why, "%spapers dated %d-%02d to %d-%02d (%zu of %zu)",
+                              why.len ? ", " : "", o->since / 100, o->since % 100,
+                              o->until / 100, o->until % 100, sel.n_papers_ok, c->n_records);
+    if (err >= 0 && o->types && o->kind != CCG_NET_PAPERS)
+        err = ccg__buf_printf(&why, "%stypes 0x%x", why.len ? ", " : "", o->types);
+    if (err >= 0 && o->min_papers > 1 && o->kind != CCG_NET_PAPERS)
+        err = ccg__buf_printf(&why, "%smin-papers %zu", why.len ? ", " : "", o->min_papers);
+    if (err >= 0 && o->min_weight > 0)
+        err = ccg__buf_printf(&why, "%smin-weight %g", why.len ? ", " : "", o->min_weight);
+    if (err < 0)
+        goto cleanup;
+
+    if (!(keep = ccg__malloc((net->n_nodes + 1) * sizeof *keep))) {
+        err = ccg__err(CCG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    if (o->k_core > 0 || o->largest_component) {
+        if ((err = ccg__graph_structure(net, o->k_core, o->largest_component, keep)) < 0 ||
+            (err = apply_keep(&net, keep)) < 0)
+            goto cleanup;
+        if (o->k_core > 0 && (err = ccg__buf_printf(&why, "%s%d-core", why.len ? ", " : "",
+                                                    o->k_core)) < 0)
+            goto cleanup;
+        if (o->largest_component &&
+            (err = ccg__buf_printf(&why, "%slargest component", why.len ? ", " : "")) < 0)
+            goto cleanup;
+    }
+    const char *top_by = o->top_by && *o->top_by ? o->top_by : "papers";
+    if (o->top && o->top < net->n_nodes) {
+        const ccg_column *col = ccg_network_node_column(net, top_by);
+        if (!col && (err = ccg__graph_metrics(net, o)) < 0)
+            goto cleanup;
+        col = ccg_network_node_column(net, top_by);
+        if (!col && strcmp(top_by, "papers") == 0)
+            col = ccg_network_node_column(net, "degree"); /* papers graph: no "papers" column */
+        if (!col || col->type == CCG_COL_STRING) {
+            err = ccg__err(CCG_EINVAL, "top-by: no numeric node column '%s'", top_by);
+            goto cleanup;
+        }
+        if (!(keys = ccg__malloc((net->n_nodes + 1) * sizeof *keys))) {
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        for (size_t v = 0; v < net->n_nodes; v++)
+            keys[v] = ccg__column_value(col, v);
+        if ((err = ccg__rank_nodes(keys, net->n_nodes, o->top, keep)) < 0 ||
+            (err = apply_keep(&net, keep)) < 0 ||
+            (err = ccg__buf_printf(&why, "%stop %zu by %s", why.len ? ", " : "", o->top,
+                                   top_by)) < 0)
+            goto cleanup;
+    }
+    if ((err = ccg_network_note(net, "kept %zu of %zu %s%s%s", net->n_nodes, before,
+                                kind_name(o->kind), why.len ? ": " : "",
+                                why.len ? why.data : "")) < 0 ||
+        (err = ccg__graph_metrics(net, o)) < 0 ||
+        (err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0 ||
+        (err = ccg__graph_communities(net, o)) < 0)
+        goto cleanup;
+    *out = net;
+    net = NULL;
+cleanup:
+    ccg__buf_free(&why);
+    free(keep);
+    free(keys);
+    ccg_network_free(net);
+    ccg__selection_free(&sel);
+    return err;
 }

@@ -94,6 +94,16 @@ int ccg_network_note(ccg_network *net, const char *fmt, ...)
 #endif
     ;
 
+/**
+ * The top_n nodes by net->size (all nodes if size is NULL: the first top_n;
+ * ties by node order), the edges among them, and every column, community
+ * and note, in the original order; adds a note "drawn: top N of M nodes".
+ * top_n == 0 or >= n_nodes copies the whole network. For figures, which
+ * draw and lay out only the top of a big graph. O(n log n + m).
+ * Returns 0 or CCG_ENOMEM; free *out with ccg_network_free.
+ */
+int ccg_network_subgraph(const ccg_network *net, size_t top_n, ccg_network **out);
+
 #ifdef __cplusplus
 }
 #endif

@@ -1,0 +1,786 @@
+/*
+ * concepts.c: the entity co-mention graph (weights, provenance, evidence)
+ * and the bipartite paper-entity graph.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_internal.h"
+#include "util.h"
+
+/* Pair -> edge index, open addressing on the key (a << 32 | b), a < b. */
+typedef struct {
+    uint64_t *keys;  /* UINT64_MAX = empty */
+    uint32_t *vals;
+    size_t cap, n;
+} pair_map;
+
+static uint64_t mix(uint64_t k)
+{
+    k ^= k >> 33;
+    k *= 0xff51afd7ed558ccdULL;
+    k ^= k >> 33;
+    return k;
+}
+
+static int pm_grow(pair_map *m)
+{
+    size_t cap = m->cap ? m->cap * 2 : 1024;
+    uint64_t *keys = ccg__malloc(cap * sizeof *keys);
+    uint32_t *vals = ccg__malloc(cap * sizeof *vals);
+    if (!keys || !vals) {
+        free(keys);
+        free(vals);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    memset(keys, 0xff, cap * sizeof *keys);
+    for (size_t i = 0; i < m->cap; i++) {
+        if (m->keys[i] == UINT64_MAX)
+            continue;
+        size_t h = mix(m->keys[i]) & (cap - 1);
+        while (keys[h] != UINT64_MAX)
+            h = (h + 1) & (cap - 1);
+        keys[h] = m->keys[i];
+        vals[h] = m->vals[i];
+    }
+    free(m->keys);
+    free(m->vals);
+    m->keys = keys;
+    m->vals = vals;
+    m->cap = cap;
+    return 0;
+}
+
+/* Finds the key; if absent inserts it with value *val (and sets *isnew). */
+static int pm_get(pair_map *m, uint64_t key, uint32_t *val, bool *isnew)
+{
+    int err;
+    if ((m->n + 1) * 2 > m->cap && (err = pm_grow(m)) < 0)
+        return err;
+    size_t h = mix(key) & (m->cap - 1);
+    while (m->keys[h] != UINT64_MAX) {
+        if (m->keys[h] == key) {
+            *val = m->vals[h];
+            *isnew = false;
+            return 0;
+        }
+        h = (h + 1) & (m->cap - 1);
+    }
+    m->keys[h] = key;
+    m->vals[h] = *val;
+    m->n++;
+    *isnew = true;
+    return 0;
+}
+
+typedef struct {
+    uint64_t key;
+    uint32_t count;      /* papers */
+    uint32_t last_paper; /* dedup within a paper (sentence window) */
+    double frac;         /* fractional count */
+    uint32_t ev_paper, ev_sent;
+    bool ev_shared;      /* evidence sentence names both */
+} pair_acc;
+
+typedef struct {
+    uint32_t edge, paper;
+} instance;
+
+typedef struct {
+    pair_acc *pairs;
+    size_t n_pairs, cap_pairs;
+    instance *inst;
+    size_t n_inst, cap_inst;
+    pair_map map;
+} acc;
+
+static void acc_free(acc *A)
+{
+    free(A->pairs);
+    free(A->inst);
+    free(A->map.keys);
+    free(A->map.vals);
+}
+
+/* First sentence both doc entities are mentioned in, or UINT32_MAX. */
+static uint32_t shared_sentence(const ccg_doc_entity *x, const ccg_doc_entity *y)
+{
+    if (!x->sentences || !y->sentences)
+        return UINT32_MAX;
+    size_t i = 0, j = 0;
+    while (i < x->count && j < y->count) {
+        if (x->sentences[i] == y->sentences[j])
+            return x->sentences[i];
+        if (x->sentences[i] < y->sentences[j])
+            i++;
+        else
+            j++;
+    }
+    return UINT32_MAX;
+}
+
+static int add_pair(acc *A, uint32_t a, uint32_t b, uint32_t paper, double frac,
+                    const ccg_doc_entity *da, const ccg_doc_entity *db, uint32_t sent)
+{
+    int err;
+    if (a > b) {
+        uint32_t t = a;
+        a = b;
+        b = t;
+        const ccg_doc_entity *dt = da;
+        da = db;
+        db = dt;
+    }
+    uint64_t key = (uint64_t)a << 32 | b;
+    uint32_t e = (uint32_t)A->n_pairs;
+    bool isnew;
+    if ((err = pm_get(&A->map, key, &e, &isnew)) < 0)
+        return err;
+    if (isnew) {
+        if ((err = ccg__grow((void **)&A->pairs, &A->cap_pairs, A->n_pairs + 1,
+                             sizeof *A->pairs)) < 0)
+            return err;
+        pair_acc *p = &A->pairs[A->n_pairs++];
+        memset(p, 0, sizeof *p);
+        p->key = key;
+        p->last_paper = UINT32_MAX;
+        p->ev_paper = UINT32_MAX;
+    }
+    pair_acc *p = &A->pairs[e];
+    if (p->last_paper == paper)
+        return 0;
+    p->last_paper = paper;
+    p->count++;
+    p->frac += frac;
+    if (!p->ev_shared) {
+        uint32_t s = sent != UINT32_MAX ? sent : shared_sentence(da, db);
+        if (s != UINT32_MAX) {
+            p->ev_paper = paper;
+            p->ev_sent = s;
+            p->ev_shared = true;
+        } else if (p->ev_paper == UINT32_MAX) {
+            uint32_t sa = da->sentences && da->count ? da->sentences[0] : 0;
+            uint32_t sb = db->sentences && db->count ? db->sentences[0] : 0;
+            p->ev_paper = paper;
+            p->ev_sent = sa < sb ? sa : sb;
+        }
+    }
+    if ((err = ccg__grow((void **)&A->inst, &A->cap_inst, A->n_inst + 1, sizeof *A->inst)) < 0)
+        return err;
+    A->inst[A->n_inst++] = (instance){e, paper};
+    return 0;
+}
+
+/* (sentence, position in doc->items) for the sentence window. */
+typedef struct {
+    uint32_t sent, item;
+} sent_item;
+
+static int cmp_sent_item(const void *pa, const void *pb)
+{
+    const sent_item *a = pa, *b = pb;
+    if (a->sent != b->sent)
+        return a->sent < b->sent ? -1 : 1;
+    return a->item < b->item ? -1 : a->item > b->item;
+}
+
+static int paper_pairs(acc *A, const ccg_doc_entities *doc, const uint32_t *node_of,
+                       uint32_t paper, const ccg_graph_options *o, sent_item **scratch,
+                       size_t *scratch_cap)
+{
+    int err;
+    size_t n = 0;
+    for (size_t i = 0; i < doc->n; i++)
+        n += node_of[doc->items[i].entity] != UINT32_MAX;
+    if (n < 2)
+        return 0;
+    /* Fractional counting (Perianes-Rodriguez, Waltman & van Eck 2016):
+     * each pair of a paper with n entities counts 1/(n-1), so each entity's
+     * links from one paper sum to 1. */
+    double frac = 1.0 / (double)(n - 1);
+    if (o->window == CCG_WINDOW_PAPER) {
+        for (size_t i = 0; i < doc->n; i++) {
+            uint32_t a = node_of[doc->items[i].entity];
+            if (a == UINT32_MAX)
+                continue;
+            for (size_t j = i + 1; j < doc->n; j++) {
+                uint32_t b = node_of[doc->items[j].entity];
+                if (b == UINT32_MAX || b == a)
+                    continue;
+                if ((err = add_pair(A, a, b, paper, frac, &doc->items[i], &doc->items[j],
+                                    UINT32_MAX)) < 0)
+                    return err;
+            }
+        }
+        return 0;
+    }
+    size_t m = 0;
+    for (size_t i = 0; i < doc->n; i++)
+        if (node_of[doc->items[i].entity] != UINT32_MAX && doc->items[i].sentences)
+            m += doc->items[i].count;
+    if ((err = ccg__grow((void **)scratch, scratch_cap, m + 1, sizeof **scratch)) < 0)
+        return err;
+    sent_item *si = *scratch;
+    m = 0;
+    for (size_t i = 0; i < doc->n; i++) {
+        const ccg_doc_entity *d = &doc->items[i];
+        if (node_of[d->entity] == UINT32_MAX || !d->sentences)
+            continue;
+        for (size_t k = 0; k < d->count; k++)
+            si[m++] = (sent_item){d->sentences[k], (uint32_t)i};
+    }
+    qsort(si, m, sizeof *si, cmp_sent_item);
+    for (size_t s = 0; s < m;) {
+        size_t t = s;
+        while (t < m && si[t].sent == si[s].sent)
+            t++;
+        for (size_t i = s; i < t; i++)
+            for (size_t j = i + 1; j < t; j++) {
+                if (si[i].item == si[j].item)
+                    continue;
+                const ccg_doc_entity *da = &doc->items[si[i].item], *db = &doc->items[si[j].item];
+                uint32_t a = node_of[da->entity], b = node_of[db->entity];
+                if (a == b)
+                    continue;
+                if ((err = add_pair(A, a, b, paper, frac, da, db, si[s].sent)) < 0)
+                    return err;
+            }
+        s = t;
+    }
+    return 0;
+}
+
+static int cmp_pair_key(const void *pa, const void *pb)
+{
+    const pair_acc *a = pa, *b = pb;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/* The sentence s of text, whitespace collapsed, at most 400 bytes (cut at a
+ * UTF-8 boundary, with "..." when cut). */
+static char *sentence_text(const char *text, size_t len, const ccg_doc_entities *doc, uint32_t s)
+{
+    if (!doc->sentence_starts || s >= doc->n_sentences)
+        return NULL;
+    size_t from = doc->sentence_starts[s];
+    size_t to = s + 1 < doc->n_sentences ? doc->sentence_starts[s + 1] : len;
+    if (from > len || to > len || from >= to)
+        return NULL;
+    ccg_buf b = CCG_BUF_INIT;
+    bool space = false;
+    for (size_t k = from; k < to; k++) {
+        unsigned char ch = (unsigned char)text[k];
+        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            space = b.len > 0;
+            continue;
+        }
+        if (b.len >= 400 && (ch & 0xC0) != 0x80) {
+            if (ccg__buf_puts(&b, "...") < 0)
+                goto fail;
+            break;
+        }
+        if ((space && ccg__buf_putc(&b, ' ') < 0) || ccg__buf_putc(&b, (char)ch) < 0)
+            goto fail;
+        space = false;
+    }
+    if (!b.len && ccg__buf_puts(&b, "") < 0)
+        goto fail;
+    return ccg__buf_detach(&b);
+fail:
+    ccg__buf_free(&b);
+    return NULL;
+}
+
+/* qsort has no context argument: the arrays the comparator reads. */
+static const pair_acc *ev_pairs;
+static const uint32_t *ev_edge_pair;
+static int cmp_by_ev_paper(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    uint32_t x = ev_pairs[ev_edge_pair[a]].ev_paper, y = ev_pairs[ev_edge_pair[b]].ev_paper;
+    if (x != y)
+        return x < y ? -1 : 1;
+    return a < b ? -1 : a > b;
+}
+
+/* Edge column "evidence": each edge's evidence sentence. Edges are visited
+ * grouped by evidence paper so each paper's text is made once. */
+static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
+                         const pair_acc *pairs, const uint32_t *edge_pair, size_t ne)
+{
+    ccg_column *col;
+    uint32_t *order = NULL;
+    char *text = NULL;
+    size_t len = 0;
+    uint32_t cur = UINT32_MAX;
+    int err;
+    if ((err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, &col)) < 0)
+        return err;
+    if (!(order = ccg__malloc((ne + 1) * sizeof *order)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    for (size_t e = 0; e < ne; e++)
+        order[e] = (uint32_t)e;
+    ev_pairs = pairs;
+    ev_edge_pair = edge_pair;
+    qsort(order, ne, sizeof *order, cmp_by_ev_paper);
+    for (size_t k = 0; k < ne; k++) {
+        size_t e = order[k];
+        const pair_acc *p = &pairs[edge_pair[e]];
+        if (p->ev_paper == UINT32_MAX)
+            continue;
+        if (p->ev_paper != cur) {
+            free(text);
+            text = ccg_record_text(c->records[p->ev_paper], &len);
+            if (!text) {
+                err = ccg__err(CCG_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+            cur = p->ev_paper;
+        }
+        col->s[e] = sentence_text(text, len, &a->docs[p->ev_paper], p->ev_sent);
+    }
+cleanup:
+    free(text);
+    free(order);
+    return err;
+}
+
+typedef struct {
+    uint32_t node;
+    int date; /* YYYYMM, month 0 when unknown */
+} dated;
+
+static int cmp_dated(const void *pa, const void *pb)
+{
+    const dated *a = pa, *b = pb;
+    if (a->node != b->node)
+        return a->node < b->node ? -1 : 1;
+    return a->date < b->date ? -1 : a->date > b->date;
+}
+
+static int month_index(int date)
+{
+    int m = date % 100;
+    /* An unknown month counts as mid-year for the rising score. */
+    return (date / 100) * 12 + (m ? m - 1 : 5);
+}
+
+static char *fmt_date(int date)
+{
+    char buf[16];
+    if (date % 100)
+        snprintf(buf, sizeof buf, "%04d-%02d", date / 100, date % 100);
+    else
+        snprintf(buf, sizeof buf, "%04d", date / 100);
+    return ccg__strdup(buf);
+}
+
+/*
+ * Time profile of each entity node (nodes 0..sel->n_nodes-1): first_seen,
+ * last_seen, papers_by_year ("2024:3;2025:10"), papers_by_month
+ * ("2025-01:2;2025-03:1", dated papers with a known month), net->start,
+ * and "rising": with T the latest month of any selected paper, r and p the
+ * entity's papers in the 12 months up to T and the 12 before, R and P all
+ * selected papers in those windows,
+ *     rising = ((r + 1) / (R + 1)) / ((p + 1) / (P + 1)),
+ * its share of recent papers over its share of earlier ones, add-one
+ * smoothed so one-paper entities do not dominate; > 1 means rising.
+ * NaN when no paper is dated.
+ */
+static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
+                        const ccg__selection *sel)
+{
+    dated *d = NULL;
+    size_t nd = 0, cap = 0;
+    ccg_column *first, *last, *byy, *bym, *rising;
+    ccg_buf by = CCG_BUF_INIT, bm = CCG_BUF_INIT;
+    int err = 0, tmax = -1;
+    size_t R = 0, P = 0;
+
+    /* Column pointers move when columns are added: take them after. */
+    if ((err = ccg_network_add_node_column(net, "first_seen", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "last_seen", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "papers_by_year", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "papers_by_month", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "rising", CCG_COL_DOUBLE, &rising)) < 0)
+        return err;
+    first = ccg__node_col(net, "first_seen");
+    last = ccg__node_col(net, "last_seen");
+    byy = ccg__node_col(net, "papers_by_year");
+    bym = ccg__node_col(net, "papers_by_month");
+    if (!net->start && !(net->start = ccg__malloc((net->n_nodes + 1) * sizeof *net->start)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    for (size_t v = 0; v < net->n_nodes; v++)
+        net->start[v] = NAN;
+    for (size_t p = 0; p < c->n_records; p++) {
+        int date = ccg__record_date(c->records[p]);
+        if (!sel->paper_ok[p] || !date)
+            continue;
+        if (month_index(date) > tmax)
+            tmax = month_index(date);
+        for (size_t i = 0; i < a->docs[p].n; i++) {
+            uint32_t v = sel->node_of[a->docs[p].items[i].entity];
+            if (v == UINT32_MAX)
+                continue;
+            if ((err = ccg__grow((void **)&d, &cap, nd + 1, sizeof *d)) < 0)
+                goto cleanup;
+            d[nd++] = (dated){v, date};
+        }
+    }
+    for (size_t p = 0; p < c->n_records; p++) {
+        int date = ccg__record_date(c->records[p]);
+        if (!sel->paper_ok[p] || !date)
+            continue;
+        int mi = month_index(date);
+        R += mi > tmax - 12;
+        P += mi <= tmax - 12 && mi > tmax - 24;
+    }
+    qsort(d, nd, sizeof *d, cmp_dated);
+    for (size_t s = 0; s < nd;) {
+        size_t t = s;
+        uint32_t v = d[s].node;
+        size_t r = 0, q = 0;
+        ccg__buf_clear(&by);
+        ccg__buf_clear(&bm);
+        while (t < nd && d[t].node == v) {
+            size_t u = t, n_year = 0;
+            int year = d[t].date / 100;
+            while (u < nd && d[u].node == v && d[u].date / 100 == year) {
+                size_t w = u, n_month = 0;
+                while (w < nd && d[w].node == v && d[w].date == d[u].date) {
+                    int mi = month_index(d[w].date);
+                    r += mi > tmax - 12;
+                    q += mi <= tmax - 12 && mi > tmax - 24;
+                    n_month++;
+                    w++;
+                }
+                if (d[u].date % 100 &&
+                    ccg__buf_printf(&bm, "%s%04d-%02d:%zu", bm.len ? ";" : "", year,
+                                    d[u].date % 100, n_month) < 0)
+                    goto nomem;
+                n_year += n_month;
+                u = w;
+            }
+            if (ccg__buf_printf(&by, "%s%04d:%zu", by.len ? ";" : "", year, n_year) < 0)
+                goto nomem;
+            t = u;
+        }
+        int dfirst = d[s].date, dlast = d[t - 1].date;
+        if (!(first->s[v] = fmt_date(dfirst)) || !(last->s[v] = fmt_date(dlast)) ||
+            !(byy->s[v] = ccg__buf_detach(&by)) ||
+            (bm.len && !(bym->s[v] = ccg__buf_detach(&bm))))
+            goto nomem;
+        net->start[v] = dfirst / 100 + (dfirst % 100 ? (dfirst % 100 - 1) / 12.0 : 0);
+        rising->d[v] = ((double)(r + 1) / (double)(R + 1)) / ((double)(q + 1) / (double)(P + 1));
+        s = t;
+    }
+    goto cleanup;
+nomem:
+    err = ccg__err(CCG_ENOMEM, "out of memory");
+cleanup:
+    ccg__buf_free(&by);
+    ccg__buf_free(&bm);
+    free(d);
+    return err;
+}
+
+/* Node identity and attributes of the entity nodes 0..sel->n_nodes-1. */
+static int entity_nodes(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
+                        const ccg__selection *sel)
+{
+    ccg_column *papers, *mentions, *intro, *aliases;
+    ccg_buf b = CCG_BUF_INIT;
+    int err;
+    if ((err = ccg_network_add_node_column(net, "papers", CCG_COL_INT, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "mentions", CCG_COL_INT, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "introduced_by", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "aliases", CCG_COL_STRING, &aliases)) < 0)
+        return err;
+    papers = ccg__node_col(net, "papers");
+    mentions = ccg__node_col(net, "mentions");
+    intro = ccg__node_col(net, "introduced_by");
+    for (size_t v = 0; v < sel->n_nodes; v++) {
+        uint32_t e = sel->entity_of[v];
+        const ccg_entity *en = &a->entities[e];
+        const char *tname = ccg_entity_type_name(en->type);
+        /* Names are unique per type; the same name with two types gets the
+         * type appended to the id so ids stay unique. */
+        bool dup = (e > 0 && strcmp(a->entities[e - 1].name, en->name) == 0) ||
+                   (e + 1 < a->n_entities && strcmp(a->entities[e + 1].name, en->name) == 0);
+        ccg__buf_clear(&b);
+        if (ccg__buf_puts(&b, en->name) < 0 ||
+            (dup && ccg__buf_printf(&b, " [%s]", tname) < 0))
+            goto nomem;
+        if (!(net->node_id[v] = ccg__buf_detach(&b)) ||
+            !(net->node_label[v] = ccg__strdup(en->name)) ||
+            !(net->node_type[v] = ccg__strdup(tname)))
+            goto nomem;
+        papers->i[v] = (int64_t)sel->papers[e];
+        mentions->i[v] = (int64_t)sel->mentions[e];
+        if (en->introduced_by >= 0 && (size_t)en->introduced_by < c->n_records &&
+            !(intro->s[v] = ccg__strdup(c->records[en->introduced_by]->id)))
+            goto nomem;
+        for (size_t f = 0; f < en->n_forms; f++) {
+            if (strcmp(en->forms[f], en->name) == 0)
+                continue;
+            if (ccg__buf_printf(&b, "%s%s", b.len ? "; " : "", en->forms[f]) < 0)
+                goto nomem;
+        }
+        if (b.len && !(aliases->s[v] = ccg__buf_detach(&b)))
+            goto nomem;
+    }
+    ccg__buf_free(&b);
+    return time_columns(net, c, a, sel);
+nomem:
+    ccg__buf_free(&b);
+    return ccg__err(CCG_ENOMEM, "out of memory");
+}
+
+static double norm_weight(ccg_weight w, double cij, double si, double sj)
+{
+    switch (w) {
+    case CCG_WEIGHT_ASSOCIATION: return cij / (si * sj);
+    case CCG_WEIGHT_JACCARD: return cij / (si + sj - cij);
+    case CCG_WEIGHT_COSINE: return cij / sqrt(si * sj);
+    case CCG_WEIGHT_INCLUSION: return cij / (si < sj ? si : sj);
+    case CCG_WEIGHT_COUNT:
+    default: return cij;
+    }
+}
+
+int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
+                        const ccg_graph_options *o, const ccg__selection *sel,
+                        ccg_network **out)
+{
+    acc A = {0};
+    ccg_network *net = NULL;
+    sent_item *scratch = NULL;
+    size_t scratch_cap = 0, ne = 0;
+    uint32_t *edge_pair = NULL, *newpos = NULL, *start = NULL;
+    ccg_column *npap, *ppap;
+    ccg_buf b = CCG_BUF_INIT;
+    int err = 0;
+
+    for (size_t p = 0; p < c->n_records; p++)
+        if (sel->paper_ok[p] &&
+            (err = paper_pairs(&A, &a->docs[p], sel->node_of, (uint32_t)p, o, &scratch,
+                               &scratch_cap)) < 0)
+            goto cleanup;
+    /* Pairs in (source, target) order; instances keep paper (= corpus) order. */
+    if (!(newpos = ccg__malloc((A.n_pairs + 1) * sizeof *newpos)) ||
+        !(edge_pair = ccg__malloc((A.n_pairs + 1) * sizeof *edge_pair)) ||
+        !(start = ccg__calloc(A.n_pairs + 2, sizeof *start)))
+        goto nomem;
+    {
+        /* Sort keys with their original index packed alongside. */
+        pair_acc *sorted = ccg__malloc((A.n_pairs + 1) * sizeof *sorted);
+        if (!sorted)
+            goto nomem;
+        if (A.n_pairs)
+            memcpy(sorted, A.pairs, A.n_pairs * sizeof *sorted);
+        for (size_t k = 0; k < A.n_pairs; k++)
+            sorted[k].last_paper = (uint32_t)k; /* reused as the original index */
+        qsort(sorted, A.n_pairs, sizeof *sorted, cmp_pair_key);
+        for (size_t k = 0; k < A.n_pairs; k++)
+            newpos[sorted[k].last_paper] = (uint32_t)k;
+        free(sorted);
+    }
+    for (size_t k = 0; k < A.n_inst; k++)
+        start[newpos[A.inst[k].edge] + 1]++;
+    for (size_t k = 0; k < A.n_pairs; k++)
+        start[k + 1] += start[k];
+    uint32_t *papers_of = ccg__malloc((A.n_inst + 1) * sizeof *papers_of);
+    if (!papers_of)
+        goto nomem;
+    {
+        uint32_t *fill = ccg__malloc((A.n_pairs + 1) * sizeof *fill);
+        if (!fill) {
+            free(papers_of);
+            goto nomem;
+        }
+        memcpy(fill, start, A.n_pairs * sizeof *fill);
+        for (size_t k = 0; k < A.n_inst; k++)
+            papers_of[fill[newpos[A.inst[k].edge]]++] = A.inst[k].paper;
+        free(fill);
+    }
+    /* sorted position -> pair index, and weights */
+    uint32_t *pair_at = ccg__malloc((A.n_pairs + 1) * sizeof *pair_at);
+    double *w = ccg__malloc((A.n_pairs + 1) * sizeof *w);
+    if (!pair_at || !w) {
+        free(pair_at);
+        free(w);
+        free(papers_of);
+        goto nomem;
+    }
+    for (size_t k = 0; k < A.n_pairs; k++)
+        pair_at[newpos[k]] = (uint32_t)k;
+    for (size_t k = 0; k < A.n_pairs; k++) {
+        const pair_acc *p = &A.pairs[pair_at[k]];
+        uint32_t s = (uint32_t)(p->key >> 32), t = (uint32_t)p->key;
+        double cij = o->fractional ? p->frac : (double)p->count;
+        w[k] = norm_weight(o->weight, cij, (double)sel->papers[sel->entity_of[s]],
+                           (double)sel->papers[sel->entity_of[t]]);
+        if (w[k] >= o->min_weight)
+            edge_pair[ne++] = (uint32_t)k;
+    }
+    if ((err = ccg_network_new(&net, CCG_NET_CONCEPTS, sel->n_nodes, ne)) < 0 ||
+        (err = entity_nodes(net, c, a, sel)) < 0 ||
+        (err = ccg_network_add_edge_column(net, "n_papers", CCG_COL_INT, NULL)) < 0 ||
+        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, &ppap)) < 0 ||
+        !(npap = ccg__edge_col(net, "n_papers"))) {
+        free(pair_at);
+        free(w);
+        free(papers_of);
+        goto cleanup;
+    }
+    for (size_t e = 0; e < ne; e++) {
+        size_t k = edge_pair[e];
+        const pair_acc *p = &A.pairs[pair_at[k]];
+        net->source[e] = (uint32_t)(p->key >> 32);
+        net->target[e] = (uint32_t)p->key;
+        net->weight[e] = w[k];
+        npap->i[e] = p->count;
+        size_t np = start[k + 1] - start[k];
+        if (o->provenance_max && np > o->provenance_max)
+            np = o->provenance_max;
+        ccg__buf_clear(&b);
+        for (size_t j = 0; j < np; j++)
+            if (ccg__buf_printf(&b, "%s%s", j ? ";" : "",
+                                c->records[papers_of[start[k] + j]]->id) < 0)
+                break;
+        if (!(ppap->s[e] = ccg__buf_detach(&b))) {
+            free(pair_at);
+            free(w);
+            free(papers_of);
+            goto nomem;
+        }
+        edge_pair[e] = pair_at[k]; /* from here on: edge -> pair index */
+    }
+    free(pair_at);
+    free(w);
+    free(papers_of);
+    if ((err = fill_evidence(net, c, a, A.pairs, edge_pair, ne)) < 0)
+        goto cleanup;
+    *out = net;
+    net = NULL;
+    goto cleanup;
+nomem:
+    err = ccg__err(CCG_ENOMEM, "out of memory");
+cleanup:
+    ccg__buf_free(&b);
+    ccg_network_free(net);
+    free(scratch);
+    free(edge_pair);
+    free(newpos);
+    free(start);
+    acc_free(&A);
+    return err;
+}
+
+int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
+                         const ccg_graph_options *o, const ccg__selection *sel,
+                         ccg_network **out)
+{
+    ccg_network *net = NULL;
+    ccg_column *part, *title, *date;
+    size_t np = 0, ne = 0;
+    uint32_t *paper_node = NULL;
+    int err = 0;
+    (void)o;
+
+    if (!(paper_node = ccg__malloc((c->n_records + 1) * sizeof *paper_node)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    for (size_t p = 0; p < c->n_records; p++) {
+        size_t k = 0;
+        paper_node[p] = UINT32_MAX;
+        if (!sel->paper_ok[p])
+            continue;
+        for (size_t i = 0; i < a->docs[p].n; i++)
+            k += sel->node_of[a->docs[p].items[i].entity] != UINT32_MAX;
+        if (k) {
+            paper_node[p] = (uint32_t)(sel->n_nodes + np++);
+            ne += k;
+        }
+    }
+    if ((err = ccg_network_new(&net, CCG_NET_BIPARTITE, sel->n_nodes + np, ne)) < 0 ||
+        (err = ccg_network_add_node_column(net, "part", CCG_COL_STRING, NULL)) < 0 ||
+        (err = entity_nodes(net, c, a, sel)) < 0 ||
+        (err = ccg_network_add_node_column(net, "title", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_node_column(net, "date", CCG_COL_STRING, &date)) < 0)
+        goto cleanup;
+    part = ccg__node_col(net, "part");
+    title = ccg__node_col(net, "title");
+    for (size_t v = 0; v < sel->n_nodes; v++)
+        if (!(part->s[v] = ccg__strdup("entity")))
+            goto nomem;
+    /* Edges sorted by (source, target): entity nodes come first, so walk
+     * entities and, for each, its papers in corpus order. Collect first. */
+    {
+        uint64_t *keys = ccg__malloc((ne + 1) * sizeof *keys);
+        double *cnt = NULL;
+        size_t k = 0;
+        if (!keys)
+            goto nomem;
+        for (size_t p = 0; p < c->n_records; p++) {
+            uint32_t pv = paper_node[p];
+            if (pv == UINT32_MAX)
+                continue;
+            const ccg_record *r = c->records[p];
+            int d = ccg__record_date(r);
+            if (!(net->node_id[pv] = ccg__strdup(r->id)) ||
+                !(net->node_label[pv] = ccg__strdup(r->title ? r->title : r->id)) ||
+                !(net->node_type[pv] = ccg__strdup("paper")) ||
+                !(part->s[pv] = ccg__strdup("paper")) ||
+                (r->title && !(title->s[pv] = ccg__strdup(r->title))) ||
+                (d && !(date->s[pv] = fmt_date(d)))) {
+                free(keys);
+                goto nomem;
+            }
+            for (size_t i = 0; i < a->docs[p].n; i++) {
+                uint32_t v = sel->node_of[a->docs[p].items[i].entity];
+                if (v != UINT32_MAX)
+                    keys[k++] = (uint64_t)v << 32 | pv;
+            }
+        }
+        qsort(keys, ne, sizeof *keys, ccg__cmp_u64);
+        (void)cnt;
+        for (size_t e = 0; e < ne; e++) {
+            net->source[e] = (uint32_t)(keys[e] >> 32);
+            net->target[e] = (uint32_t)keys[e];
+        }
+        free(keys);
+    }
+    /* weight = mentions of the entity in the paper */
+    for (size_t p = 0; p < c->n_records; p++) {
+        uint32_t pv = paper_node[p];
+        if (pv == UINT32_MAX)
+            continue;
+        for (size_t i = 0; i < a->docs[p].n; i++) {
+            uint32_t v = sel->node_of[a->docs[p].items[i].entity];
+            if (v == UINT32_MAX)
+                continue;
+            /* binary search the edge (v, pv) */
+            size_t lo = 0, hi = ne;
+            uint64_t key = (uint64_t)v << 32 | pv;
+            while (lo < hi) {
+                size_t mid = (lo + hi) / 2;
+                uint64_t mk = (uint64_t)net->source[mid] << 32 | net->target[mid];
+                if (mk < key)
+                    lo = mid + 1;
+                else
+                    hi = mid;
+            }
+            net->weight[lo] += a->docs[p].items[i].count ? a->docs[p].items[i].count : 1;
+        }
+    }
+    *out = net;
+    net = NULL;
+    goto cleanup;
+nomem:
+    err = ccg__err(CCG_ENOMEM, "out of memory");
+cleanup:
+    ccg_network_free(net);
+    free(paper_node);
+    return err;
+}

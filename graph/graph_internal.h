@@ -1,0 +1,101 @@
+/*
+ * graph_internal.h: what the files of graph/ share. Not public.
+ */
+#ifndef CCG_GRAPH_INTERNAL_H
+#define CCG_GRAPH_INTERNAL_H
+
+#include "ccg_graph.h"
+
+/**
+ * A copy of net with the nodes where keep_node[v] (NULL: all) and the edges
+ * among them where keep_edge[e] (NULL: all), in the same order, with every
+ * column, community and note. Returns 0 or CCG_ENOMEM.
+ */
+int ccg__network_select(const ccg_network *net, const bool *keep_node, const bool *keep_edge,
+                        ccg_network **out);
+
+/** The node (node=true) or edge column name of that type, added if missing. */
+int ccg__network_column(ccg_network *net, bool node, const char *name, ccg_column_type type,
+                        ccg_column **out);
+
+/** A numeric column's k-th value as double (NaN for strings). */
+double ccg__column_value(const ccg_column *c, size_t k);
+
+/**
+ * keep[k] = true for the top nodes by keys (descending, NaN last, ties by
+ * index). Returns 0 or CCG_ENOMEM.
+ */
+int ccg__rank_nodes(const double *keys, size_t n, size_t top, bool *keep);
+
+/* igraph handlers saved by enter and restored by leave (opaque here). */
+typedef struct {
+    void (*err)(void);
+    void (*warn)(void);
+} ccg__igraph_state;
+
+/** Installs ccgraph's igraph error/warning handlers (record, never abort or print). */
+void ccg__igraph_enter(ccg__igraph_state *st);
+void ccg__igraph_leave(ccg__igraph_state *st);
+
+/**
+ * Node metric columns: degree (in_degree, out_degree if directed), strength,
+ * betweenness, closeness, harmonic, eigenvector, pagerank, coreness,
+ * clustering (see ccg_graph.h for definitions). Existing columns of those
+ * names are overwritten. Returns 0, CCG_ENOMEM or CCG_EGRAPH.
+ */
+int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o);
+
+/** Communities (o->community) into net->community and labels. */
+int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o);
+
+/** Labels communities 0..nc-1 by their top 3 nodes (by net->size, else node order). */
+int ccg__label_communities(ccg_network *net, size_t nc);
+
+/**
+ * keep[v] for the nodes of the K-core (k_core > 0) and then, if largest,
+ * of the largest connected component of what remains. Returns 0 or an error.
+ */
+int ccg__graph_structure(const ccg_network *net, int k_core, bool largest, bool *keep);
+
+/* The papers and entities that pass the paper/entity filters, and the node
+ * number of each kept entity (nodes sorted by papers desc, then name). */
+typedef struct {
+    bool *paper_ok;        /* per record: within --since/--until */
+    size_t n_papers_ok;
+    size_t *papers;        /* per entity: selected papers mentioning it */
+    size_t *mentions;      /* per entity: mentions in selected papers */
+    uint32_t *node_of;     /* per entity: node index or UINT32_MAX */
+    uint32_t *entity_of;   /* per node: entity index */
+    size_t n_nodes;
+    size_t n_candidates;   /* entities in selected papers, before type/min-papers */
+} ccg__selection;
+
+/** Selects papers (dates) and entities (types, min_papers) of a corpus. */
+int ccg__select(const ccg_corpus *c, const ccg_annotation *a, const ccg_graph_options *o,
+                ccg__selection *sel);
+void ccg__selection_free(ccg__selection *sel);
+
+/** YYYYMM of a record for the date filters (month 0 when unknown), 0 if undated. */
+int ccg__record_date(const ccg_record *r);
+
+/** The entity co-mention graph of the selection, with all attributes. */
+int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
+                        const ccg_graph_options *o, const ccg__selection *sel,
+                        ccg_network **out);
+/** The bipartite paper-entity graph. */
+int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
+                         const ccg_graph_options *o, const ccg__selection *sel,
+                         ccg_network **out);
+/** The paper citation graph (explicit references and inferred uses). */
+int ccg__build_papers(const ccg_corpus *c, const ccg_annotation *a,
+                      const ccg_graph_options *o, const ccg__selection *sel,
+                      ccg_network **out);
+
+/** qsort comparator for uint64_t. */
+int ccg__cmp_u64(const void *a, const void *b);
+
+/** Mutable lookup of a column (pointers move when columns are added). */
+ccg_column *ccg__node_col(ccg_network *net, const char *name);
+ccg_column *ccg__edge_col(ccg_network *net, const char *name);
+
+#endif

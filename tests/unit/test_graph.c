@@ -1,0 +1,396 @@
+/*
+ * Graph layer on a four-paper corpus whose every number was computed by
+ * hand (see the comments at each assertion).
+ */
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ccg_graph.h"
+#include "test_graph_corpus.h"
+
+enum { ADAM, BERT, CIFAR, DPO };
+static const tg_entity ents[] = {
+    {"Adam", CCG_TYPE_METHOD},
+    {"BERT", CCG_TYPE_MODEL},
+    {"CIFAR-10", CCG_TYPE_DATASET},
+    {"DPO", CCG_TYPE_METHOD},
+};
+#define END {-1u, 0}
+static const tg_paper papers[] = {
+    {"2401.00001", 2024, 1, "We train BERT with Adam. We test on CIFAR-10.",
+     {{BERT, 0}, {ADAM, 0}, {CIFAR, 1}, END}, 0, {NULL}},
+    {"2406.00002", 2024, 6, "Adam is used. BERT is fine-tuned.",
+     {{ADAM, 0}, {BERT, 1}, END}, 0, {NULL}},
+    {"2503.00003", 2025, 3, "We introduce DPO for BERT. It beats CIFAR-10 baselines.",
+     {{DPO, 0}, {BERT, 0}, {CIFAR, 1}, END}, 1u << DPO, {NULL}},
+    {"2505.00004", 2025, 5, "Adam alone.", {{ADAM, 0}, END}, 0, {NULL}},
+};
+
+typedef struct {
+    ccg_corpus *c;
+    ccg_annotation *a;
+} fixture;
+
+static int setup(void **state)
+{
+    fixture *f = calloc(1, sizeof *f);
+    tg_build(papers, 4, ents, 4, &f->c, &f->a);
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    fixture *f = *state;
+    tg_free(f->c, f->a);
+    free(f);
+    return 0;
+}
+
+static ccg_network *build(void **state, const ccg_graph_options *o)
+{
+    fixture *f = *state;
+    ccg_network *net = NULL;
+    int err = ccg_graph_build(f->c, f->a, o, &net);
+    if (err < 0)
+        fail_msg("ccg_graph_build: %s", ccg_error_last());
+    return net;
+}
+
+/* Index of edge (s, t), or -1. */
+static long edge(const ccg_network *net, uint32_t s, uint32_t t)
+{
+    for (size_t e = 0; e < net->n_edges; e++)
+        if (net->source[e] == s && net->target[e] == t)
+            return (long)e;
+    return -1;
+}
+
+static double node_d(const ccg_network *net, const char *col, size_t v)
+{
+    const ccg_column *c = ccg_network_node_column(net, col);
+    assert_non_null(c);
+    return c->type == CCG_COL_DOUBLE ? c->d[v] : (double)c->i[v];
+}
+
+static const char *node_s(const ccg_network *net, const char *col, size_t v)
+{
+    const ccg_column *c = ccg_network_node_column(net, col);
+    assert_non_null(c);
+    assert_int_equal(c->type, CCG_COL_STRING);
+    return c->s[v];
+}
+
+static const char *edge_s(const ccg_network *net, const char *col, long e)
+{
+    const ccg_column *c = ccg_network_edge_column(net, col);
+    assert_non_null(c);
+    assert_true(e >= 0);
+    return c->s[e];
+}
+
+static void test_concepts_counts(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    ccg_network *net = build(state, &o);
+
+    /* Nodes by papers desc, then name: Adam 3, BERT 3, CIFAR-10 2, DPO 1. */
+    assert_int_equal(net->n_nodes, 4);
+    assert_string_equal(net->node_id[0], "Adam");
+    assert_string_equal(net->node_id[1], "BERT");
+    assert_string_equal(net->node_id[2], "CIFAR-10");
+    assert_string_equal(net->node_id[3], "DPO");
+    assert_string_equal(net->node_type[2], "dataset");
+    assert_false(net->directed);
+    assert_int_equal(node_d(net, "papers", 0), 3);
+    assert_int_equal(node_d(net, "mentions", 3), 1);
+    assert_string_equal(node_s(net, "introduced_by", 3), "2503.00003");
+    assert_null(node_s(net, "introduced_by", 0));
+
+    /* Pairs: AB in P1,P2; AC in P1; BC in P1,P3; BD and CD in P3. */
+    assert_int_equal(net->n_edges, 5);
+    uint32_t want[5][2] = {{0, 1}, {0, 2}, {1, 2}, {1, 3}, {2, 3}};
+    double w[5] = {2, 1, 2, 1, 1};
+    for (int e = 0; e < 5; e++) {
+        assert_int_equal(net->source[e], want[e][0]);
+        assert_int_equal(net->target[e], want[e][1]);
+        assert_true(net->weight[e] == w[e]);
+    }
+    assert_string_equal(edge_s(net, "papers", 0), "2401.00001;2406.00002");
+    assert_string_equal(edge_s(net, "papers", 2), "2401.00001;2503.00003");
+    assert_int_equal(ccg_network_edge_column(net, "n_papers")->i[2], 2);
+    /* Evidence: a sentence naming both, else the first mention's sentence. */
+    assert_string_equal(edge_s(net, "evidence", 0), "We train BERT with Adam.");
+    assert_string_equal(edge_s(net, "evidence", 3), "We introduce DPO for BERT.");
+    assert_string_equal(edge_s(net, "evidence", 4), "We introduce DPO for BERT.");
+
+    /* Degree, strength; weighted betweenness with lengths 1/w: A-C has two
+     * shortest paths of length 1 (direct, and via B 0.5+0.5), A-D one via B
+     * (1.5): B = 0.5 + 1 = 1.5, all others 0. */
+    assert_int_equal(node_d(net, "degree", 1), 3);
+    assert_true(node_d(net, "strength", 1) == 5);
+    assert_true(fabs(node_d(net, "betweenness", 1) - 1.5) < 1e-12);
+    assert_true(node_d(net, "betweenness", 0) == 0);
+    assert_true(node_d(net, "coreness", 0) == 2);
+    /* Clustering of B: neighbours A, C, D; links AC and CD: 2 of 3. */
+    assert_true(fabs(node_d(net, "clustering", 1) - 2.0 / 3) < 1e-12);
+
+    /* Time: Adam in 2024-01, 2024-06, 2025-05. Latest month T = 2025-05;
+     * recent window 2024-06..2025-05 has R = 3 papers, the year before P = 1.
+     * Adam r = 2, p = 1: (3/4)/(2/2) = 0.75; DPO r = 1, p = 0: (2/4)/(1/2) = 1. */
+    assert_string_equal(node_s(net, "first_seen", 0), "2024-01");
+    assert_string_equal(node_s(net, "last_seen", 0), "2025-05");
+    assert_string_equal(node_s(net, "papers_by_year", 0), "2024:2;2025:1");
+    assert_string_equal(node_s(net, "papers_by_month", 0), "2024-01:1;2024-06:1;2025-05:1");
+    assert_true(fabs(node_d(net, "rising", 0) - 0.75) < 1e-12);
+    assert_true(fabs(node_d(net, "rising", 3) - 1.0) < 1e-12);
+    assert_true(fabs(net->start[3] - (2025 + 2.0 / 12)) < 1e-12);
+
+    /* Size defaults to PageRank; communities labelled. */
+    assert_non_null(net->size);
+    assert_true(net->size[1] == node_d(net, "pagerank", 1));
+    assert_non_null(net->community);
+    assert_true(net->n_communities >= 1);
+    for (size_t v = 0; v < 4; v++)
+        assert_true(net->community[v] >= 0 && (size_t)net->community[v] < net->n_communities);
+    assert_non_null(net->community_label[0]);
+    ccg_network_free(net);
+}
+
+static void test_weights(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    /* s_A = s_B = 3, s_C = 2, s_D = 1; c_AB = 2, c_BC = 2, c_BD = 1. */
+    struct {
+        ccg_weight w;
+        double ab, bc, bd;
+    } cases[] = {
+        {CCG_WEIGHT_ASSOCIATION, 2.0 / 9, 2.0 / 6, 1.0 / 3},
+        {CCG_WEIGHT_JACCARD, 2.0 / 4, 2.0 / 3, 1.0 / 3},
+        {CCG_WEIGHT_COSINE, 2.0 / 3, 2.0 / sqrt(6), 1.0 / sqrt(3)},
+        {CCG_WEIGHT_INCLUSION, 2.0 / 3, 1.0, 1.0},
+    };
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        o.weight = cases[k].w;
+        ccg_network *net = build(state, &o);
+        assert_true(fabs(net->weight[edge(net, 0, 1)] - cases[k].ab) < 1e-12);
+        assert_true(fabs(net->weight[edge(net, 1, 2)] - cases[k].bc) < 1e-12);
+        assert_true(fabs(net->weight[edge(net, 1, 3)] - cases[k].bd) < 1e-12);
+        ccg_network_free(net);
+    }
+    /* Fractional: P1 and P3 have 3 entities (1/2 per pair), P2 has 2 (1). */
+    o.weight = CCG_WEIGHT_COUNT;
+    o.fractional = true;
+    ccg_network *net = build(state, &o);
+    assert_true(net->weight[edge(net, 0, 1)] == 1.5);
+    assert_true(net->weight[edge(net, 1, 2)] == 1.0);
+    assert_true(net->weight[edge(net, 2, 3)] == 0.5);
+    ccg_network_free(net);
+}
+
+static void test_sentence_window(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    o.window = CCG_WINDOW_SENTENCE;
+    ccg_network *net = build(state, &o);
+    /* Only AB (P1 sentence 0) and BD (P3 sentence 0) share a sentence. */
+    assert_int_equal(net->n_edges, 2);
+    assert_true(edge(net, 0, 1) >= 0 && edge(net, 1, 3) >= 0);
+    assert_string_equal(edge_s(net, "papers", edge(net, 0, 1)), "2401.00001");
+    ccg_network_free(net);
+}
+
+static void test_filters(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    o.min_papers = 2;
+    ccg_network *net = build(state, &o);
+    assert_int_equal(net->n_nodes, 3);
+    assert_int_equal(net->n_edges, 3);
+    assert_string_equal(net->notes[0], "kept 3 of 4 entities: min-papers 2");
+    ccg_network_free(net);
+
+    ccg_graph_options_init(&o);
+    o.top = 2;
+    net = build(state, &o);
+    assert_int_equal(net->n_nodes, 2);
+    assert_string_equal(net->node_id[1], "BERT");
+    assert_int_equal(net->n_edges, 1);
+    assert_string_equal(net->notes[0], "kept 2 of 4 entities: top 2 by papers");
+    ccg_network_free(net);
+
+    /* Top by degree: B and C have 3. */
+    o.top_by = "degree";
+    net = build(state, &o);
+    assert_int_equal(net->n_nodes, 2);
+    assert_string_equal(net->node_id[0], "BERT");
+    assert_string_equal(net->node_id[1], "CIFAR-10");
+    ccg_network_free(net);
+
+    ccg_graph_options_init(&o);
+    o.types = 1u << CCG_TYPE_METHOD;
+    net = build(state, &o);
+    assert_int_equal(net->n_nodes, 2);
+    assert_int_equal(net->n_edges, 0);
+    ccg_network_free(net);
+
+    ccg_graph_options_init(&o);
+    o.since = 202501;
+    net = build(state, &o);
+    assert_int_equal(net->n_nodes, 4);
+    assert_string_equal(net->node_id[0], "Adam"); /* all 1 paper: by name */
+    assert_int_equal(node_d(net, "papers", 1), 1);
+    assert_int_equal(net->n_edges, 3); /* BC, BD, CD from P3 */
+    ccg_network_free(net);
+
+    ccg_graph_options_init(&o);
+    o.until = 202406;
+    o.min_weight = 2;
+    net = build(state, &o);
+    assert_int_equal(net->n_edges, 1); /* AB: P1 + P2 */
+    ccg_network_free(net);
+
+    /* The graph is two triangles sharing B-C: a 2-core, no 3-core. */
+    ccg_graph_options_init(&o);
+    o.k_core = 2;
+    net = build(state, &o);
+    assert_int_equal(net->n_nodes, 4);
+    ccg_network_free(net);
+    o.k_core = 3;
+    net = build(state, &o);
+    assert_int_equal(net->n_nodes, 0);
+    assert_int_equal(net->n_edges, 0);
+    ccg_network_free(net);
+
+    ccg_graph_options_init(&o);
+    o.types = 1u << CCG_TYPE_METHOD | 1u << CCG_TYPE_MODEL;
+    o.largest_component = true;
+    net = build(state, &o); /* Adam-BERT-DPO: a path, all connected */
+    assert_int_equal(net->n_nodes, 3);
+    ccg_network_free(net);
+}
+
+static void test_bad_options(void **state)
+{
+    fixture *f = *state;
+    ccg_graph_options o;
+    ccg_network *net = NULL;
+    ccg_graph_options_init(&o);
+    o.size_by = "nonsense";
+    assert_int_equal(ccg_graph_build(f->c, f->a, &o, &net), CCG_EINVAL);
+    assert_null(net);
+    assert_non_null(strstr(ccg_error_last(), "nonsense"));
+    ccg_graph_options_init(&o);
+    o.top = 1;
+    o.top_by = "title";
+    assert_int_equal(ccg_graph_build(f->c, f->a, &o, &net), CCG_EINVAL);
+    ccg_graph_options_init(&o);
+    o.resolution = 0;
+    assert_int_equal(ccg_graph_build(f->c, f->a, &o, &net), CCG_EINVAL);
+}
+
+static void assert_same_network(const ccg_network *x, const ccg_network *y)
+{
+    assert_int_equal(x->n_nodes, y->n_nodes);
+    assert_int_equal(x->n_edges, y->n_edges);
+    assert_int_equal(x->n_node_cols, y->n_node_cols);
+    for (size_t v = 0; v < x->n_nodes; v++) {
+        assert_string_equal(x->node_id[v], y->node_id[v]);
+        assert_int_equal(x->community[v], y->community[v]);
+        for (size_t k = 0; k < x->n_node_cols; k++)
+            if (x->node_cols[k].type == CCG_COL_DOUBLE)
+                assert_memory_equal(&x->node_cols[k].d[v], &y->node_cols[k].d[v],
+                                    sizeof(double));
+    }
+    for (size_t e = 0; e < x->n_edges; e++)
+        assert_true(x->source[e] == y->source[e] && x->target[e] == y->target[e] &&
+                    x->weight[e] == y->weight[e]);
+}
+
+static void test_deterministic(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    o.community = CCG_COMMUNITY_LOUVAIN;
+    ccg_network *x = build(state, &o), *y = build(state, &o);
+    assert_same_network(x, y);
+    ccg_network_free(x);
+    ccg_network_free(y);
+}
+
+static void test_bipartite(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    o.kind = CCG_NET_BIPARTITE;
+    ccg_network *net = build(state, &o);
+    /* 4 entities then the 4 papers; one edge per (entity, paper) mention. */
+    assert_int_equal(net->n_nodes, 8);
+    assert_int_equal(net->n_edges, 9);
+    assert_string_equal(node_s(net, "part", 0), "entity");
+    assert_string_equal(node_s(net, "part", 4), "paper");
+    assert_string_equal(net->node_id[4], "2401.00001");
+    for (size_t e = 1; e < net->n_edges; e++)
+        assert_true(net->source[e - 1] < net->source[e] ||
+                    (net->source[e - 1] == net->source[e] &&
+                     net->target[e - 1] < net->target[e]));
+    assert_true(net->source[0] == 0 && net->target[0] == 4); /* Adam - P1 */
+    ccg_network_free(net);
+}
+
+static void test_subgraph_layout(void **state)
+{
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    o.size_by = "degree";
+    ccg_network *net = build(state, &o), *sub = NULL, *again = NULL;
+    assert_int_equal(ccg_network_subgraph(net, 2, &sub), 0);
+    /* degree: A 2, B 3, C 3, D 2 -> B, C, kept in node order */
+    assert_int_equal(sub->n_nodes, 2);
+    assert_string_equal(sub->node_id[0], "BERT");
+    assert_string_equal(sub->node_id[1], "CIFAR-10");
+    assert_int_equal(sub->n_edges, 1);
+    assert_true(sub->source[0] == 0 && sub->target[0] == 1);
+    assert_string_equal(ccg_network_edge_column(sub, "papers")->s[0],
+                        "2401.00001;2503.00003");
+    assert_int_equal(sub->n_communities, net->n_communities);
+
+    assert_int_equal(ccg_graph_layout(net, CCG_LAYOUT_FR, 7), 0);
+    assert_int_equal(ccg_network_subgraph(net, 0, &again), 0);
+    assert_int_equal(ccg_graph_layout(again, CCG_LAYOUT_FR, 7), 0);
+    for (size_t v = 0; v < 4; v++) {
+        assert_true(isfinite(net->x[v]) && isfinite(net->y[v]));
+        assert_true(net->x[v] == again->x[v] && net->y[v] == again->y[v]);
+    }
+    assert_int_equal(ccg_graph_layout(again, CCG_LAYOUT_DRL, 7), 0);
+    assert_true(isfinite(again->x[0]));
+    ccg_network_free(net);
+    ccg_network_free(sub);
+    ccg_network_free(again);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_concepts_counts, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_weights, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_sentence_window, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_filters, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bad_options, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_bipartite, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_subgraph_layout, setup, teardown),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
