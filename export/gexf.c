@@ -183,7 +183,7 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
         for (int k = 0; k < 3; k++)
             CK(ccg__xml_attr_num(w, (const char *[]){"r", "g", "b"}[k], rgb[k]));
         CK(ccg__xml_end(w));
-        if (fr.has) {
+        if (fr.has && isfinite(net->x[i]) && isfinite(net->y[i])) {
             CK(ccg__xml_start(w, "viz:position"));
             CK(ccg__xml_attr_num(w, "x", ccg__fx(&fr, net->x[i])));
             CK(ccg__xml_attr_num(w, "y", ccg__fy(&fr, net->y[i])));

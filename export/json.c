@@ -138,7 +138,7 @@ int ccg__export_json(const ccg_network *net, const ccg_annotation *a, FILE *fp,
         ccg__json_number(fp, ccg__node_size(net, max_size, i));
         ccg__node_rgb(net, ranks, nranks, i, rgb);
         fprintf(fp, ", \"color\": \"#%02x%02x%02x\"", rgb[0], rgb[1], rgb[2]);
-        if (fr.has) {
+        if (fr.has && isfinite(net->x[i]) && isfinite(net->y[i])) {
             fputs(", \"x\": ", fp);
             ccg__json_number(fp, ccg__fx(&fr, net->x[i]));
             fputs(", \"y\": ", fp);

@@ -77,7 +77,7 @@ int ccg__export_vosviewer(const ccg_network *net, const ccg_annotation *a, FILE 
         fprintf(fp, "%s{\"id\": %zu, \"label\": ", i ? ",\n" : "\n", i + 1);
         if ((err = ccg__json_string(fp, &b, net->node_label[i])) < 0)
             goto cleanup;
-        if (fr.has) {
+        if (fr.has && isfinite(net->x[i]) && isfinite(net->y[i])) {
             /* VOSviewer's own layouts span a few units: divide the frame. */
             fputs(", \"x\": ", fp);
             ccg__json_number(fp, round(ccg__fx(&fr, net->x[i])) / 100);

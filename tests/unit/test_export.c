@@ -249,6 +249,17 @@ static void test_unwritable_leaves_nothing(void **state)
     size_t before = count_files();
     assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_TSV, path, &o), CCG_EINVAL);
     assert_int_equal(count_files(), before);
+    /* The thesaurus needs the annotation. */
+    snprintf(path, sizeof path, "%s/m.thesaurus.txt", tmpdir);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_THESAURUS, path, NULL), CCG_EINVAL);
+    assert_int_equal(count_files(), before);
+    /* An unknown Graphviz engine is refused before anything is written. */
+    ccg_export_options_init(&o);
+    o.engine = "frobnicate";
+    snprintf(path, sizeof path, "%s/f.svg", tmpdir);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_SVG, path, &o), CCG_EINVAL);
+    assert_non_null(strstr(ccg_error_last(), "frobnicate"));
+    assert_int_equal(count_files(), before);
     ccg_network_free(net);
 }
 
@@ -257,10 +268,17 @@ static void test_unwritable_leaves_nothing(void **state)
 static void test_alloc_failures(void **state)
 {
     (void)state;
-    static const ccg_output_format fmts[] = {CCG_OUT_TSV, CCG_OUT_CSV, CCG_OUT_MARKDOWN,
-                                             CCG_OUT_LATEX};
+    static const ccg_output_format fmts[] = {
+        CCG_OUT_TSV,  CCG_OUT_CSV,       CCG_OUT_MARKDOWN,  CCG_OUT_LATEX, CCG_OUT_GRAPHML,
+        CCG_OUT_GEXF, CCG_OUT_JSON,      CCG_OUT_VOSVIEWER, CCG_OUT_DOT,   CCG_OUT_SVG,
+        CCG_OUT_THESAURUS};
     ccg_network *net = test_export_net(1);
     assert_non_null(net);
+    char *from[] = {"LLaMA3-8B", "rlhf"}, *to[] = {"LLaMA-3", "RLHF"};
+    ccg_annotation ann = {.merge_from = from, .merge_to = to, .n_merges = 2};
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    o.draw_top = 6; /* figures also take the subgraph path */
     char path[128];
     for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
         snprintf(path, sizeof path, "%s/alloc.%s", tmpdir, ccg_output_format_name(fmts[k]));
@@ -268,7 +286,7 @@ static void test_alloc_failures(void **state)
         for (unsigned long n = 1; n < 10000 && !ok; n++) {
             size_t before = count_files();
             ccg_alloc_fail_after(n);
-            int err = ccg_export_file(net, NULL, fmts[k], path, NULL);
+            int err = ccg_export_file(net, &ann, fmts[k], path, &o);
             ccg_alloc_fail_after(0);
             if (err == 0) {
                 ok = 1;
@@ -278,6 +296,31 @@ static void test_alloc_failures(void **state)
             }
         }
         assert_true(ok);
+    }
+    ccg_network_free(net);
+}
+
+/* A network whose layout covers only some nodes (build lays out the drawn
+ * top only): positions are left out for the others, never written as NaN. */
+static void test_partial_layout(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    net->x[3] = net->y[3] = 0.0 / 0.0;
+    char path[128];
+    static const ccg_output_format fmts[] = {CCG_OUT_GRAPHML, CCG_OUT_GEXF, CCG_OUT_JSON,
+                                             CCG_OUT_VOSVIEWER, CCG_OUT_DOT};
+    for (size_t k = 0; k < sizeof fmts / sizeof *fmts; k++) {
+        snprintf(path, sizeof path, "%s/partial.%s", tmpdir, ccg_output_format_name(fmts[k]));
+        assert_int_equal(ccg_export_file(net, NULL, fmts[k], path, NULL), 0);
+        char *s = slurp(path);
+        assert_non_null(s);
+        assert_null(strstr(s, "nan"));
+        assert_null(strstr(s, "x=\"\""));
+        assert_null(strstr(s, "\"x\": null"));
+        assert_null(strstr(s, "n3\t[pos"));
+        free(s);
     }
     ccg_network_free(net);
 }
@@ -292,6 +335,7 @@ int main(void)
         cmocka_unit_test(test_csv_pair_and_quoting),
         cmocka_unit_test(test_unwritable_leaves_nothing),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_partial_layout),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
