@@ -85,6 +85,12 @@ int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const
 /** Appends a raw identifier (no cleanup) to a string array unless empty. */
 int ccg__strv_push(char ***v, size_t *n, const char *s, size_t len);
 
+/**
+ * Appends the id of a cited work: an arXiv id (from any notation, arXiv
+ * DOIs included) or a normalised DOI; anything else as given.
+ */
+int ccg__record_push_ref(ccg_record *rec, const char *s, size_t n);
+
 /** Sets the DOI from any DOI notation; ignored if it holds none. */
 int ccg__record_set_doi(ccg_record *rec, const char *s, size_t n);
 

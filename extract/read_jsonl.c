@@ -188,22 +188,10 @@ static int strv_from(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, json_
             s += 21;
             len -= 21;
         }
-        char *doi = NULL;
-        bool nomem = false;
-        if (v == &rec->refs && (doi = ccg__doi_norm(s, len, &nomem)) != NULL) {
-            err = ccg__strv_push(v, n, doi, strlen(doi));
-            free(doi);
-        } else if (nomem) {
-            err = ccg__err(CCG_ENOMEM, "out of memory");
-        } else if (v == &rec->refs) {
-            err = ccg__strv_push(v, n, s, len);
-        } else {
-            err = ccg__record_push(r, rec, v, n, s, len);
-        }
+        err = v == &rec->refs ? ccg__record_push_ref(rec, s, len) : ccg__record_push(r, rec, v, n, s, len);
         if (err < 0)
             return err;
     }
-    (void)r;
     return 0;
 }
 

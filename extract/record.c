@@ -205,6 +205,27 @@ int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const
     return err;
 }
 
+int ccg__record_push_ref(ccg_record *rec, const char *s, size_t n)
+{
+    char id[64];
+    bool nomem;
+    int err;
+    if (ccg__arxiv_id(s, n, id))
+        return ccg__strv_push(&rec->refs, &rec->n_refs, id, strlen(id));
+    char *doi = ccg__doi_norm(s, n, &nomem);
+    if (nomem)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    if (!doi)
+        return ccg__strv_push(&rec->refs, &rec->n_refs, s, n);
+    /* the arXiv DOI of a paper names the same work as its arXiv id */
+    if (strncmp(doi, "10.48550/arxiv.", 15) == 0 && ccg__arxiv_id(doi + 15, strlen(doi + 15), id))
+        err = ccg__strv_push(&rec->refs, &rec->n_refs, id, strlen(id));
+    else
+        err = ccg__strv_push(&rec->refs, &rec->n_refs, doi, strlen(doi));
+    free(doi);
+    return err;
+}
+
 int ccg__record_set_doi(ccg_record *rec, const char *s, size_t n)
 {
     bool nomem;

@@ -472,6 +472,13 @@ static bool nfc_sensitive(uint32_t cp)
     return p->combining_class != 0 || p->decomp_seqindex != UINT16_MAX || p->comp_exclusion;
 }
 
+/* Bytes the cleanup looks at; every other byte is copied as is. */
+static bool special(unsigned char c)
+{
+    return c < 0x21 || c == '\\' || c == '$' || c == '{' || c == '}' || c == '~' || c == '&' ||
+           c == '<' || c == 0x7F || c >= 0xC2;
+}
+
 static int clean_valid(const char *s, size_t n, writer *w)
 {
     int err = 0;
@@ -482,9 +489,11 @@ static int clean_valid(const char *s, size_t n, writer *w)
         size_t run = i;
         while (run < n) {
             unsigned char c = (unsigned char)s[run];
-            if (c < 0x21 || c == '\\' || c == '$' || c == '{' || c == '}' || c == '~' ||
-                c == '&' || c == '<' || c == 0x7F || c >= 0xC2)
-                break;
+            if (special(c)) {
+                /* a single space between plain characters needs no collapsing */
+                if (!(c == ' ' && run > i && run + 1 < n && !special((unsigned char)s[run + 1])))
+                    break;
+            }
             run++;
         }
         if (run > i) {
