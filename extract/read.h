@@ -105,6 +105,20 @@ int ccg__record_set_arxiv(ccg_record *rec, const char *s, size_t n);
  */
 int ccg__record_finish(ccg_reader *r, ccg_record **rec, const char *own_id);
 
+/** Installs a format: its ops and a zeroed state of state_size bytes. 0 or CCG_ENOMEM. */
+int ccg__reader_use(ccg_reader *r, const ccg__format_ops *ops, size_t state_size);
+
+/** The text fields tagged formats (RIS, WoS) collect line by line before cleanup. */
+typedef struct {
+    ccg_buf title, abstract, venue, date, own_id;
+} ccg__fields;
+
+void ccg__fields_clear(ccg__fields *f);
+void ccg__fields_free(ccg__fields *f);
+
+/** Cleans the collected title, abstract and venue into rec. */
+int ccg__fields_apply(ccg_reader *r, ccg_record *rec, ccg__fields *f);
+
 /* ---- the formats ---- */
 
 int ccg__open_arxiv(ccg_reader *r);

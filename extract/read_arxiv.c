@@ -201,8 +201,5 @@ static const ccg__format_ops listing_ops = {listing_next, listing_free};
 
 int ccg__open_arxiv(ccg_reader *r)
 {
-    if (!(r->state = ccg__calloc(1, sizeof(listing_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = &listing_ops;
-    return 0;
+    return ccg__reader_use(r, &listing_ops, sizeof(listing_state));
 }

@@ -209,11 +209,10 @@ static const ccg__format_ops atom_ops = {atom_next, atom_free};
 
 int ccg__open_atom(ccg_reader *r)
 {
-    atom_state *st = ccg__calloc(1, sizeof *st);
-    if (!st)
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->state = st;
-    r->ops = &atom_ops;
+    int err = ccg__reader_use(r, &atom_ops, sizeof(atom_state));
+    if (err < 0)
+        return err;
+    atom_state *st = r->state;
     st->xr = xmlReaderForIO(io_read, io_close, r, r->file, NULL, XML_PARSE_NONET | XML_PARSE_NOERROR |
                                                                   XML_PARSE_NOWARNING);
     if (!st->xr)

@@ -408,8 +408,5 @@ static const ccg__format_ops bib_ops = {bib_next, bib_free};
 
 int ccg__open_bibtex(ccg_reader *r)
 {
-    if (!(r->state = ccg__calloc(1, sizeof(bib_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = &bib_ops;
-    return 0;
+    return ccg__reader_use(r, &bib_ops, sizeof(bib_state));
 }

@@ -431,14 +431,6 @@ static void json_state_free(void *p)
 static const ccg__format_ops jsonl_ops = {jsonl_next, json_state_free};
 static const ccg__format_ops json_ops = {json_next, json_state_free};
 
-static int open_with(ccg_reader *r, const ccg__format_ops *ops)
-{
-    if (!(r->state = ccg__calloc(1, sizeof(json_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = ops;
-    return 0;
-}
+int ccg__open_jsonl(ccg_reader *r) { return ccg__reader_use(r, &jsonl_ops, sizeof(json_state)); }
 
-int ccg__open_jsonl(ccg_reader *r) { return open_with(r, &jsonl_ops); }
-
-int ccg__open_json(ccg_reader *r) { return open_with(r, &json_ops); }
+int ccg__open_json(ccg_reader *r) { return ccg__reader_use(r, &json_ops, sizeof(json_state)); }

@@ -22,7 +22,7 @@
 #include <string.h>
 
 typedef struct {
-    ccg_buf title, abstract, venue, date;
+    ccg__fields f;
     char field[3];  /* the tag continuation lines append to */
 } ris_state;
 
@@ -57,11 +57,11 @@ static bool tag_in(const char *tag, const char *list)
 static ccg_buf *text_field(ris_state *st, const char *tag)
 {
     if (tag_in(tag, "TI T1 "))
-        return &st->title;
+        return &st->f.title;
     if (tag_in(tag, "AB N2 "))
-        return &st->abstract;
+        return &st->f.abstract;
     if (tag_in(tag, "JO JF T2 JA BT "))
-        return &st->venue;
+        return &st->f.venue;
     return NULL;
 }
 
@@ -87,10 +87,7 @@ static int ris_next(ccg_reader *r, ccg_record **out)
             if (k && tag[0] == 'T' && tag[1] == 'Y') {
                 if ((err = ccg__record_new(r, r->line, &rec)) < 0)
                     return err;
-                ccg__buf_clear(&st->title);
-                ccg__buf_clear(&st->abstract);
-                ccg__buf_clear(&st->venue);
-                ccg__buf_clear(&st->date);
+                ccg__fields_clear(&st->f);
                 st->field[0] = '\0';
                 continue;
             }
@@ -114,13 +111,13 @@ static int ris_next(ccg_reader *r, ccg_record **out)
         if (tag[0] == 'E' && tag[1] == 'R')
             break;
         if (b) {
-            if (b->len == 0 || b != &st->venue)
+            if (b->len == 0 || b != &st->f.venue)
                 err = add_text(b, v, vn);
         } else if (tag_in(tag, "AU A1 A2 ")) {
             err = ccg__record_push(r, rec, &rec->authors, &rec->n_authors, v, vn);
         } else if (tag_in(tag, "PY Y1 DA ")) {
-            if (st->date.len == 0)
-                err = ccg__buf_add(&st->date, v, vn);
+            if (st->f.date.len == 0)
+                err = ccg__buf_add(&st->f.date, v, vn);
         } else if (tag_in(tag, "DO ")) {
             err = ccg__record_set_doi(rec, v, vn);
         } else if (tag_in(tag, "KW ")) {
@@ -145,12 +142,10 @@ static int ris_next(ccg_reader *r, ccg_record **out)
         err = ccg__reader_bad(r, rec->line, "record not closed by 'ER  - '");
         goto fail;
     }
-    if ((err = ccg__record_text(r, rec, &rec->title, st->title.data, st->title.len)) < 0 ||
-        (err = ccg__record_text(r, rec, &rec->abstract, st->abstract.data, st->abstract.len)) < 0 ||
-        (err = ccg__record_text(r, rec, &rec->venue, st->venue.data, st->venue.len)) < 0)
+    if ((err = ccg__fields_apply(r, rec, &st->f)) < 0)
         goto fail;
     int y = 0, m = 0;
-    if (st->date.len && sscanf(st->date.data, "%4d/%2d", &y, &m) >= 1 && y > 0 && y <= 9999) {
+    if (st->f.date.len && sscanf(st->f.date.data, "%4d/%2d", &y, &m) >= 1 && y > 0 && y <= 9999) {
         rec->year = y;
         rec->month = m >= 1 && m <= 12 ? m : 0;
     }
@@ -168,10 +163,7 @@ static void ris_free(void *p)
     ris_state *st = p;
     if (!st)
         return;
-    ccg__buf_free(&st->title);
-    ccg__buf_free(&st->abstract);
-    ccg__buf_free(&st->venue);
-    ccg__buf_free(&st->date);
+    ccg__fields_free(&st->f);
     free(st);
 }
 
@@ -179,8 +171,5 @@ static const ccg__format_ops ris_ops = {ris_next, ris_free};
 
 int ccg__open_ris(ccg_reader *r)
 {
-    if (!(r->state = ccg__calloc(1, sizeof(ris_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = &ris_ops;
-    return 0;
+    return ccg__reader_use(r, &ris_ops, sizeof(ris_state));
 }

@@ -265,8 +265,5 @@ static const ccg__format_ops csv_ops = {csv_next, csv_free};
 
 int ccg__open_scopus(ccg_reader *r)
 {
-    if (!(r->state = ccg__calloc(1, sizeof(csv_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = &csv_ops;
-    return 0;
+    return ccg__reader_use(r, &csv_ops, sizeof(csv_state));
 }

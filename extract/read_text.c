@@ -68,8 +68,5 @@ static const ccg__format_ops text_ops = {text_next, text_free};
 
 int ccg__open_text(ccg_reader *r)
 {
-    if (!(r->state = ccg__calloc(1, sizeof(text_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = &text_ops;
-    return 0;
+    return ccg__reader_use(r, &text_ops, sizeof(text_state));
 }

@@ -32,7 +32,7 @@
 #include <strings.h>
 
 typedef struct {
-    ccg_buf title, abstract, venue, date, ut;
+    ccg__fields f;
     char tag[3];
 } wos_state;
 
@@ -101,15 +101,15 @@ static int field(ccg_reader *r, wos_state *st, ccg_record *rec, const char *tag,
 {
 #define T(x) (tag[0] == x[0] && tag[1] == x[1])
     if (T("TI"))
-        return add_joined(&st->title, v, n);
+        return add_joined(&st->f.title, v, n);
     if (T("AB"))
-        return add_joined(&st->abstract, v, n);
+        return add_joined(&st->f.abstract, v, n);
     if (T("SO"))
-        return add_joined(&st->venue, v, n);
+        return add_joined(&st->f.venue, v, n);
     if (T("PD"))
-        return add_joined(&st->date, v, n);
+        return add_joined(&st->f.date, v, n);
     if (T("UT"))
-        return add_joined(&st->ut, v, n);
+        return add_joined(&st->f.own_id, v, n);
     if (T("PY")) {
         rec->year = atoi(v);
         return 0;
@@ -178,11 +178,7 @@ static int wos_next(ccg_reader *r, ccg_record **out)
                 continue;
             if ((err = ccg__record_new(r, r->line, &rec)) < 0)
                 return err;
-            ccg__buf_clear(&st->title);
-            ccg__buf_clear(&st->abstract);
-            ccg__buf_clear(&st->venue);
-            ccg__buf_clear(&st->date);
-            ccg__buf_clear(&st->ut);
+            ccg__fields_clear(&st->f);
         } else if (strcmp(tag, "PT") == 0) {
             err = ccg__reader_bad(r, rec->line, "record not closed by 'ER'");
             goto fail;
@@ -203,15 +199,13 @@ static int wos_next(ccg_reader *r, ccg_record **out)
         err = ccg__reader_bad(r, rec->line, "record not closed by 'ER'");
         goto fail;
     }
-    if ((err = ccg__record_text(r, rec, &rec->title, st->title.data, st->title.len)) < 0 ||
-        (err = ccg__record_text(r, rec, &rec->abstract, st->abstract.data, st->abstract.len)) < 0 ||
-        (err = ccg__record_text(r, rec, &rec->venue, st->venue.data, st->venue.len)) < 0)
+    if ((err = ccg__fields_apply(r, rec, &st->f)) < 0)
         goto fail;
     if (rec->year < 0 || rec->year > 9999)
         rec->year = 0;
-    if (rec->year && st->date.len)
-        rec->month = month_of(st->date.data);
-    if ((err = ccg__record_finish(r, &rec, st->ut.data)) < 0)
+    if (rec->year && st->f.date.len)
+        rec->month = month_of(st->f.date.data);
+    if ((err = ccg__record_finish(r, &rec, st->f.own_id.data)) < 0)
         return err;
     *out = rec;
     return 1;
@@ -225,11 +219,7 @@ static void wos_free(void *p)
     wos_state *st = p;
     if (!st)
         return;
-    ccg__buf_free(&st->title);
-    ccg__buf_free(&st->abstract);
-    ccg__buf_free(&st->venue);
-    ccg__buf_free(&st->date);
-    ccg__buf_free(&st->ut);
+    ccg__fields_free(&st->f);
     free(st);
 }
 
@@ -237,8 +227,5 @@ static const ccg__format_ops wos_ops = {wos_next, wos_free};
 
 int ccg__open_wos(ccg_reader *r)
 {
-    if (!(r->state = ccg__calloc(1, sizeof(wos_state))))
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    r->ops = &wos_ops;
-    return 0;
+    return ccg__reader_use(r, &wos_ops, sizeof(wos_state));
 }

@@ -122,6 +122,14 @@ long ccg__reader_read(ccg_reader *r, char *dst, size_t n)
     return (long)k;
 }
 
+int ccg__reader_use(ccg_reader *r, const ccg__format_ops *ops, size_t state_size)
+{
+    if (!(r->state = ccg__calloc(1, state_size)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    r->ops = ops;
+    return 0;
+}
+
 /* ---- diagnostics -------------------------------------------------------- */
 
 static void set_msg(ccg_reader *r, unsigned long line, const char *fmt, va_list ap)

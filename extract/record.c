@@ -288,3 +288,30 @@ fail:
     *recp = NULL;
     return err;
 }
+
+void ccg__fields_clear(ccg__fields *f)
+{
+    ccg__buf_clear(&f->title);
+    ccg__buf_clear(&f->abstract);
+    ccg__buf_clear(&f->venue);
+    ccg__buf_clear(&f->date);
+    ccg__buf_clear(&f->own_id);
+}
+
+void ccg__fields_free(ccg__fields *f)
+{
+    ccg__buf_free(&f->title);
+    ccg__buf_free(&f->abstract);
+    ccg__buf_free(&f->venue);
+    ccg__buf_free(&f->date);
+    ccg__buf_free(&f->own_id);
+}
+
+int ccg__fields_apply(ccg_reader *r, ccg_record *rec, ccg__fields *f)
+{
+    int err;
+    if ((err = ccg__record_text(r, rec, &rec->title, f->title.data, f->title.len)) < 0 ||
+        (err = ccg__record_text(r, rec, &rec->abstract, f->abstract.data, f->abstract.len)) < 0)
+        return err;
+    return ccg__record_text(r, rec, &rec->venue, f->venue.data, f->venue.len);
+}
