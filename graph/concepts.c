@@ -230,7 +230,7 @@ static int paper_pairs(acc *A, const ccg_doc_entities *doc, const uint32_t *node
         for (size_t k = 0; k < d->count; k++)
             si[m++] = (sent_item){d->sentences[k], (uint32_t)i};
     }
-    qsort(si, m, sizeof *si, cmp_sent_item);
+    ccg__sort(si, m, sizeof *si, cmp_sent_item);
     for (size_t s = 0; s < m;) {
         size_t t = s;
         while (t < m && si[t].sent == si[s].sent)
@@ -323,7 +323,7 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
         order[e] = (uint32_t)e;
     ev_pairs = pairs;
     ev_edge_pair = edge_pair;
-    qsort(order, ne, sizeof *order, cmp_by_ev_paper);
+    ccg__sort(order, ne, sizeof *order, cmp_by_ev_paper);
     for (size_t k = 0; k < ne; k++) {
         size_t e = order[k];
         const pair_acc *p = &pairs[edge_pair[e]];
@@ -436,7 +436,7 @@ static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotat
         R += mi > tmax - 12;
         P += mi <= tmax - 12 && mi > tmax - 24;
     }
-    qsort(d, nd, sizeof *d, cmp_dated);
+    ccg__sort(d, nd, sizeof *d, cmp_dated);
     for (size_t s = 0; s < nd;) {
         size_t t = s;
         uint32_t v = d[s].node;
@@ -581,7 +581,7 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
             memcpy(sorted, A.pairs, A.n_pairs * sizeof *sorted);
         for (size_t k = 0; k < A.n_pairs; k++)
             sorted[k].last_paper = (uint32_t)k; /* reused as the original index */
-        qsort(sorted, A.n_pairs, sizeof *sorted, cmp_pair_key);
+        ccg__sort(sorted, A.n_pairs, sizeof *sorted, cmp_pair_key);
         for (size_t k = 0; k < A.n_pairs; k++)
             newpos[sorted[k].last_paper] = (uint32_t)k;
         free(sorted);
@@ -743,7 +743,7 @@ int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
                     keys[k++] = (uint64_t)v << 32 | pv;
             }
         }
-        qsort(keys, ne, sizeof *keys, ccg__cmp_u64);
+        ccg__sort(keys, ne, sizeof *keys, ccg__cmp_u64);
         (void)cnt;
         for (size_t e = 0; e < ne; e++) {
             net->source[e] = (uint32_t)(keys[e] >> 32);

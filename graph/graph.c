@@ -31,6 +31,19 @@ int ccg__cmp_u64(const void *pa, const void *pb)
     return a < b ? -1 : a > b;
 }
 
+void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    /* qsort(NULL, 0, ...) is undefined behaviour; empty arrays are NULL here. */
+    if (n > 1)
+        qsort(base, n, size, cmp);
+}
+
+int ccg__cmp_u32(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
 int ccg__record_date(const ccg_record *r)
 {
     if (r->year <= 0)
@@ -118,7 +131,7 @@ int ccg__select(const ccg_corpus *c, const ccg_annotation *a, const ccg_graph_op
     }
     order_sel = sel;
     order_ann = a;
-    qsort(sel->entity_of, sel->n_nodes, sizeof *sel->entity_of, cmp_node_order);
+    ccg__sort(sel->entity_of, sel->n_nodes, sizeof *sel->entity_of, cmp_node_order);
     for (size_t v = 0; v < sel->n_nodes; v++)
         sel->node_of[sel->entity_of[v]] = (uint32_t)v;
     return 0;

@@ -91,8 +91,12 @@ int ccg__build_papers(const ccg_corpus *c, const ccg_annotation *a,
                       const ccg_graph_options *o, const ccg__selection *sel,
                       ccg_network **out);
 
-/** qsort comparator for uint64_t. */
+/** qsort that accepts an empty NULL array. */
+void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
+/** qsort comparators for uint64_t and uint32_t. */
 int ccg__cmp_u64(const void *a, const void *b);
+int ccg__cmp_u32(const void *a, const void *b);
 
 /** Mutable lookup of a column (pointers move when columns are added). */
 ccg_column *ccg__node_col(ccg_network *net, const char *name);

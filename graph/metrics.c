@@ -343,7 +343,7 @@ static int number_communities(ccg_network *net, const igraph_vector_int_t *memb)
         if (c->size++ == 0)
             c->first = v;
     }
-    qsort(cr, nc, sizeof *cr, cmp_comm);
+    ccg__sort(cr, nc, sizeof *cr, cmp_comm);
     size_t used = 0;
     for (size_t c = 0; c < nc; c++)
         if (cr[c].size) {

@@ -341,7 +341,7 @@ int ccg__rank_nodes(const double *keys, size_t n, size_t top, bool *keep)
         keep[k] = false;
     }
     rank_keys = keys;
-    qsort(order, n, sizeof *order, cmp_rank);
+    ccg__sort(order, n, sizeof *order, cmp_rank);
     for (size_t k = 0; k < n && k < top; k++)
         keep[order[k]] = true;
     free(order);

@@ -380,6 +380,76 @@ static void test_subgraph_layout(void **state)
     ccg_network_free(again);
 }
 
+/* Citations: explicit refs (normalised), ids in the abstract, inferred uses. */
+static const tg_entity cents[] = {{"LoRA", CCG_TYPE_METHOD}, {"QLoRA", CCG_TYPE_METHOD}};
+static const tg_paper cpapers[] = {
+    {"2401.00001", 2024, 1, "We introduce LoRA.", {{0, 0}, END}, 1u << 0, {NULL}},
+    {"2402.00002", 2024, 2, "We tune with LoRA.", {{0, 0}, END}, 0, {"arXiv:2401.00001v2"}},
+    {"10.1000/xyz", 2024, 5,
+     "QLoRA builds on arXiv:2402.00002 and https://doi.org/10.5555/ext1. It quantises LoRA.",
+     {{1, 0}, {0, 1}, END}, 1u << 1, {"W999"}},
+    {"2312.00004", 2023, 12, "An early QLoRA.", {{1, 0}, END}, 0,
+     {"https://doi.org/10.1000/XYZ", "2402.00002"}},
+};
+
+static void test_papers(void **state)
+{
+    ccg_corpus *c;
+    ccg_annotation *a;
+    ccg_network *net = NULL;
+    ccg_graph_options o;
+    (void)state;
+    tg_build(cpapers, 4, cents, 2, &c, &a);
+    ccg_graph_options_init(&o);
+    o.kind = CCG_NET_PAPERS;
+    o.cocitation = o.coupling = true;
+    assert_int_equal(ccg_graph_build(c, a, &o, &net), 0);
+    assert_true(net->directed);
+    assert_int_equal(net->n_nodes, 4);
+    assert_string_equal(net->node_label[0], "LoRA"); /* the name it introduces */
+    assert_string_equal(net->node_label[1], "2402.00002");
+    /* Q2 cites Q1 (ref with arXiv: prefix and version) and uses LoRA;
+     * Q3 uses LoRA and cites Q2 in its abstract; Q4 cites Q3 (DOI in
+     * another case) and Q2, but does not "use" QLoRA: it is older. */
+    const struct {
+        uint32_t s, t;
+        const char *kind, *label;
+        double w;
+    } want[] = {
+        {1, 0, "cites+uses", "LoRA", 2}, {2, 0, "uses", "LoRA", 1}, {2, 1, "cites", NULL, 1},
+        {3, 1, "cites", NULL, 1},        {3, 2, "cites", NULL, 1},
+    };
+    assert_int_equal(net->n_edges, 5);
+    const ccg_column *kind = ccg_network_edge_column(net, "kind");
+    for (size_t e = 0; e < 5; e++) {
+        assert_int_equal(net->source[e], want[e].s);
+        assert_int_equal(net->target[e], want[e].t);
+        assert_string_equal(kind->s[e], want[e].kind);
+        assert_true(net->weight[e] == want[e].w);
+        if (want[e].label)
+            assert_string_equal(net->edge_label[e], want[e].label);
+        else
+            assert_null(net->edge_label[e]);
+    }
+    /* Q4 cites Q3 and Q2: co-cited; Q4 and Q3 both cite Q2: coupled. */
+    assert_int_equal(ccg_network_edge_column(net, "cocitation")->i[2], 1);
+    assert_int_equal(ccg_network_edge_column(net, "coupling")->i[4], 1);
+    assert_int_equal(ccg_network_edge_column(net, "coupling")->i[0], 0);
+    assert_non_null(ccg_network_node_column(net, "in_degree"));
+    ccg_network_free(net);
+
+    o.external_refs = true;
+    assert_int_equal(ccg_graph_build(c, a, &o, &net), 0);
+    assert_int_equal(net->n_nodes, 6);
+    assert_string_equal(net->node_id[4], "10.5555/ext1");
+    assert_string_equal(net->node_id[5], "w999");
+    assert_string_equal(net->node_type[5], "external");
+    assert_int_equal(net->n_edges, 7);
+    assert_true(edge(net, 2, 4) >= 0 && edge(net, 2, 5) >= 0);
+    ccg_network_free(net);
+    tg_free(c, a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -391,6 +461,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bipartite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_subgraph_layout, setup, teardown),
+        cmocka_unit_test(test_papers),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
