@@ -1,0 +1,614 @@
+/*
+ * annotate.c: extraction over a corpus, in parallel, and the merge of names
+ * across papers.
+ *
+ * Pass 1 extracts every text (threads take records by index, each result
+ * lands in its record's slot, so results never depend on scheduling). The
+ * long forms defined anywhere ("Direct Preference Optimization (DPO)")
+ * become an overlay; if there are any, pass 2 extracts again with it, so a
+ * paper that only spells the long form out is linked to DPO too. The merge
+ * then runs in one thread in corpus order: names are grouped by their loose
+ * key (case, spaces, hyphens, plural s folded; thesaurus applied first),
+ * each group gets a canonical name (lexicon name if any, else the most
+ * frequent name, ties by byte order), and entities are sorted by name.
+ */
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "extractor.h"
+
+typedef struct {
+    char *text;
+    size_t len;
+    ccg__mention *m;
+    size_t n;
+    char **defs;
+    size_t n_defs;
+    uint32_t *sent;
+    uint32_t n_sent;
+} docres;
+
+typedef struct {
+    const ccg_extractor *x;
+    const ccg__overlay *ov;
+    const ccg_corpus *c;
+    docres *res;
+    size_t next;
+    pthread_mutex_t lock;
+    int err;
+    char errmsg[256];
+} job;
+
+static void *worker(void *arg)
+{
+    job *j = arg;
+    for (;;) {
+        pthread_mutex_lock(&j->lock);
+        size_t i = j->next++;
+        int stop = j->err;
+        pthread_mutex_unlock(&j->lock);
+        if (stop || i >= j->c->n_records)
+            break;
+        docres *r = &j->res[i];
+        int err = 0;
+        if (!r->text) {
+            r->text = ccg_record_text(j->c->records[i], &r->len);
+            if (!r->text)
+                err = CCG_ENOMEM;
+            else
+                err = ccg__sentences(r->text, r->len, &r->sent, &r->n_sent);
+        }
+        if (!err) {
+            ccg__mentions_free_raw(r->m, r->n);
+            r->m = NULL;
+            r->n = 0;
+            for (size_t k = 0; k < r->n_defs; k++)
+                free(r->defs[k]);
+            free(r->defs);
+            r->defs = NULL;
+            r->n_defs = 0;
+            err = ccg__extract(j->x, j->ov, r->text, r->len, &r->m, &r->n,
+                               j->ov ? NULL : &r->defs, &r->n_defs);
+        }
+        if (err < 0) {
+            pthread_mutex_lock(&j->lock);
+            if (!j->err) {
+                j->err = err;
+                snprintf(j->errmsg, sizeof j->errmsg, "%s", ccg_error_last());
+            }
+            pthread_mutex_unlock(&j->lock);
+            break;
+        }
+    }
+    return NULL;
+}
+
+static int run_pass(job *j, unsigned threads)
+{
+    j->next = 0;
+    if (threads <= 1 || j->c->n_records < 2) {
+        worker(j);
+    } else {
+        pthread_t tid[64];
+        unsigned n = threads > 64 ? 64 : threads, started = 0;
+        for (; started < n; started++)
+            if (pthread_create(&tid[started], NULL, worker, j) != 0)
+                break;
+        if (started == 0)
+            worker(j);
+        for (unsigned i = 0; i < started; i++)
+            pthread_join(tid[i], NULL);
+    }
+    if (j->err)
+        return ccg__err(j->err, "%s", j->errmsg);
+    return 0;
+}
+
+/* ---- the overlay of long forms ------------------------------------------- */
+
+static void overlay_free(ccg__overlay *ov)
+{
+    ccg__table_free(&ov->keys);
+    ccg__buf_free(&ov->names);
+}
+
+static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
+{
+    ccg__atoms t = {0};
+    ccg_buf key = CCG_BUF_INIT;
+    int err = 0;
+    for (size_t d = 0; d < n_docs; d++) {
+        for (size_t k = 0; k + 1 < res[d].n_defs; k += 2) {
+            const char *lf = res[d].defs[k], *name = res[d].defs[k + 1];
+            if ((err = ccg__atomize(&t, lf, strlen(lf))) < 0)
+                goto cleanup;
+            if (t.n_words < 2 || t.n_atoms > 10)
+                continue;
+            for (size_t a = 1; a < t.n_atoms; a++) {
+                key.len = 0;
+                ccg__slot *s;
+                if ((err = ccg__fold_atoms(&key, lf, &t, 0, a)) < 0 ||
+                    (err = ccg__table_put(&ov->keys, key.data, key.len, &s)) < 0)
+                    goto cleanup;
+                s->flags |= KEY_PREFIX;
+            }
+            key.len = 0;
+            ccg__slot *s;
+            if ((err = ccg__fold_atoms(&key, lf, &t, 0, t.n_atoms)) < 0 ||
+                (err = ccg__table_put(&ov->keys, key.data, key.len, &s)) < 0)
+                goto cleanup;
+            if (s->flags & KEY_FULL)
+                continue; /* the first definition in corpus order wins */
+            size_t off = ov->names.len;
+            if (off >= INT32_MAX) {
+                err = ccg__err(CCG_ELIMIT, "too many long forms");
+                goto cleanup;
+            }
+            s->flags |= KEY_FULL;
+            s->value = (int32_t)off;
+            if ((err = ccg__buf_add(&ov->names, name, strlen(name))) < 0 ||
+                (err = ccg__buf_putc(&ov->names, '\0')) < 0)
+                goto cleanup;
+        }
+    }
+cleanup:
+    ccg__atoms_free(&t);
+    ccg__buf_free(&key);
+    return err;
+}
+
+/* ---- merge --------------------------------------------------------------- */
+
+typedef struct {
+    char *name;
+    size_t count;
+} namecount;
+
+typedef struct {
+    namecount *names;
+    size_t n_names, cap_names;
+    char **forms;
+    size_t n_forms, cap_forms;
+    size_t votes[CCG_TYPE_COUNT];
+    int lexentry;
+    const char *lexname;   /* the name a lexicon mention gave */
+    long intro_by;
+    size_t n_papers, n_mentions;
+    const char *rule;
+    size_t last_doc;       /* doc+1 of the last paper counted */
+    size_t slot;           /* its ccg_doc_entity index in that paper */
+} acc;
+
+static int str_add_unique(char ***v, size_t *n, size_t *cap, const char *s, size_t len)
+{
+    for (size_t i = 0; i < *n; i++)
+        if (strlen((*v)[i]) == len && memcmp((*v)[i], s, len) == 0)
+            return 0;
+    if (*n == *cap && ccg__grow((void **)v, cap, *n + 1, sizeof **v) < 0)
+        return CCG_ENOMEM;
+    char *d = ccg__strndup(s, len);
+    if (!d)
+        return CCG_ENOMEM;
+    for (char *p = d; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
+            *p = ' ';
+    (*v)[(*n)++] = d;
+    return 0;
+}
+
+static int name_count(acc *a, const char *name)
+{
+    for (size_t i = 0; i < a->n_names; i++)
+        if (strcmp(a->names[i].name, name) == 0) {
+            a->names[i].count++;
+            return 0;
+        }
+    if (a->n_names == a->cap_names &&
+        ccg__grow((void **)&a->names, &a->cap_names, a->n_names + 1, sizeof *a->names) < 0)
+        return CCG_ENOMEM;
+    char *d = ccg__strdup(name);
+    if (!d)
+        return CCG_ENOMEM;
+    a->names[a->n_names].name = d;
+    a->names[a->n_names++].count = 1;
+    return 0;
+}
+
+/* Loose key: case, spaces, hyphens and underscores folded, an acronym's plural s dropped. */
+static int merge_key(ccg_buf *k, const char *name)
+{
+    k->len = 0;
+    size_t n = strlen(name);
+    if (n > 3 && name[n - 1] == 's' && name[n - 2] >= 'A' && name[n - 2] <= 'Z')
+        n--;
+    return ccg__fold_loose(k, name, n);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+typedef struct {
+    char *from, *to;
+} pair;
+
+static int cmp_pair(const void *a, const void *b)
+{
+    const pair *x = a, *y = b;
+    int r = strcmp(x->from, y->from);
+    return r ? r : strcmp(x->to, y->to);
+}
+
+typedef struct {
+    const char *name;
+    size_t idx;
+} named;
+
+static int cmp_named(const void *a, const void *b)
+{
+    const named *x = a, *y = b;
+    int r = strcmp(x->name, y->name);
+    return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+static bool earlier(const ccg_corpus *c, size_t a, long b)
+{
+    if (b < 0)
+        return true;
+    const ccg_record *ra = c->records[a], *rb = c->records[b];
+    long ka = ra->year ? ra->year * 12L + ra->month : 1L << 30;
+    long kb = rb->year ? rb->year * 12L + rb->month : 1L << 30;
+    if (ka != kb)
+        return ka < kb;
+    return (long)a < b;
+}
+
+static void acc_free(acc *a)
+{
+    for (size_t i = 0; i < a->n_names; i++)
+        free(a->names[i].name);
+    free(a->names);
+    for (size_t i = 0; i < a->n_forms; i++)
+        free(a->forms[i]);
+    free(a->forms);
+}
+
+void ccg_annotation_free(ccg_annotation *a)
+{
+    if (!a)
+        return;
+    for (size_t i = 0; i < a->n_entities; i++) {
+        free(a->entities[i].name);
+        for (size_t k = 0; k < a->entities[i].n_forms; k++)
+            free(a->entities[i].forms[k]);
+        free(a->entities[i].forms);
+    }
+    free(a->entities);
+    for (size_t d = 0; d < a->n_docs; d++) {
+        for (size_t k = 0; k < a->docs[d].n; k++) {
+            free(a->docs[d].items[k].spans);
+            free(a->docs[d].items[k].sentences);
+        }
+        free(a->docs[d].items);
+        free(a->docs[d].sentence_starts);
+    }
+    free(a->docs);
+    for (size_t i = 0; i < a->n_merges; i++) {
+        free(a->merge_from[i]);
+        free(a->merge_to[i]);
+    }
+    free(a->merge_from);
+    free(a->merge_to);
+    free(a);
+}
+
+/* The thesaurus replacement of a name: NULL to drop it, name itself if none. */
+static const char *thesaurus(const ccg_extractor *x, ccg_buf *k, const char *name)
+{
+    if (!x->thesaurus.n)
+        return name;
+    k->len = 0;
+    if (ccg__fold_loose(k, name, strlen(name)) < 0 || !k->len)
+        return name;
+    ccg__slot *s = ccg__table_find(&x->thesaurus, k->data, k->len, ccg__hash(k->data, k->len));
+    if (!s)
+        return name;
+    return s->value ? x->strings.data + s->value - 1 : NULL;
+}
+
+static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_annotation *a)
+{
+    int err = 0;
+    ccg__table keys = {0};
+    ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
+    acc *ents = NULL;
+    size_t n_ents = 0, cap_ents = 0;
+    uint32_t **ment_ent = NULL; /* per doc, per mention: entity index or UINT32_MAX */
+    named *perm = NULL;
+    size_t *rank = NULL;
+    pair *pairs = NULL;
+    size_t n_pairs = 0, cap_pairs = 0;
+
+    if (!(ment_ent = ccg__calloc(c->n_records + 1, sizeof *ment_ent)) ||
+        !(a->docs = ccg__calloc(c->n_records + 1, sizeof *a->docs))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    a->n_docs = c->n_records;
+    for (size_t d = 0; d < c->n_records; d++) {
+        docres *r = &res[d];
+        ccg_doc_entities *de = &a->docs[d];
+        de->n_sentences = r->n_sent;
+        de->sentence_starts = r->sent;
+        r->sent = NULL;
+        if (!(ment_ent[d] = ccg__malloc((r->n + 1) * sizeof **ment_ent))) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        size_t n_items = 0;
+        for (size_t i = 0; i < r->n; i++) {
+            const ccg__mention *m = &r->m[i];
+            ment_ent[d][i] = UINT32_MAX;
+            const char *name = thesaurus(x, &tk, m->name);
+            if (!name)
+                continue;
+            if ((err = merge_key(&k, name)) < 0)
+                goto cleanup;
+            if (!k.len)
+                continue;
+            ccg__slot *s;
+            if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
+                goto cleanup;
+            if (!(s->flags & KEY_FULL)) {
+                if (n_ents >= UINT32_MAX - 1) {
+                    err = ccg__err(CCG_ELIMIT, "too many entities");
+                    goto cleanup;
+                }
+                s->flags |= KEY_FULL;
+                s->value = (int32_t)n_ents;
+                if (n_ents == cap_ents &&
+                    ccg__grow((void **)&ents, &cap_ents, n_ents + 1, sizeof *ents) < 0) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                memset(&ents[n_ents], 0, sizeof *ents);
+                ents[n_ents].lexentry = -1;
+                ents[n_ents].intro_by = -1;
+                ents[n_ents].rule = m->rule;
+                n_ents++;
+            }
+            uint32_t e = (uint32_t)s->value;
+            acc *ac = &ents[e];
+            ment_ent[d][i] = e;
+            if ((err = name_count(ac, name)) < 0 ||
+                (err = str_add_unique(&ac->forms, &ac->n_forms, &ac->cap_forms,
+                                      r->text + m->start, m->end - m->start)) < 0)
+                goto cleanup;
+            if (m->lexentry >= 0 && ac->lexentry < 0) {
+                ac->lexentry = m->lexentry;
+                ac->lexname = name;
+            }
+            if (m->type >= 0)
+                ac->votes[m->type]++;
+            ac->n_mentions++;
+            if (ac->last_doc != d + 1) {
+                ac->last_doc = d + 1;
+                ac->slot = n_items++;
+                ac->n_papers++;
+            }
+            if (m->introduced && earlier(c, d, ac->intro_by) && ac->intro_by != (long)d)
+                ac->intro_by = (long)d;
+        }
+        /* the paper's entities, in order of first mention */
+        de->items = ccg__calloc(n_items + 1, sizeof *de->items);
+        if (!de->items) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        de->n = n_items;
+        for (size_t i = 0; i < r->n; i++) {
+            uint32_t e = ment_ent[d][i];
+            if (e == UINT32_MAX)
+                continue;
+            ccg_doc_entity *it = &de->items[ents[e].slot];
+            it->entity = e;
+            it->count++;
+            it->introduced |= r->m[i].introduced;
+        }
+        for (size_t s = 0; s < n_items; s++) {
+            ccg_doc_entity *it = &de->items[s];
+            it->spans = ccg__malloc(2 * it->count * sizeof *it->spans);
+            it->sentences = ccg__malloc(it->count * sizeof *it->sentences);
+            if (!it->spans || !it->sentences) {
+                err = CCG_ENOMEM;
+                goto cleanup;
+            }
+            it->count = 0;
+        }
+        for (size_t i = 0; i < r->n; i++) {
+            uint32_t e = ment_ent[d][i];
+            if (e == UINT32_MAX)
+                continue;
+            ccg_doc_entity *it = &de->items[ents[e].slot];
+            it->spans[2 * it->count] = r->m[i].start;
+            it->spans[2 * it->count + 1] = r->m[i].end;
+            it->sentences[it->count] = ccg__sentence_of(de->sentence_starts, de->n_sentences, r->m[i].start);
+            it->count++;
+        }
+    }
+
+    /* entities: canonical names, types, then sorted by name */
+    if (!(a->entities = ccg__calloc(n_ents + 1, sizeof *a->entities))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t e = 0; e < n_ents; e++) {
+        acc *ac = &ents[e];
+        ccg_entity *en = &a->entities[a->n_entities++];
+        const char *best = ac->lexname;
+        if (!best) {
+            size_t bc = 0;
+            for (size_t i = 0; i < ac->n_names; i++)
+                if (ac->names[i].count > bc ||
+                    (ac->names[i].count == bc && strcmp(ac->names[i].name, best) < 0)) {
+                    bc = ac->names[i].count;
+                    best = ac->names[i].name;
+                }
+        }
+        if (!(en->name = ccg__strdup(best))) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        if (ac->lexentry >= 0)
+            en->type = (ccg_entity_type)x->entries[ac->lexentry].type;
+        else {
+            en->type = CCG_TYPE_METHOD;
+            size_t bv = 0;
+            for (int t = 0; t < CCG_TYPE_COUNT; t++)
+                if (ac->votes[t] > bv) {
+                    bv = ac->votes[t];
+                    en->type = (ccg_entity_type)t;
+                }
+        }
+        qsort(ac->forms, ac->n_forms, sizeof *ac->forms, cmp_str);
+        en->forms = ac->forms;
+        en->n_forms = ac->n_forms;
+        ac->forms = NULL;
+        ac->n_forms = 0;
+        en->n_papers = ac->n_papers;
+        en->n_mentions = ac->n_mentions;
+        en->introduced_by = ac->intro_by;
+        en->rule = x->opts.explain ? ac->rule : NULL;
+        for (size_t i = 0; i < en->n_forms; i++)
+            if (strcmp(en->forms[i], en->name) != 0) {
+                if (n_pairs == cap_pairs &&
+                    ccg__grow((void **)&pairs, &cap_pairs, n_pairs + 1, sizeof *pairs) < 0) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                pairs[n_pairs].from = en->forms[i];
+                pairs[n_pairs++].to = en->name;
+            }
+    }
+    if (!(perm = ccg__malloc((n_ents + 1) * sizeof *perm)) ||
+        !(rank = ccg__malloc((n_ents + 1) * sizeof *rank))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t e = 0; e < n_ents; e++) {
+        perm[e].name = a->entities[e].name;
+        perm[e].idx = e;
+    }
+    qsort(perm, n_ents, sizeof *perm, cmp_named);
+    {
+        ccg_entity *sorted = ccg__malloc((n_ents + 1) * sizeof *sorted);
+        if (!sorted) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        for (size_t i = 0; i < n_ents; i++) {
+            sorted[i] = a->entities[perm[i].idx];
+            rank[perm[i].idx] = i;
+        }
+        free(a->entities);
+        a->entities = sorted;
+    }
+    for (size_t d = 0; d < a->n_docs; d++)
+        for (size_t i = 0; i < a->docs[d].n; i++)
+            a->docs[d].items[i].entity = (uint32_t)rank[a->docs[d].items[i].entity];
+
+    /* merges: every form that is not the canonical name */
+    qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+    if (!(a->merge_from = ccg__calloc(n_pairs + 1, sizeof *a->merge_from)) ||
+        !(a->merge_to = ccg__calloc(n_pairs + 1, sizeof *a->merge_to))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < n_pairs; i++) {
+        if (i > 0 && strcmp(pairs[i].from, pairs[i - 1].from) == 0)
+            continue;
+        size_t m = a->n_merges;
+        if (!(a->merge_from[m] = ccg__strdup(pairs[i].from)) ||
+            !(a->merge_to[m] = ccg__strdup(pairs[i].to))) {
+            free(a->merge_from[m]);
+            a->merge_from[m] = NULL;
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        a->n_merges++;
+    }
+cleanup:
+    free(pairs);
+    free(perm);
+    free(rank);
+    for (size_t e = 0; e < n_ents; e++)
+        acc_free(&ents[e]);
+    free(ents);
+    if (ment_ent)
+        for (size_t d = 0; d < c->n_records; d++)
+            free(ment_ent[d]);
+    free(ment_ent);
+    ccg__table_free(&keys);
+    ccg__buf_free(&k);
+    ccg__buf_free(&tk);
+    return err;
+}
+
+int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_annotation **out)
+{
+    int err = 0;
+    ccg__overlay ov;
+    memset(&ov, 0, sizeof ov);
+    ccg_annotation *a = NULL;
+    docres *res = ccg__calloc(c->n_records + 1, sizeof *res);
+    if (!res)
+        return CCG_ENOMEM;
+    unsigned threads = x->opts.threads;
+    if (threads == 0) {
+        long n = sysconf(_SC_NPROCESSORS_ONLN);
+        threads = n > 0 ? (unsigned)n : 1;
+    }
+    job j;
+    memset(&j, 0, sizeof j);
+    j.x = x;
+    j.c = c;
+    j.res = res;
+    if (pthread_mutex_init(&j.lock, NULL) != 0) {
+        free(res);
+        return ccg__err(CCG_ENOMEM, "cannot create a mutex");
+    }
+    if ((err = run_pass(&j, threads)) < 0)
+        goto cleanup;
+    if ((err = overlay_build(&ov, res, c->n_records)) < 0)
+        goto cleanup;
+    if (ov.keys.n) {
+        j.ov = &ov;
+        if ((err = run_pass(&j, threads)) < 0)
+            goto cleanup;
+    }
+    if (!(a = ccg__calloc(1, sizeof *a))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    if ((err = merge(x, c, res, a)) < 0)
+        goto cleanup;
+    *out = a;
+    a = NULL;
+cleanup:
+    ccg_annotation_free(a);
+    for (size_t d = 0; d < c->n_records; d++) {
+        free(res[d].text);
+        ccg__mentions_free_raw(res[d].m, res[d].n);
+        for (size_t k = 0; k < res[d].n_defs; k++)
+            free(res[d].defs[k]);
+        free(res[d].defs);
+        free(res[d].sent);
+    }
+    free(res);
+    overlay_free(&ov);
+    pthread_mutex_destroy(&j.lock);
+    return err;
+}

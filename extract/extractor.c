@@ -1,0 +1,1362 @@
+/*
+ * extractor.c: one text in, entity mentions out.
+ *
+ * Passes over the atoms of the text (lexicon.c), each claiming the atoms it
+ * explains so later passes skip them:
+ *   1. definitions "Long Form (SF)", aligned with Schwartz & Hearst's
+ *      algorithm (PSB 2003): one entity with both forms;
+ *   2. the lexicon (longest match, case rules per form), with versions,
+ *      sizes and suffixes folded into model names;
+ *   3. long forms defined elsewhere in the corpus (annotate's overlay);
+ *   4. name shapes: acronyms, inner capitals, letters with digits;
+ *   5. phrases right after "we propose/introduce …" ("Dynamic Latent
+ *      Bootstrapping"), and the name before the colon of a title;
+ *   6. other occurrences of the names found.
+ * Then every name gets a type (lexicon, else votes from cues around its
+ * mentions) and an introduced flag (the paper proposes it).
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "extractor.h"
+
+#define MAX_LEX_ATOMS 12
+#define MAX_NAME 200
+
+typedef struct {
+    const ccg_extractor *x;
+    const ccg__overlay *ov;
+    const char *s;
+    size_t len;
+    ccg__atoms t;
+    uint8_t *used;            /* per atom: claimed by a mention */
+    ccg__mention *m;
+    size_t n, cap;
+    ccg_buf key, name, var;
+    ccg__matcher *mt;
+    uint32_t *sent;           /* sentence starts */
+    uint32_t n_sent;
+    size_t title_end;         /* end of the title, 0 if the text has none */
+    char **defs;              /* pairs: long form, name */
+    size_t n_defs, cap_defs;
+    uint32_t *iw;             /* introduction windows: start, end pairs */
+    size_t n_iw, cap_iw;
+} ctx;
+
+/* ---- small helpers ------------------------------------------------------- */
+
+static inline bool up_c(char c) { return c >= 'A' && c <= 'Z'; }
+static inline bool lo_c(char c) { return c >= 'a' && c <= 'z'; }
+static inline bool alnum_c(char c) { return up_c(c) || lo_c(c) || (c >= '0' && c <= '9'); }
+
+static bool atom_is(const ctx *c, size_t k, const char *w)
+{
+    const ccg__atom *a = &c->t.atoms[k];
+    size_t n = strlen(w);
+    return a->end - a->start == n && strncasecmp(c->s + a->start, w, n) == 0;
+}
+
+static bool word_in(const char *s, size_t n, const char *const *list)
+{
+    for (; *list; list++)
+        if (strlen(*list) == n && strncasecmp(s, *list, n) == 0)
+            return true;
+    return false;
+}
+
+/* Sentence of a byte offset. */
+uint32_t ccg__sentence_of(const uint32_t *starts, uint32_t n, size_t off)
+{
+    uint32_t lo = 0, hi = n;
+    while (hi - lo > 1) {
+        uint32_t mid = (lo + hi) / 2;
+        if (starts[mid] <= off)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static size_t sentence_end(const ctx *c, size_t off)
+{
+    uint32_t k = ccg__sentence_of(c->sent, c->n_sent, off);
+    return k + 1 < c->n_sent ? c->sent[k + 1] : c->len;
+}
+
+/* First atom starting at or after off. */
+static size_t atom_at(const ctx *c, size_t off)
+{
+    size_t lo = 0, hi = c->t.n_atoms;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->t.atoms[mid].start < off)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static bool span_free(const ctx *c, size_t a0, size_t a1)
+{
+    for (size_t k = a0; k < a1; k++)
+        if (c->used[k])
+            return false;
+    return true;
+}
+
+static void claim(ctx *c, size_t a0, size_t a1)
+{
+    for (size_t k = a0; k < a1; k++)
+        c->used[k] = 1;
+}
+
+static int add_mention(ctx *c, size_t start, size_t end, const char *name, size_t nlen,
+                       int lexentry, const char *rule, size_t *idx)
+{
+    if (nlen > MAX_NAME)
+        nlen = MAX_NAME;
+    if (c->n == c->cap &&
+        ccg__grow((void **)&c->m, &c->cap, c->n + 1, sizeof *c->m) < 0)
+        return CCG_ENOMEM;
+    char *nm = ccg__strndup(name, nlen);
+    if (!nm)
+        return CCG_ENOMEM;
+    /* names are one line: newlines and tabs of the text become spaces */
+    for (char *p = nm; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
+            *p = ' ';
+    ccg__mention *m = &c->m[c->n];
+    memset(m, 0, sizeof *m);
+    m->start = (uint32_t)start;
+    m->end = (uint32_t)end;
+    m->name = nm;
+    m->type = -1;
+    m->lexentry = lexentry;
+    m->rule = rule;
+    if (idx)
+        *idx = c->n;
+    c->n++;
+    return 0;
+}
+
+/* ---- lexicon ------------------------------------------------------------- */
+
+static bool case_ok(const ctx *c, uint8_t cc, size_t a0, size_t a1, bool plural)
+{
+    unsigned up = 0, lo = 0;
+    for (size_t k = a0; k < a1; k++) {
+        up += c->t.atoms[k].upper;
+        lo += c->t.atoms[k].lower;
+    }
+    if (plural && lo)
+        lo--;
+    char first = c->s[c->t.atoms[a0].start];
+    switch (cc) {
+    case CASE_UPPER:
+        return lo == 0 && up > 0;
+    case CASE_MIXED:
+        return up_c(first);
+    case CASE_MIXED_L:
+        return up > 0 && !up_c(first);
+    default:
+        return true;
+    }
+}
+
+/* May a match ending before atom e stop there? */
+static bool boundary_ok(const ctx *c, size_t e, bool family)
+{
+    if (e >= c->t.n_atoms)
+        return true;
+    const ccg__atom *a = &c->t.atoms[e];
+    switch (a->sep) {
+    case SEP_SPACE:
+    case SEP_PUNCT:
+    case SEP_HYPHEN:
+        return true;
+    case SEP_OTHER:
+        return a->sepch == '\'' && a->end - a->start == 1 && c->s[a->start] == 's';
+    default: /* SEP_JOIN: GPT|4, YOLOv|8 */
+        if (!family)
+            return false;
+        if (a->digit)
+            return true;
+        return a->end - a->start == 1 && (c->s[a->start] | 32) == 'v' && e + 1 < c->t.n_atoms &&
+               c->t.atoms[e + 1].sep == SEP_JOIN && c->t.atoms[e + 1].digit;
+    }
+}
+
+/* The first form in a key's chain whose case matches; -1 if none. */
+static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, bool plural)
+{
+    const ccg_extractor *x = c->x;
+    for (int32_t f = slot->head; f >= 0; f = x->forms[f].next)
+        if (case_ok(c, x->forms[f].caseclass, a0, a1, plural))
+            return (int)x->forms[f].entry;
+    return -1;
+}
+
+static int append_atom(ctx *c, size_t j, bool first)
+{
+    const ccg__atom *a = &c->t.atoms[j];
+    if (!first && a->sep == SEP_OTHER && a->sepch != '_' &&
+        ccg__buf_putc(&c->key, (char)a->sepch) < 0)
+        return CCG_ENOMEM;
+    if (ccg__buf_reserve(&c->key, a->end - a->start) < 0)
+        return CCG_ENOMEM;
+    for (uint32_t i = a->start; i < a->end; i++)
+        c->key.data[c->key.len++] = (char)tolower((unsigned char)c->s[i]);
+    c->key.data[c->key.len] = '\0';
+    const ccg__word *w = &c->t.words[a->word];
+    if (j + 1 == w->a1 && w->end > a->end && ccg__buf_putc(&c->key, '+') < 0)
+        return CCG_ENOMEM;
+    return 0;
+}
+
+/* Longest lexicon match from atom a0; returns its end atom (0: none). */
+static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bool any_case)
+{
+    size_t best = 0;
+    c->key.len = 0;
+    for (size_t j = a0; j < c->t.n_atoms && j < a0 + MAX_LEX_ATOMS; j++) {
+        const ccg__atom *a = &c->t.atoms[j];
+        if (j > a0 && (a->sep == SEP_PUNCT || c->used[j]))
+            break;
+        if (append_atom(c, j, j == a0) < 0)
+            return 0;
+        ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len,
+                                          ccg__hash(c->key.data, c->key.len));
+        bool last_of_part = j + 1 >= c->t.n_atoms || c->t.atoms[j + 1].sep != SEP_JOIN;
+        bool found = false;
+        if (slot && (slot->flags & KEY_FULL)) {
+            int e = any_case ? slot->value : pick_form(c, slot, a0, j + 1, false);
+            bool fam = !any_case && e >= 0 && c->x->entries[e].family;
+            if (e >= 0 && boundary_ok(c, j + 1, fam)) {
+                best = j + 1;
+                *entry = e;
+                found = true;
+            }
+        }
+        if (!found && !a->digit && last_of_part && c->key.len > 2 && a->end - a->start >= 2 &&
+            c->s[a->end - 1] == 's') {
+            /* plurals: LLMs, ViTs, Transformers, neural networks */
+            char prev = c->s[a->end - 2];
+            if (up_c(prev) || (lo_c(prev) && a->lower >= 3)) {
+                ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1,
+                                                ccg__hash(c->key.data, c->key.len - 1));
+                if (s2 && (s2->flags & KEY_FULL)) {
+                    int e = any_case ? s2->value : pick_form(c, s2, a0, j + 1, true);
+                    if (e >= 0 && boundary_ok(c, j + 1, false)) {
+                        best = j + 1;
+                        *entry = e;
+                    }
+                }
+            }
+        }
+        if (!slot || !(slot->flags & KEY_PREFIX))
+            break;
+    }
+    return best;
+}
+
+/* ---- versions, sizes and suffixes of model names ------------------------- */
+
+static const char *const suffix_words[] = {"instruct", "chat", "base", "pro", "flash", "lite",
+                                           "turbo", "preview", "it", "hf", "sft", "instruction",
+                                           NULL};
+
+static size_t atom_len(const ctx *c, size_t k) { return c->t.atoms[k].end - c->t.atoms[k].start; }
+static char atom_ch(const ctx *c, size_t k) { return c->s[c->t.atoms[k].start]; }
+static bool joined(const ctx *c, size_t k)
+{
+    return k < c->t.n_atoms && c->t.atoms[k].sep == SEP_JOIN;
+}
+
+/* A size such as 8B, 1.5b, 70B, 8x7B, A3B: its end atom in *end. */
+static bool is_size(const ctx *c, size_t k, size_t *end)
+{
+    size_t n = c->t.n_atoms;
+    const ccg__atom *a = &c->t.atoms[k];
+    size_t e = 0;
+    if (a->digit && joined(c, k + 1) && atom_len(c, k + 1) == 1 &&
+        strchr("BMKTbmkt", atom_ch(c, k + 1)))
+        e = k + 2;
+    else if (a->digit && joined(c, k + 1) && atom_len(c, k + 1) == 1 && atom_ch(c, k + 1) == 'x' &&
+             joined(c, k + 2) && c->t.atoms[k + 2].digit && joined(c, k + 3) &&
+             atom_len(c, k + 3) == 1 && strchr("Bb", atom_ch(c, k + 3)))
+        e = k + 4;
+    else if (!a->digit && atom_len(c, k) == 1 && atom_ch(c, k) == 'A' && joined(c, k + 1) &&
+             c->t.atoms[k + 1].digit && joined(c, k + 2) && atom_len(c, k + 2) == 1 &&
+             atom_ch(c, k + 2) == 'B')
+        e = k + 3;
+    if (!e || (e < n && c->t.atoms[e].sep == SEP_JOIN))
+        return false;
+    if (end)
+        *end = e;
+    return true;
+}
+
+static int name_add(ccg_buf *b, const char *s, size_t n) { return ccg__buf_add(b, s, n); }
+
+static bool all_upper(const char *s)
+{
+    bool any = false;
+    for (; *s; s++) {
+        if (lo_c(*s))
+            return false;
+        any |= up_c(*s);
+    }
+    return any;
+}
+
+/*
+ * Extends a lexicon match ending before atom e: a version after a family
+ * name (LLaMA|3, YOLO|v8, Gemini 3), name parts after a version (Qwen2.5|-VL),
+ * then sizes and suffixes (-8B, -Instruct). c->name gets the name at version
+ * granularity, c->var the name with sizes and suffixes. Returns the new end.
+ */
+static size_t extend(ctx *c, int entry, size_t e, bool *versioned_out)
+{
+    const ccg__lexentry *le = &c->x->entries[entry];
+    const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
+    size_t n = c->t.n_atoms;
+    bool model = le->type == CCG_TYPE_MODEL;
+    bool versioned = !le->family;
+    if (le->family && e < n) {
+        size_t k = e;
+        bool vprefix = false;
+        const ccg__atom *a = &c->t.atoms[k];
+        if (!a->digit && atom_len(c, k) == 1 && (atom_ch(c, k) | 32) == 'v' &&
+            (a->sep == SEP_JOIN || a->sep == SEP_HYPHEN) && joined(c, k + 1) &&
+            c->t.atoms[k + 1].digit) {
+            vprefix = true;
+            k++;
+        }
+        a = &c->t.atoms[k];
+        bool sep_ok = vprefix || a->sep == SEP_JOIN || a->sep == SEP_HYPHEN ||
+                      (a->sep == SEP_SPACE && le->type != CCG_TYPE_METRIC &&
+                       le->type != CCG_TYPE_TOOL);
+        size_t dl = atom_len(c, k);
+        bool year = dl >= 4 && !memchr(c->s + a->start, '.', dl);
+        if (a->digit && sep_ok && !year && !is_size(c, k, NULL) && !c->used[k]) {
+            size_t vend = k + 1;
+            bool sizeletter = false;
+            if (joined(c, vend) && !c->t.atoms[vend].digit && atom_len(c, vend) == 1 &&
+                lo_c(atom_ch(c, vend)) && !joined(c, vend + 1)) {
+                if (all_upper(canon) && strchr("nsmlx", atom_ch(c, vend)))
+                    sizeletter = true;
+                else
+                    vend++;
+            }
+            if (!joined(c, vend) || sizeletter) {
+                if (vprefix) {
+                    if (c->t.atoms[e].sep == SEP_HYPHEN && name_add(&c->name, "-", 1) < 0)
+                        return 0;
+                } else if (name_add(&c->name, "-", 1) < 0)
+                    return 0;
+                const char *vs = c->s + c->t.atoms[vprefix ? e : k].start;
+                size_t vl = c->t.atoms[vend - 1].end - c->t.atoms[vprefix ? e : k].start;
+                if (name_add(&c->name, vs, vl) < 0)
+                    return 0;
+                e = vend;
+                if (ccg__buf_reserve(&c->var, 0) < 0)
+                    return 0;
+                c->var.len = 0;
+                if (name_add(&c->var, c->name.data, c->name.len) < 0)
+                    return 0;
+                if (sizeletter) {
+                    if (name_add(&c->var, c->s + c->t.atoms[e].start, 1) < 0)
+                        return 0;
+                    e++;
+                }
+                versioned = true;
+            }
+        }
+    }
+    *versioned_out = versioned;
+    if (!model)
+        return e;
+    /* name parts after a version: Qwen2.5-VL, Qwen3-Omni */
+    for (int parts = 0; versioned && parts < 2 && e < n; parts++) {
+        const ccg__atom *a = &c->t.atoms[e];
+        if (a->sep != SEP_HYPHEN || a->digit || !up_c(atom_ch(c, e)) || c->used[e])
+            break;
+        size_t p = e + 1;
+        while (p < n && c->t.atoms[p].sep == SEP_JOIN)
+            p++;
+        size_t pl = c->t.atoms[p - 1].end - a->start;
+        if (word_in(c->s + a->start, pl, suffix_words) || pl == 1 ||
+            (pl == 2 && memcmp(c->s + a->start, "XL", 2) == 0))
+            break;
+        if (name_add(&c->name, "-", 1) < 0 || name_add(&c->name, c->s + a->start, pl) < 0 ||
+            name_add(&c->var, "-", 1) < 0 || name_add(&c->var, c->s + a->start, pl) < 0)
+            return 0;
+        e = p;
+    }
+    /* sizes and suffixes: -8B, -70B-Instruct, 3 Pro */
+    while (e < n && !c->used[e]) {
+        const ccg__atom *a = &c->t.atoms[e];
+        if (a->sep == SEP_PUNCT || a->sep == SEP_OTHER)
+            break;
+        size_t se;
+        size_t p = e + 1;
+        while (p < n && c->t.atoms[p].sep == SEP_JOIN)
+            p++;
+        size_t pl = c->t.atoms[p - 1].end - a->start;
+        if (is_size(c, e, &se) && (a->sep != SEP_SPACE || se == p)) {
+            /* sizes, after a hyphen or joined or as the next word */
+        } else if (!a->digit && p == e + 1 && word_in(c->s + a->start, pl, suffix_words) &&
+                   (a->sep == SEP_HYPHEN || (a->sep == SEP_SPACE && up_c(atom_ch(c, e))))) {
+            se = p;
+        } else if (versioned && a->sep == SEP_HYPHEN && p == e + 1 &&
+                   (pl == 1 || (pl == 2 && memcmp(c->s + a->start, "XL", 2) == 0)) &&
+                   up_c(atom_ch(c, e))) {
+            se = p; /* EfficientNetV2-S */
+        } else
+            break;
+        if (name_add(&c->var, "-", 1) < 0 ||
+            name_add(&c->var, c->s + a->start, c->t.atoms[se - 1].end - a->start) < 0)
+            return 0;
+        e = se;
+    }
+    return e;
+}
+
+/* The family of a model name: up to its first digit (LLaMA-3 -> LLaMA, YOLOv8 -> YOLO). */
+static size_t family_len(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n && !(s[i] >= '0' && s[i] <= '9'))
+        i++;
+    if (i == n || i == 0)
+        return n;
+    if (i >= 2 && (s[i - 1] | 32) == 'v' && (up_c(s[i - 2]) || lo_c(s[i - 2])))
+        i--;
+    while (i > 0 && (s[i - 1] == '-' || s[i - 1] == ' ' || s[i - 1] == '.' || s[i - 1] == '_'))
+        i--;
+    return i ? i : n;
+}
+
+static int emit_lexicon(ctx *c, size_t a0, size_t e, int entry, const char *rule)
+{
+    const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
+    c->name.len = 0;
+    c->var.len = 0;
+    if (name_add(&c->name, canon, strlen(canon)) < 0 || name_add(&c->var, canon, strlen(canon)) < 0)
+        return CCG_ENOMEM;
+    bool versioned = false;
+    size_t e2 = extend(c, entry, e, &versioned);
+    if (e2 == 0)
+        return CCG_ENOMEM;
+    const char *nm = c->name.data;
+    size_t nl = c->name.len;
+    if (c->x->entries[entry].type == CCG_TYPE_MODEL) {
+        if (c->x->opts.granularity == CCG_GRANULARITY_FAMILY)
+            nl = family_len(nm, nl);
+        else if (c->x->opts.granularity == CCG_GRANULARITY_VARIANT) {
+            nm = c->var.data;
+            nl = c->var.len;
+        }
+    }
+    claim(c, a0, e2);
+    return add_mention(c, c->t.atoms[a0].start, c->t.atoms[e2 - 1].end, nm, nl, entry, rule, NULL);
+}
+
+/* A word may start a lexicon match at a0, or after lower-case parts (non-LLaMA). */
+static bool may_start(const ctx *c, const ccg__word *w, size_t k)
+{
+    if (k == w->a0)
+        return true;
+    if (c->t.atoms[k].sep != SEP_HYPHEN)
+        return false;
+    for (size_t j = w->a0; j < k; j++)
+        if (!c->used[j] && (c->t.atoms[j].upper || c->t.atoms[j].digit))
+            return false;
+    return true;
+}
+
+static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
+{
+    for (size_t wi = 0; wi < c->t.n_words; wi++) {
+        const ccg__word *w = &c->t.words[wi];
+        for (size_t k = w->a0; k < w->a1 && k < c->t.n_atoms;) {
+            int entry = -1;
+            size_t e = 0;
+            if (!c->used[k] && may_start(c, w, k))
+                e = lex_match(c, tab, k, &entry, overlay);
+            if (!e) {
+                k++;
+                continue;
+            }
+            int err;
+            if (overlay) {
+                const char *nm = c->ov->names.data + entry;
+                claim(c, k, e);
+                err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, nm, strlen(nm),
+                                  -1, "corpus long form", NULL);
+            } else
+                err = emit_lexicon(c, k, e, entry, "lexicon");
+            if (err < 0)
+                return err;
+            while (k < c->t.n_atoms && c->used[k])
+                k++;
+            if (k >= w->a1)
+                break;
+        }
+    }
+    return 0;
+}
+
+/* ---- definitions: Long Form (SF) ----------------------------------------- */
+
+static int add_def(ctx *c, const char *lf, size_t lfl, const char *name, size_t nl)
+{
+    if (c->n_defs + 2 > c->cap_defs &&
+        ccg__grow((void **)&c->defs, &c->cap_defs, c->n_defs + 2, sizeof *c->defs) < 0)
+        return CCG_ENOMEM;
+    char *a = ccg__strndup(lf, lfl), *b = ccg__strndup(name, nl);
+    if (!a || !b) {
+        free(a);
+        free(b);
+        return CCG_ENOMEM;
+    }
+    for (char *p = a; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
+            *p = ' ';
+    c->defs[c->n_defs++] = a;
+    c->defs[c->n_defs++] = b;
+    return 0;
+}
+
+/*
+ * Schwartz & Hearst: align the characters of the short form, last to first,
+ * with the long-form window, the first character at the start of a word.
+ * Returns the offset of the long form's start in lf, or -1.
+ */
+static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
+{
+    long s = (long)sfl - 1, l = (long)lfl - 1;
+    while (s >= 0) {
+        char ch = (char)tolower((unsigned char)sf[s]);
+        if (!alnum_c(sf[s])) {
+            s--;
+            continue;
+        }
+        while (l >= 0 && ((char)tolower((unsigned char)lf[l]) != ch ||
+                          (s == 0 && l > 0 && alnum_c(lf[l - 1]))))
+            l--;
+        if (l < 0)
+            return -1;
+        l--;
+        s--;
+    }
+    return l + 1;
+}
+
+static const char *const lf_skip[] = {"the", "a", "an", "our", "of", "and", "or", "to", "for",
+                                      "we", "its", "their", "this", "that", "with", NULL};
+
+static bool shaped_sf(const char *s, size_t n)
+{
+    unsigned up = 0, al = 0;
+    for (size_t i = 0; i < n; i++) {
+        up += up_c(s[i]);
+        al += up_c(s[i]) || lo_c(s[i]);
+    }
+    return up >= 1 && al >= 2 && (up >= 2 || !up_c(s[0]) || n <= 4);
+}
+
+static int pass_definitions(ctx *c)
+{
+    size_t ov[4];
+    size_t from = 0;
+    int rc;
+    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_PAREN, c->s, c->len, from, ov, 2)) > 0) {
+        from = ov[1] > from ? ov[1] - 1 : from + 1;
+        size_t ss = ov[2], se = ov[3];
+        size_t paren = ov[0];
+        if (!shaped_sf(c->s + ss, se - ss) || se - ss > 20)
+            continue;
+        size_t sa = atom_at(c, ss);
+        if (sa >= c->t.n_atoms || c->used[sa])
+            continue;
+        uint32_t sw = c->t.atoms[sa].word;
+        if (sw == 0)
+            continue;
+        /* core of the short form: without a plural s (LLMs -> LLM) */
+        size_t core = se - ss;
+        if (core > 2 && c->s[se - 1] == 's' && up_c(c->s[se - 2]))
+            core--;
+        size_t letters = 0;
+        for (size_t i = ss; i < ss + core; i++)
+            letters += alnum_c(c->s[i]);
+        size_t maxw = letters + 5 < 2 * letters ? letters + 5 : 2 * letters;
+        /* the window: words before the parenthesis, within one clause */
+        size_t w1 = sw; /* exclusive */
+        size_t w0 = w1;
+        while (w0 > 0 && w1 - w0 < maxw) {
+            const ccg__word *pw = &c->t.words[w0 - 1];
+            if (pw->end > paren)
+                break;
+            /* punctuation between this word and the next ends the clause */
+            const ccg__atom *next = &c->t.atoms[c->t.words[w0].a0];
+            if (w0 < w1 && next->sep == SEP_PUNCT)
+                break;
+            if (c->used[pw->a0] && c->used[pw->a1 - 1])
+                break;
+            w0--;
+        }
+        if (w0 == w1)
+            continue;
+        size_t lw = c->t.words[w0].start;
+        size_t le = c->t.words[w1 - 1].end;
+        if (le > paren)
+            continue;
+        long st = sh_align(c->s + ss, core, c->s + lw, le - lw);
+        if (st < 0)
+            continue;
+        size_t ls = lw + (size_t)st;
+        /* the long form starts at a word (or a hyphen part) and is longer than the SF */
+        size_t la = atom_at(c, ls);
+        if (la >= c->t.n_atoms || c->t.atoms[la].start != ls)
+            continue;
+        /* skip a leading function word the alignment may have landed on */
+        const ccg__word *fw = &c->t.words[c->t.atoms[la].word];
+        if (c->t.atoms[la].sep != SEP_HYPHEN && word_in(c->s + fw->start, fw->end - fw->start, lf_skip))
+            continue;
+        if (le - ls <= core + 1)
+            continue;
+        size_t lend_atom = c->t.words[w1 - 1].a1;
+        if (!span_free(c, la, lend_atom))
+            continue;
+        size_t sa_end = c->t.words[sw].a1;
+        /* is it generic? then neither form is an entity */
+        if (ccg__is_stop(c->x, c->s + ss, core) || ccg__is_stop(c->x, c->s + ls, le - ls)) {
+            claim(c, la, lend_atom);
+            claim(c, sa, sa_end);
+            continue;
+        }
+        /* the short form may be in the lexicon (DPO): use its name */
+        int entry = -1;
+        size_t e = lex_match(c, &c->x->lex, sa, &entry, false);
+        size_t lm = 0;
+        int err;
+        if (e) {
+            const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
+            claim(c, la, lend_atom);
+            if ((err = add_mention(c, ls, le, canon, strlen(canon), entry, "definition", &lm)) < 0 ||
+                (err = emit_lexicon(c, sa, e, entry, "definition")) < 0 ||
+                (err = add_def(c, c->s + ls, le - ls, canon, strlen(canon))) < 0)
+                return err;
+        } else {
+            claim(c, la, lend_atom);
+            claim(c, sa, sa_end);
+            if ((err = add_mention(c, ls, le, c->s + ss, core, -1, "definition", &lm)) < 0 ||
+                (err = add_mention(c, ss, se, c->s + ss, core, -1, "definition", NULL)) < 0 ||
+                (err = add_def(c, c->s + ls, le - ls, c->s + ss, core)) < 0)
+                return err;
+        }
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* ---- name shapes --------------------------------------------------------- */
+
+/* Lower-case trailing parts that describe rather than name: LLM-based, DPO-style. */
+static bool descriptive(const char *s, size_t n)
+{
+    static const char *const ends[] = {"ed", "ing", "like", "based", "wise", "free", "only",
+                                       "level", "aware", "specific", "style", "scale",
+                                       "centric", "agnostic", "oriented", "compatible",
+                                       "friendly", "ready", "type", "size", "sized", "native",
+                                       "powered", "as", "vs", "to", NULL};
+    for (const char *const *e = ends; *e; e++) {
+        size_t l = strlen(*e);
+        if (n >= l && memcmp(s + n - l, *e, l) == 0)
+            return true;
+    }
+    return false;
+}
+
+static bool roman(const char *s, size_t n)
+{
+    if (n < 2)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!strchr("IVXLC", s[i]))
+            return false;
+    return true;
+}
+
+/* Is the hyphen part [p0, p1) of atoms a name shape on its own? */
+static bool part_shaped(const ctx *c, size_t p0, size_t p1)
+{
+    unsigned up = 0, digits = 0;
+    bool inner = false;
+    for (size_t k = p0; k < p1; k++) {
+        const ccg__atom *a = &c->t.atoms[k];
+        up += a->upper;
+        digits += a->digit;
+        if (a->upper && (k > p0 || !up_c(atom_ch(c, k))))
+            inner = true;
+        else if (a->upper > 1)
+            inner = true;
+    }
+    if (c->t.atoms[p0].digit)
+        return false;
+    size_t s = c->t.atoms[p0].start, n = c->t.atoms[p1 - 1].end - s;
+    if (!(up >= 2 || (up >= 1 && digits) || inner))
+        return false;
+    if (roman(c->s + s, n) || ccg__is_stop(c->x, c->s + s, n))
+        return false;
+    return true;
+}
+
+static int pass_shapes(ctx *c)
+{
+    enum { MAXP = 16 };
+    size_t p0[MAXP], p1[MAXP];
+    for (size_t wi = 0; wi < c->t.n_words; wi++) {
+        const ccg__word *w = &c->t.words[wi];
+        if (!span_free(c, w->a0, w->a1))
+            continue;
+        size_t np = 0;
+        for (size_t k = w->a0; k < w->a1; k++) {
+            const ccg__atom *a = &c->t.atoms[k];
+            if (k == w->a0 || a->sep == SEP_HYPHEN || a->sep == SEP_OTHER) {
+                if (np == MAXP)
+                    break;
+                p0[np] = k;
+                p1[np++] = k + 1;
+            } else
+                p1[np - 1] = k + 1;
+        }
+        if (np == 0 || np == MAXP)
+            continue;
+        /* a possessive or a quote part ends the name: FinLLaMA's */
+        size_t last = np;
+        for (size_t p = 1; p < np; p++)
+            if (c->t.atoms[p0[p]].sep == SEP_OTHER && c->t.atoms[p0[p]].sepch == '\'') {
+                last = p;
+                break;
+            }
+        size_t first = 0;
+        while (first + 1 < last && c->t.atoms[p0[first]].upper == 0 &&
+               !c->t.atoms[p0[first]].digit && p1[first] == p0[first] + 1 &&
+               atom_len(c, p0[first]) >= 3)
+            first++;
+        while (last > first + 1) {
+            size_t p = last - 1;
+            const ccg__atom *a = &c->t.atoms[p0[p]];
+            if (p1[p] == p0[p] + 1 && !a->upper && !a->digit &&
+                descriptive(c->s + a->start, atom_len(c, p0[p])))
+                last--;
+            else
+                break;
+        }
+        bool shaped = false;
+        for (size_t p = first; p < last && !shaped; p++)
+            shaped = part_shaped(c, p0[p], p1[p]);
+        if (!shaped || c->t.atoms[p0[first]].digit)
+            continue;
+        size_t s = c->t.atoms[p0[first]].start, e = c->t.atoms[p1[last - 1] - 1].end;
+        if (last == np && e < w->end && c->s[w->end - 1] == '+')
+            e = w->end;
+        if (ccg__is_stop(c->x, c->s + s, e - s))
+            continue;
+        claim(c, p0[first], p1[last - 1]);
+        int err = add_mention(c, s, e, c->s + s, e - s, -1, "shape", NULL);
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+/* ---- introductions ------------------------------------------------------- */
+
+static const char *const intro_skip[] = {
+    "a", "an", "the", "our", "two", "three", "four", "several", "novel", "new", "simple",
+    "first", "effective", "efficient", "lightweight", "unified", "general", "generalizable",
+    "robust", "scalable", "large-scale", "comprehensive", "end-to-end", "training-free",
+    "plug-and-play", "modular", "principled", "practical", "dedicated", "fully", "highly",
+    "open-source", "systematic", "holistic", "versatile", "powerful", "flexible", "this",
+    "here", "also", NULL};
+static const char *const connectors[] = {"of", "for", "and", "in", "with", "to", "via", "on",
+                                         "from", "by", "as", NULL};
+
+static bool word_cap(const ctx *c, size_t wi)
+{
+    return up_c(c->s[c->t.words[wi].start]);
+}
+
+static bool word_is(const ctx *c, size_t wi, const char *const *list)
+{
+    const ccg__word *w = &c->t.words[wi];
+    return word_in(c->s + w->start, w->end - w->start, list);
+}
+
+/* After "we propose": a Title Case phrase (or one capitalised word before ",") is a name. */
+static int intro_phrase(ctx *c, size_t from)
+{
+    size_t a = atom_at(c, from);
+    if (a >= c->t.n_atoms)
+        return 0;
+    size_t wi = c->t.atoms[a].word;
+    for (int k = 0; k < 5 && wi < c->t.n_words && word_is(c, wi, intro_skip); k++)
+        wi++;
+    if (wi >= c->t.n_words || !word_cap(c, wi))
+        return 0;
+    size_t w0 = wi, wl = wi;
+    for (size_t k = wi + 1; k < c->t.n_words && k < w0 + 8; k++) {
+        if (c->t.atoms[c->t.words[k].a0].sep != SEP_SPACE)
+            break;
+        if (word_cap(c, k))
+            wl = k;
+        else if (word_is(c, k, connectors) && k + 1 < c->t.n_words && word_cap(c, k + 1) &&
+                 c->t.atoms[c->t.words[k + 1].a0].sep == SEP_SPACE)
+            continue;
+        else
+            break;
+        if (wl != k)
+            break;
+    }
+    size_t a0 = c->t.words[w0].a0, a1 = c->t.words[wl].a1;
+    if (!span_free(c, a0, a1))
+        return 0;
+    size_t s = c->t.words[w0].start, e = c->t.words[wl].end;
+    if (wl == w0) {
+        /* one word: a name only if an apposition or a definition follows */
+        char nx = e < c->len ? c->s[e] : '\0';
+        if (!(nx == ',' || nx == ':' || nx == '(' || (nx == ' ' && e + 1 < c->len && c->s[e + 1] == '(')))
+            return 0;
+        if (e - s < 3 || ccg__is_stop(c->x, c->s + s, e - s))
+            return 0;
+    } else if (ccg__is_stop(c->x, c->s + s, e - s))
+        return 0;
+    claim(c, a0, a1);
+    return add_mention(c, s, e, c->s + s, e - s, -1, "introduction", NULL);
+}
+
+static int pass_intro(ctx *c)
+{
+    size_t ov[2];
+    size_t from = 0;
+    int rc;
+    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_INTRO, c->s, c->len, from, ov, 1)) > 0) {
+        from = ov[1];
+        if (c->n_iw + 2 > c->cap_iw &&
+            ccg__grow((void **)&c->iw, &c->cap_iw, c->n_iw + 2, sizeof *c->iw) < 0)
+            return CCG_ENOMEM;
+        c->iw[c->n_iw++] = (uint32_t)ov[1];
+        c->iw[c->n_iw++] = (uint32_t)sentence_end(c, ov[1]);
+        int err = intro_phrase(c, ov[1]);
+        if (err < 0)
+            return err;
+    }
+    return rc < 0 ? rc : 0;
+}
+
+/* "Sword: Style-Robust World Models ...": the name before a title's colon. */
+static int pass_title(ctx *c)
+{
+    if (!c->title_end)
+        return 0;
+    const char *colon = memchr(c->s, ':', c->title_end);
+    if (!colon)
+        return 0;
+    size_t cpos = (size_t)(colon - c->s);
+    size_t nw = 0;
+    while (nw < c->t.n_words && c->t.words[nw].end <= cpos)
+        nw++;
+    if (nw != 1)
+        return 0;
+    const ccg__word *w = &c->t.words[0];
+    if (w->end != cpos || !up_c(c->s[w->start]) || w->end - w->start < 3)
+        return 0;
+    if (!span_free(c, w->a0, w->a1)) {
+        for (size_t i = 0; i < c->n; i++)
+            if (c->m[i].start == w->start && c->m[i].lexentry < 0)
+                c->m[i].introduced = true;
+        return 0;
+    }
+    if (ccg__is_stop(c->x, c->s + w->start, w->end - w->start))
+        return 0;
+    claim(c, w->a0, w->a1);
+    size_t idx;
+    int err = add_mention(c, w->start, w->end, c->s + w->start, w->end - w->start, -1, "title",
+                          &idx);
+    if (err < 0)
+        return err;
+    c->m[idx].introduced = true;
+    return 0;
+}
+
+static int recall_at(ctx *c, size_t i, size_t p, size_t e)
+{
+    size_t a0 = atom_at(c, p), a1 = atom_at(c, e);
+    if (a0 >= a1 || !span_free(c, a0, a1))
+        return 0;
+    claim(c, a0, a1);
+    char *nm = ccg__strdup(c->m[i].name); /* c->m may move */
+    if (!nm)
+        return CCG_ENOMEM;
+    int err = add_mention(c, p, e, nm, strlen(nm), -1, "recall", NULL);
+    free(nm);
+    return err;
+}
+
+/* Other occurrences of names found by shape, definition or introduction. */
+static int pass_recall(ctx *c)
+{
+    enum { MAX_MULTI = 32 };
+    size_t multi[MAX_MULTI], n_multi = 0;
+    ccg__table names = {0};
+    size_t n0 = c->n;
+    int err = 0;
+    for (size_t i = 0; i < n0; i++) {
+        const ccg__mention *m = &c->m[i];
+        size_t ml = m->end - m->start;
+        if (m->lexentry >= 0 || ml == 0)
+            continue;
+        if (memchr(c->s + m->start, ' ', ml)) {
+            if (n_multi < MAX_MULTI)
+                multi[n_multi++] = i;
+            continue;
+        }
+        ccg__slot *slot;
+        if ((err = ccg__table_put(&names, c->s + m->start, ml, &slot)) < 0)
+            goto cleanup;
+        if (!(slot->flags & KEY_FULL)) {
+            slot->flags |= KEY_FULL;
+            slot->value = (int32_t)i;
+        }
+    }
+    for (size_t wi = 0; names.n && wi < c->t.n_words; wi++) {
+        const ccg__word *w = &c->t.words[wi];
+        if (!span_free(c, w->a0, w->a1))
+            continue;
+        size_t e = w->end;
+        for (size_t k = w->a0 + 1; k < w->a1; k++)
+            if (c->t.atoms[k].sep == SEP_OTHER && c->t.atoms[k].sepch == '\'') {
+                e = c->t.atoms[k].start - 1;
+                break;
+            }
+        size_t l = e - w->start;
+        ccg__slot *slot = ccg__table_find(&names, c->s + w->start, l, ccg__hash(c->s + w->start, l));
+        if (!slot && l > 2 && c->s[e - 1] == 's')
+            slot = ccg__table_find(&names, c->s + w->start, l - 1, ccg__hash(c->s + w->start, l - 1));
+        if (slot && (err = recall_at(c, (size_t)slot->value, w->start, e)) < 0)
+            goto cleanup;
+    }
+    for (size_t q = 0; q < n_multi; q++) {
+        size_t i = multi[q];
+        size_t ml = c->m[i].end - c->m[i].start;
+        for (size_t p = 0; p + ml <= c->len; p++) {
+            const char *needle = c->s + c->m[i].start;
+            if ((c->s[p] | 32) != (needle[0] | 32) || strncasecmp(c->s + p, needle, ml) != 0)
+                continue;
+            if (p > 0 && (alnum_c(c->s[p - 1]) || c->s[p - 1] == '-'))
+                continue;
+            size_t e = p + ml;
+            if (e < c->len && c->s[e] == 's')
+                e++;
+            if (e < c->len && alnum_c(c->s[e]))
+                continue;
+            if ((err = recall_at(c, i, p, e)) < 0)
+                goto cleanup;
+        }
+    }
+cleanup:
+    ccg__table_free(&names);
+    return err;
+}
+
+/* ---- types and introductions --------------------------------------------- */
+
+static int noun_type(const char *s, size_t n)
+{
+    static const char *const ds[] = {"benchmark", "benchmarks", "dataset", "datasets", "corpus",
+                                     "corpora", "suite", "leaderboard", "challenge", "testbed",
+                                     "database", "bench", "split", NULL};
+    static const char *const mo[] = {"model", "models", "LLM", "LLMs", "checkpoint",
+                                     "checkpoints", "backbone", "backbones", "VLM", "MLLM",
+                                     "chatbot", "detector", "encoder", "LM", "VLMs", NULL};
+    static const char *const me[] = {"metric", "metrics", "score", "scores", "measure",
+                                     "index", "ratio", "rate", "coefficient", "error",
+                                     "accuracy", "distance", "criterion", "divergence", NULL};
+    static const char *const to[] = {"library", "libraries", "toolkit", "toolbox", "package",
+                                     "platform", "simulator", "engine", "software", "tool",
+                                     "API", "app", "compiler", "hardware", "service", NULL};
+    static const char *const mt[] = {"method", "methods", "algorithm", "framework", "approach",
+                                     "loss", "technique", "architecture", "module", "mechanism",
+                                     "strategy", "pipeline", "network", "optimizer", "paradigm",
+                                     "scheme", "attack", "agent", "procedure", "objective",
+                                     "layer", "block", "operator", "estimator", "protocol",
+                                     "framework", "head", "search", "learning", "tuning",
+                                     "optimization", "augmentation", "training", "attention",
+                                     "bootstrapping", "regression", "transformation", NULL};
+    if (word_in(s, n, ds))
+        return CCG_TYPE_DATASET;
+    if (word_in(s, n, mo))
+        return CCG_TYPE_MODEL;
+    if (word_in(s, n, me))
+        return CCG_TYPE_METRIC;
+    if (word_in(s, n, to))
+        return CCG_TYPE_TOOL;
+    if (word_in(s, n, mt))
+        return CCG_TYPE_METHOD;
+    return -1;
+}
+
+static bool has_ci(const char *s, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    for (size_t i = 0; i + l <= n; i++)
+        if (strncasecmp(s + i, w, l) == 0)
+            return true;
+    return false;
+}
+
+static bool ends_ci(const char *s, size_t n, const char *w)
+{
+    size_t l = strlen(w);
+    return n >= l && strncasecmp(s + n - l, w, l) == 0;
+}
+
+/* Cues inside a name: -Bench, -Net, GPT, Score. */
+static int name_type(const char *s, size_t n)
+{
+    if (ends_ci(s, n, "bench") || ends_ci(s, n, "benchmark") || ends_ci(s, n, "dataset") ||
+        ends_ci(s, n, "corpus") || ends_ci(s, n, "QA") || ends_ci(s, n, "Eval"))
+        return CCG_TYPE_DATASET;
+    if (ends_ci(s, n, "score") || ends_ci(s, n, "rate") || ends_ci(s, n, "index"))
+        return CCG_TYPE_METRIC;
+    if (has_ci(s, n, "GPT") || has_ci(s, n, "LLM") || has_ci(s, n, "LLaMA") ||
+        has_ci(s, n, "LLaVA") || has_ci(s, n, "BERT"))
+        return CCG_TYPE_MODEL;
+    if (ends_ci(s, n, "net") || ends_ci(s, n, "former"))
+        return CCG_TYPE_METHOD;
+    return -1;
+}
+
+static void vote(ccg__mention *m, int t, unsigned w)
+{
+    if (t >= 0)
+        m->votes[t] += w;
+}
+
+static void cues(ctx *c, ccg__mention *m)
+{
+    size_t n = c->t.n_atoms;
+    size_t a = atom_at(c, m->end);
+    /* the next word: "the LIBERO benchmark" */
+    if (a < n && (c->t.atoms[a].sep == SEP_SPACE || c->t.atoms[a].sep == SEP_HYPHEN) &&
+        !c->t.atoms[a].digit)
+        vote(m, noun_type(c->s + c->t.atoms[a].start, atom_len(c, a)), 2);
+    /* the word before: "metrics DLT", "benchmark MMLU" */
+    size_t b = atom_at(c, m->start);
+    if (b > 0 && b < n && c->t.atoms[b].sep == SEP_SPACE)
+        vote(m, noun_type(c->s + c->t.atoms[b - 1].start, atom_len(c, b - 1)), 1);
+    /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
+    size_t l = atom_at(c, m->end);
+    if (l > 0 && l - 1 >= b) {
+        const ccg__atom *la = &c->t.atoms[l - 1];
+        vote(m, noun_type(c->s + la->start, la->end - la->start), 3);
+    }
+    vote(m, name_type(c->s + m->start, m->end - m->start), 2);
+    /* an apposition: "X, a benchmark for ..." */
+    size_t ov[2];
+    if (ccg__match(c->x->patterns, c->mt, PAT_APPOS, c->s, c->len, m->end, ov, 1) > 0) {
+        size_t k = atom_at(c, ov[1]);
+        size_t send = sentence_end(c, m->end);
+        for (size_t j = 0; k < n && j < 10 && c->t.atoms[k].start < send; j++, k++) {
+            int t = noun_type(c->s + c->t.atoms[k].start, atom_len(c, k));
+            if (t >= 0) {
+                vote(m, t, 3);
+                break;
+            }
+        }
+        if (m->lexentry < 0)
+            m->introduced = true;
+    }
+    if (m->lexentry >= 0)
+        return;
+    for (size_t i = 0; i < c->n_iw; i += 2)
+        if (m->start >= c->iw[i] && m->start < c->iw[i + 1])
+            m->introduced = true;
+    /* "our X", "our new X" */
+    if (b > 0 && b < n) {
+        for (size_t k = b; k > 0 && k + 3 > b; k--)
+            if (atom_is(c, k - 1, "our") && c->t.atoms[k - 1].sep != SEP_JOIN) {
+                m->introduced = true;
+                break;
+            }
+    }
+    size_t from = m->start > 40 ? m->start - 40 : 0;
+    if (ccg__match(c->x->patterns, c->mt, PAT_NAMED, c->s, m->start, from, ov, 1) > 0)
+        m->introduced = true;
+}
+
+static int by_name(const size_t *a, const size_t *b, const ccg__mention *m)
+{
+    const ccg__mention *x = &m[*a], *y = &m[*b];
+    int r = strcmp(x->name, y->name);
+    if (r)
+        return r;
+    return x->start < y->start ? -1 : x->start > y->start;
+}
+
+
+static int by_start(const void *a, const void *b)
+{
+    const ccg__mention *x = a, *y = b;
+    if (x->start != y->start)
+        return x->start < y->start ? -1 : 1;
+    return x->end < y->end ? -1 : x->end > y->end;
+}
+
+/* Type and introduced flag per name, shared by all its mentions. */
+static int settle(ctx *c)
+{
+    for (size_t i = 0; i < c->n; i++)
+        cues(c, &c->m[i]);
+    size_t *ix = ccg__malloc((c->n + 1) * sizeof *ix);
+    if (!ix)
+        return CCG_ENOMEM;
+    for (size_t i = 0; i < c->n; i++)
+        ix[i] = i;
+    {
+        /* a merge sort of indices by name (qsort has no context argument in C11) */
+        size_t n = c->n;
+        size_t *tmp = ccg__malloc((n + 1) * sizeof *tmp);
+        if (!tmp) {
+            free(ix);
+            return CCG_ENOMEM;
+        }
+        for (size_t w = 1; w < n; w *= 2) {
+            for (size_t lo = 0; lo < n; lo += 2 * w) {
+                size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+                size_t i = lo, j = mid, k = lo;
+                while (i < mid && j < hi)
+                    tmp[k++] = by_name(&ix[i], &ix[j], c->m) <= 0 ? ix[i++] : ix[j++];
+                while (i < mid)
+                    tmp[k++] = ix[i++];
+                while (j < hi)
+                    tmp[k++] = ix[j++];
+            }
+            memcpy(ix, tmp, n * sizeof *ix);
+        }
+        free(tmp);
+    }
+    for (size_t g = 0; g < c->n;) {
+        size_t h = g;
+        while (h < c->n && strcmp(c->m[ix[h]].name, c->m[ix[g]].name) == 0)
+            h++;
+        uint32_t votes[CCG_TYPE_COUNT] = {0};
+        int lex = -1;
+        bool intro = false;
+        for (size_t k = g; k < h; k++) {
+            const ccg__mention *m = &c->m[ix[k]];
+            for (int t = 0; t < CCG_TYPE_COUNT; t++)
+                votes[t] += m->votes[t];
+            if (m->lexentry >= 0 && lex < 0)
+                lex = m->lexentry;
+            intro |= m->introduced;
+        }
+        int type = CCG_TYPE_METHOD;
+        if (lex >= 0)
+            type = c->x->entries[lex].type;
+        else {
+            uint32_t best = 0;
+            for (int t = 0; t < CCG_TYPE_COUNT; t++)
+                if (votes[t] > best) {
+                    best = votes[t];
+                    type = t;
+                }
+        }
+        for (size_t k = g; k < h; k++) {
+            ccg__mention *m = &c->m[ix[k]];
+            m->type = type;
+            m->introduced = intro && lex < 0;
+            for (int t = 0; t < CCG_TYPE_COUNT; t++)
+                m->votes[t] = votes[t];
+        }
+        g = h;
+    }
+    free(ix);
+    qsort(c->m, c->n, sizeof *c->m, by_start);
+    return 0;
+}
+
+/* ---- sentences ----------------------------------------------------------- */
+
+static bool abbrev_before(const char *s, size_t dot)
+{
+    size_t b = dot;
+    while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.'))
+        b--;
+    size_t n = dot - b;
+    static const char *const ab[] = {"e.g", "i.e", "al", "vs", "Fig", "cf", "approx", "resp",
+                                     "Eq", "Eqs", "No", "Sec", "Tab", "etc", "Dr", "Mr", "Ms",
+                                     "St", "Inc", "Ltd", "Co", "Corp", NULL};
+    if (n == 1 && up_c(s[b]))
+        return true;
+    return word_in(s + b, n, ab);
+}
+
+int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
+{
+    uint32_t *v = NULL;
+    size_t n = 0, cap = 0;
+    if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
+        return CCG_ENOMEM;
+    v[n++] = 0;
+    for (size_t i = 0; i + 1 < len; i++) {
+        bool brk = false;
+        size_t j = i + 1;
+        if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && (s[j] == ' ' || s[j] == '\n')) {
+            while (j < len && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t' || s[j] == '\r'))
+                j++;
+            brk = j < len && (up_c(s[j]) || (s[j] >= '0' && s[j] <= '9') || s[j] == '(' ||
+                              s[j] == '"' || s[j] == '[') &&
+                  !(s[i] == '.' && abbrev_before(s, i));
+        } else if (s[i] == '\n' && s[j] == '\n') {
+            while (j < len && (s[j] == ' ' || s[j] == '\n' || s[j] == '\t' || s[j] == '\r'))
+                j++;
+            brk = j < len;
+        }
+        if (brk && j > v[n - 1]) {
+            if (ccg__grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+                free(v);
+                return CCG_ENOMEM;
+            }
+            v[n++] = (uint32_t)j;
+            i = j - 1;
+        }
+    }
+    *out = v;
+    *n_out = (uint32_t)n;
+    return 0;
+}
+
+/* ---- entry points -------------------------------------------------------- */
+
+void ccg__mentions_free_raw(ccg__mention *m, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        free(m[i].name);
+    free(m);
+}
+
+int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text, size_t len,
+                 ccg__mention **out, size_t *n_out, char ***defs, size_t *n_defs)
+{
+    ctx c;
+    memset(&c, 0, sizeof c);
+    c.x = x;
+    c.ov = ov;
+    c.s = text;
+    c.len = len;
+    int err;
+    if ((err = ccg__atomize(&c.t, text, len)) < 0)
+        goto cleanup;
+    if (!(c.used = ccg__calloc(c.t.n_atoms + 1, 1))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    if ((err = ccg__matcher_new(x->patterns, &c.mt)) < 0 ||
+        (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
+        goto cleanup;
+    for (size_t i = 0; i + 1 < len && i < 2000; i++)
+        if (text[i] == '\n' && text[i + 1] == '\n') {
+            c.title_end = i;
+            break;
+        }
+    if ((err = pass_definitions(&c)) < 0 || (err = pass_lexicon(&c, &x->lex, false)) < 0)
+        goto cleanup;
+    if (ov && ov->keys.n && (err = pass_lexicon(&c, &ov->keys, true)) < 0)
+        goto cleanup;
+    if ((err = pass_shapes(&c)) < 0 || (err = pass_intro(&c)) < 0 ||
+        (err = pass_title(&c)) < 0 || (err = pass_recall(&c)) < 0 || (err = settle(&c)) < 0)
+        goto cleanup;
+    *out = c.m;
+    *n_out = c.n;
+    c.m = NULL;
+    c.n = 0;
+    if (defs) {
+        *defs = c.defs;
+        *n_defs = c.n_defs;
+        c.defs = NULL;
+        c.n_defs = 0;
+    }
+cleanup:
+    ccg__mentions_free_raw(c.m, c.n);
+    for (size_t i = 0; i < c.n_defs; i++)
+        free(c.defs[i]);
+    free(c.defs);
+    free(c.iw);
+    free(c.sent);
+    free(c.used);
+    ccg__matcher_free(c.mt);
+    ccg__atoms_free(&c.t);
+    ccg__buf_free(&c.key);
+    ccg__buf_free(&c.name);
+    ccg__buf_free(&c.var);
+    return err;
+}
+
+typedef struct {
+    ccg__mention *raw;
+    size_t n_raw;
+} priv_mentions;
+
+int ccg_extractor_extract(const ccg_extractor *x, const char *text, size_t len,
+                          ccg_mentions **out)
+{
+    ccg__mention *raw = NULL;
+    size_t n = 0;
+    int err = ccg__extract(x, NULL, text, len, &raw, &n, NULL, NULL);
+    if (err < 0)
+        return err;
+    ccg_mentions *m = ccg__calloc(1, sizeof *m);
+    priv_mentions *p = ccg__calloc(1, sizeof *p);
+    ccg_mention *items = ccg__calloc(n + 1, sizeof *items);
+    if (!m || !p || !items) {
+        free(m);
+        free(p);
+        free(items);
+        ccg__mentions_free_raw(raw, n);
+        return CCG_ENOMEM;
+    }
+    for (size_t i = 0; i < n; i++) {
+        items[i].start = raw[i].start;
+        items[i].end = raw[i].end;
+        items[i].name = raw[i].name;
+        items[i].type = (ccg_entity_type)raw[i].type;
+        items[i].introduced = raw[i].introduced;
+        items[i].rule = x->opts.explain ? raw[i].rule : NULL;
+    }
+    p->raw = raw;
+    p->n_raw = n;
+    m->items = items;
+    m->n = n;
+    m->priv = p;
+    *out = m;
+    return 0;
+}
+
+void ccg_mentions_free(ccg_mentions *m)
+{
+    if (!m)
+        return;
+    priv_mentions *p = m->priv;
+    if (p)
+        ccg__mentions_free_raw(p->raw, p->n_raw);
+    free(p);
+    free(m->items);
+    free(m);
+}

@@ -1,0 +1,161 @@
+/*
+ * extractor.h: internals of the entity extractor shared by lexicon.c
+ * (tables: lexicon, stop list, thesaurus), text.c (atoms of a text),
+ * extractor.c (one text -> mentions) and annotate.c (corpus merge).
+ */
+#ifndef CCG_EXTRACTOR_H
+#define CCG_EXTRACTOR_H
+
+#include <stdint.h>
+
+#include "ccg_extract.h"
+#include "patterns.h"
+#include "util.h"
+
+/* ---- atoms: the smallest units a text is matched on ---------------------- */
+
+/* What separates an atom from the one before it. */
+enum {
+    SEP_SPACE = 0, /* start of a word after white space (or start of text) */
+    SEP_PUNCT,     /* start of a word after punctuation: a barrier */
+    SEP_HYPHEN,    /* inside a word: '-' */
+    SEP_JOIN,      /* inside a word: no separator (FinLLaMA|3, GPT|4) */
+    SEP_OTHER,     /* inside a word: '_', '@', '\'', '.', '+' */
+};
+
+typedef struct {
+    uint32_t start, end;   /* byte span */
+    uint32_t word;         /* index of its word */
+    uint8_t sep;           /* SEP_* before this atom */
+    uint8_t sepch;         /* the separator character for SEP_OTHER */
+    uint8_t digit;         /* a digit run (maybe with inner dots) */
+    uint8_t upper, lower;  /* letters of each case (capped at 255) */
+} ccg__atom;
+
+typedef struct {
+    uint32_t start, end;   /* byte span of the word */
+    uint32_t a0, a1;       /* its atoms [a0, a1) */
+} ccg__word;
+
+typedef struct {
+    ccg__atom *atoms;
+    size_t n_atoms, cap_atoms;
+    ccg__word *words;
+    size_t n_words, cap_words;
+} ccg__atoms;
+
+/** Splits text into words and atoms (ASCII letters/digits; other bytes separate). */
+int ccg__atomize(ccg__atoms *t, const char *text, size_t len);
+void ccg__atoms_free(ccg__atoms *t);
+
+/**
+ * Appends the matching key of atoms [a0, a1) to key: letters lower-cased,
+ * digits kept, spaces, hyphens and joins dropped, other separators kept.
+ */
+int ccg__fold_atoms(ccg_buf *key, const char *text, const ccg__atoms *t, size_t a0, size_t a1);
+/** The scoring key of a string: lower case without spaces, '-', '_'. */
+int ccg__fold_loose(ccg_buf *key, const char *s, size_t n);
+
+/* ---- string table: an open-addressing hash from keys to small values ----- */
+
+typedef struct {
+    uint32_t key;      /* offset of the key in the pool */
+    uint32_t len;
+    uint32_t hash;
+    uint32_t flags;    /* KEY_* */
+    int32_t head;      /* first lexicon form with this key, or -1 */
+    int32_t value;     /* thesaurus: offset of the replacement + 1 (0: drop) */
+} ccg__slot;
+
+enum { KEY_FULL = 1, KEY_PREFIX = 2 };
+
+typedef struct {
+    ccg__slot *slots;
+    size_t cap, n;
+    ccg_buf pool;
+} ccg__table;
+
+uint32_t ccg__hash(const char *s, size_t n);
+/** Finds a key; NULL if absent. */
+ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_t h);
+/** Finds or inserts a key. */
+int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out);
+void ccg__table_free(ccg__table *t);
+
+/* ---- the extractor ------------------------------------------------------- */
+
+/* How a lexicon form must match the case of the text. */
+enum {
+    CASE_ANY = 0,  /* lower-case or multi-word forms */
+    CASE_UPPER,    /* acronyms: the text's letters must be upper case too */
+    CASE_MIXED,    /* LLaMA, PyTorch: first letter upper in the text too, not all lower */
+    CASE_MIXED_L,  /* mAP, nuScenes: not all lower in the text */
+};
+
+typedef struct {
+    uint32_t name;        /* offset in x->strings */
+    uint8_t type;
+    uint8_t family;       /* the name carries no digit: versions may follow */
+} ccg__lexentry;
+
+typedef struct {
+    uint32_t entry;
+    uint8_t caseclass;
+    int32_t next;         /* next form with the same key, or -1 */
+} ccg__lexform;
+
+struct ccg_extractor {
+    ccg_extractor_options opts;
+    ccg__table lex;       /* folded forms (and their prefixes) -> forms */
+    ccg__lexentry *entries;
+    size_t n_entries, cap_entries;
+    ccg__lexform *forms;
+    size_t n_forms, cap_forms;
+    ccg_buf strings;      /* names, NUL-separated */
+    ccg__table stop;      /* loose-folded stop strings */
+    ccg__table thesaurus; /* loose-folded labels -> replacement */
+    void *patterns;       /* compiled PCRE2 patterns (patterns.c) */
+};
+
+/** Adds lexicon/stop text from memory; name is used in messages. */
+int ccg__lexicon_load(ccg_extractor *x, const char *name, const char *text, size_t len,
+                      bool stop_only);
+int ccg__stop_load(ccg_extractor *x, const char *name, const char *text, size_t len);
+/** True if the loose key of s is a stop string (also tried without a plural s). */
+bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n);
+const char *ccg__lex_name(const ccg_extractor *x, uint32_t entry);
+
+/* One mention as extraction builds it, before names are shared. */
+typedef struct {
+    uint32_t start, end;  /* span of the mention in the text */
+    char *name;           /* canonical name within the text (owned) */
+    int type;             /* -1 until typed */
+    int lexentry;         /* lexicon entry or -1 */
+    bool introduced;
+    const char *rule;
+    uint32_t votes[CCG_TYPE_COUNT];
+} ccg__mention;
+
+/**
+ * Extraction of one text with an optional extra table of long forms found
+ * elsewhere in the corpus (annotate's second pass): key -> name.
+ */
+typedef struct {
+    ccg__table keys;      /* loose keys of long forms -> value: offset+1 of name in names */
+    ccg_buf names;
+    size_t max_atoms;
+} ccg__overlay;
+
+int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
+                 size_t len, ccg__mention **out, size_t *n_out,
+                 /* long-form definitions found: pairs (long form, short name) */
+                 char ***defs, size_t *n_defs);
+void ccg__mentions_free_raw(ccg__mention *m, size_t n);
+
+
+/** The sentence (index into starts) holding byte offset off. */
+uint32_t ccg__sentence_of(const uint32_t *starts, uint32_t n, size_t off);
+/** Sentence starts of a text (byte offsets; the first is 0). */
+int ccg__sentences(const char *text, size_t len, uint32_t **out, uint32_t *n);
+
+#endif

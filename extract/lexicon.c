@@ -1,0 +1,674 @@
+/*
+ * lexicon.c: the tables behind the extractor (lexicon, stop list,
+ * thesaurus), the atoms texts are matched on, and the extractor handle.
+ *
+ * A lexicon form is matched through its folded key (letters lower-cased,
+ * spaces and hyphens dropped), so LLaMA3, LLaMA-3 and LLaMA 3 share one key;
+ * case is then checked per form (CASE_*), so "SAM" does not match "sam".
+ * Every proper prefix of a key (at atom boundaries) is also in the table,
+ * so matching a text stops at the first atom that no key continues.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extractor.h"
+
+extern const char ccg__lexicon_tsv[];
+extern const size_t ccg__lexicon_tsv_len;
+
+static const char *const type_names[CCG_TYPE_COUNT] = {"model", "method", "dataset",
+                                                      "metric", "tool"};
+
+const char *ccg_entity_type_name(ccg_entity_type t)
+{
+    return (unsigned)t < CCG_TYPE_COUNT ? type_names[t] : "unknown";
+}
+
+int ccg_entity_type_parse(const char *name, ccg_entity_type *out)
+{
+    for (int i = 0; i < CCG_TYPE_COUNT; i++)
+        if (strcmp(name, type_names[i]) == 0) {
+            *out = (ccg_entity_type)i;
+            return 0;
+        }
+    return ccg__err(CCG_EINVAL, "unknown entity type: %s", name);
+}
+
+/* ---- atoms --------------------------------------------------------------- */
+
+static inline bool is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
+static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
+static inline bool is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
+static inline bool is_space(unsigned char c)
+{
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '~';
+}
+
+static int push_atom(ccg__atoms *t, const ccg__atom *a)
+{
+    if (t->n_atoms == t->cap_atoms &&
+        ccg__grow((void **)&t->atoms, &t->cap_atoms, t->n_atoms + 1, sizeof *a) < 0)
+        return CCG_ENOMEM;
+    t->atoms[t->n_atoms++] = *a;
+    return 0;
+}
+
+/* URLs are not text: "https://github.com/x/RAEmoLLM" must not yield names. */
+static size_t url_end(const char *s, size_t i, size_t len)
+{
+    size_t n = len - i;
+    if ((n > 7 && memcmp(s + i, "http://", 7) == 0) ||
+        (n > 8 && memcmp(s + i, "https://", 8) == 0) ||
+        (n > 4 && memcmp(s + i, "www.", 4) == 0)) {
+        while (i < len && !is_space((unsigned char)s[i]))
+            i++;
+        return i;
+    }
+    return 0;
+}
+
+static void scan_atom(const unsigned char *s, size_t len, size_t *pi, ccg__atom *a)
+{
+    size_t i = *pi;
+    if (is_digit(s[i])) {
+        a->digit = 1;
+        while (i < len && (is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1]))))
+            i++;
+    } else {
+        unsigned up = 0, lo = 0;
+        while (i < len && is_alpha(s[i])) {
+            if (s[i] <= 'Z')
+                up++;
+            else
+                lo++;
+            i++;
+        }
+        a->upper = up > 255 ? 255 : (uint8_t)up;
+        a->lower = lo > 255 ? 255 : (uint8_t)lo;
+    }
+    a->end = (uint32_t)i;
+    *pi = i;
+}
+
+static inline bool is_connector(unsigned char c)
+{
+    return c == '-' || c == '_' || c == '@' || c == '\'' || c == '.';
+}
+
+int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
+{
+    const unsigned char *s = (const unsigned char *)text;
+    t->n_atoms = t->n_words = 0;
+    if (len >= UINT32_MAX)
+        return ccg__err(CCG_ELIMIT, "text longer than 4 GB");
+    size_t i = 0, prev_end = 0;
+    bool barrier = false;
+    while (i < len) {
+        if (s[i] == 'h' || s[i] == 'w') {
+            size_t u = url_end(text, i, len);
+            if (u) {
+                i = u;
+                barrier = true;
+                continue;
+            }
+        }
+        if (!is_alnum(s[i])) {
+            i++;
+            continue;
+        }
+        /* a word starts: white space before it, or a barrier? */
+        uint8_t sep = SEP_SPACE, sepch = 0;
+        int newlines = 0;
+        for (size_t k = prev_end; k < i; k++) {
+            if (!is_space(s[k]))
+                sep = SEP_PUNCT;
+            newlines += s[k] == '\n';
+        }
+        if (barrier || newlines >= 2)
+            sep = SEP_PUNCT;
+        barrier = false;
+        ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0};
+        for (;;) {
+            ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0};
+            scan_atom(s, len, &i, &a);
+            if (push_atom(t, &a) < 0)
+                return CCG_ENOMEM;
+            if (i >= len)
+                break;
+            if (is_alnum(s[i])) {
+                sep = SEP_JOIN;
+                sepch = 0;
+                continue;
+            }
+            if (is_connector(s[i]) && i + 1 < len && is_alnum(s[i + 1])) {
+                sep = s[i] == '-' ? SEP_HYPHEN : SEP_OTHER;
+                sepch = s[i];
+                i++;
+                continue;
+            }
+            break;
+        }
+        /* a trailing '+' belongs to the name (DeepLabV3+) */
+        if (i < len && s[i] == '+' && (i + 1 >= len || !is_alnum(s[i + 1])))
+            i++;
+        w.end = (uint32_t)i;
+        w.a1 = (uint32_t)t->n_atoms;
+        if (t->n_words == t->cap_words &&
+            ccg__grow((void **)&t->words, &t->cap_words, t->n_words + 1, sizeof w) < 0)
+            return CCG_ENOMEM;
+        t->words[t->n_words++] = w;
+        prev_end = i;
+    }
+    return 0;
+}
+
+void ccg__atoms_free(ccg__atoms *t)
+{
+    free(t->atoms);
+    free(t->words);
+    memset(t, 0, sizeof *t);
+}
+
+int ccg__fold_atoms(ccg_buf *key, const char *text, const ccg__atoms *t, size_t a0, size_t a1)
+{
+    for (size_t k = a0; k < a1; k++) {
+        const ccg__atom *a = &t->atoms[k];
+        const ccg__word *w = &t->words[a->word];
+        if (k > a0 && a->sep == SEP_OTHER && a->sepch != '_' &&
+            ccg__buf_putc(key, (char)a->sepch) < 0)
+            return CCG_ENOMEM;
+        if (ccg__buf_reserve(key, a->end - a->start) < 0)
+            return CCG_ENOMEM;
+        for (uint32_t i = a->start; i < a->end; i++)
+            key->data[key->len++] = (char)tolower((unsigned char)text[i]);
+        key->data[key->len] = '\0';
+        /* LoRA+ is not LoRA */
+        if (k + 1 == w->a1 && w->end > a->end && ccg__buf_putc(key, '+') < 0)
+            return CCG_ENOMEM;
+    }
+    return 0;
+}
+
+int ccg__fold_loose(ccg_buf *key, const char *s, size_t n)
+{
+    if (ccg__buf_reserve(key, n) < 0)
+        return CCG_ENOMEM;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '~')
+            continue;
+        key->data[key->len++] = (char)tolower(c);
+    }
+    key->data[key->len] = '\0';
+    return 0;
+}
+
+/* ---- hash table ---------------------------------------------------------- */
+
+uint32_t ccg__hash(const char *s, size_t n)
+{
+    uint32_t h = 2166136261u;
+    for (size_t i = 0; i < n; i++) {
+        h ^= (unsigned char)s[i];
+        h *= 16777619u;
+    }
+    return h ? h : 1;
+}
+
+ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_t h)
+{
+    if (!t->cap)
+        return NULL;
+    size_t mask = t->cap - 1;
+    for (size_t i = h & mask;; i = (i + 1) & mask) {
+        ccg__slot *s = &t->slots[i];
+        if (!s->len)
+            return NULL;
+        if (s->hash == h && s->len == n && memcmp(t->pool.data + s->key, k, n) == 0)
+            return s;
+    }
+}
+
+static int table_grow(ccg__table *t)
+{
+    size_t ncap = t->cap ? t->cap * 2 : 256;
+    ccg__slot *ns = ccg__calloc(ncap, sizeof *ns);
+    if (!ns)
+        return CCG_ENOMEM;
+    for (size_t i = 0; i < t->cap; i++) {
+        ccg__slot *s = &t->slots[i];
+        if (!s->len)
+            continue;
+        size_t j = s->hash & (ncap - 1);
+        while (ns[j].len)
+            j = (j + 1) & (ncap - 1);
+        ns[j] = *s;
+    }
+    free(t->slots);
+    t->slots = ns;
+    t->cap = ncap;
+    return 0;
+}
+
+/* Slots are "used" when len > 0: empty keys are never stored. */
+int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
+{
+    if (n == 0 || n >= UINT32_MAX)
+        return ccg__err(CCG_EINVAL, "empty key");
+    uint32_t h = ccg__hash(k, n);
+    if ((t->n + 1) * 10 > t->cap * 7 && table_grow(t) < 0)
+        return CCG_ENOMEM;
+    size_t mask = t->cap - 1;
+    size_t i = h & mask;
+    for (;; i = (i + 1) & mask) {
+        ccg__slot *s = &t->slots[i];
+        if (!s->len)
+            break;
+        if (s->hash == h && s->len == n && memcmp(t->pool.data + s->key, k, n) == 0) {
+            *out = s;
+            return 0;
+        }
+    }
+    size_t off = t->pool.len;
+    if (ccg__buf_add(&t->pool, k, n) < 0 || ccg__buf_putc(&t->pool, '\0') < 0)
+        return CCG_ENOMEM;
+    ccg__slot *s = &t->slots[i];
+    s->key = (uint32_t)off;
+    s->len = (uint32_t)n;
+    s->hash = h;
+    s->flags = 0;
+    s->head = -1;
+    s->value = 0;
+    t->n++;
+    *out = s;
+    return 0;
+}
+
+void ccg__table_free(ccg__table *t)
+{
+    free(t->slots);
+    ccg__buf_free(&t->pool);
+    memset(t, 0, sizeof *t);
+}
+
+/* ---- loading ------------------------------------------------------------- */
+
+const char *ccg__lex_name(const ccg_extractor *x, uint32_t entry)
+{
+    return x->strings.data + x->entries[entry].name;
+}
+
+static int add_string(ccg_extractor *x, const char *s, size_t n, uint32_t *off)
+{
+    if (x->strings.len >= UINT32_MAX - n - 1)
+        return ccg__err(CCG_ELIMIT, "lexicon too large");
+    *off = (uint32_t)x->strings.len;
+    if (ccg__buf_add(&x->strings, s, n) < 0 || ccg__buf_putc(&x->strings, '\0') < 0)
+        return CCG_ENOMEM;
+    return 0;
+}
+
+static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entry,
+                    const char *form, size_t n)
+{
+    int err;
+    /* Forms the atoms cannot spell are left out: non-ASCII (an ASCII alias
+     * usually exists: Nystromformer) and symbols (A*, $k$). */
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)form[i] >= 0x80 || strchr("*$\\^{}[]=<>", form[i]))
+            return 0;
+    if ((err = ccg__atomize(t, form, n)) < 0)
+        return err;
+    if (t->n_atoms == 0 || (t->n_atoms == 1 && t->atoms[0].end - t->atoms[0].start < 2))
+        return 0;
+    unsigned up = 0, lo = 0;
+    for (size_t k = 0; k < t->n_atoms; k++) {
+        up += t->atoms[k].upper;
+        lo += t->atoms[k].lower;
+    }
+    uint8_t cc;
+    if (t->n_words > 1 || up == 0)
+        cc = CASE_ANY;
+    else if (lo == 0)
+        cc = CASE_UPPER;
+    else
+        cc = (form[t->atoms[0].start] >= 'A' && form[t->atoms[0].start] <= 'Z') ? CASE_MIXED
+                                                                               : CASE_MIXED_L;
+    /* prefixes first: a later put may move the slots */
+    for (size_t k = 1; k < t->n_atoms; k++) {
+        key->len = 0;
+        ccg__slot *s;
+        if ((err = ccg__fold_atoms(key, form, t, 0, k)) < 0 ||
+            (err = ccg__table_put(&x->lex, key->data, key->len, &s)) < 0)
+            return err;
+        s->flags |= KEY_PREFIX;
+    }
+    key->len = 0;
+    ccg__slot *s;
+    if ((err = ccg__fold_atoms(key, form, t, 0, t->n_atoms)) < 0 ||
+        (err = ccg__table_put(&x->lex, key->data, key->len, &s)) < 0)
+        return err;
+    for (int32_t f = s->head; f >= 0; f = x->forms[f].next)
+        if (x->forms[f].entry == entry && x->forms[f].caseclass == cc)
+            return 0;
+    if (x->n_forms >= INT32_MAX)
+        return ccg__err(CCG_ELIMIT, "lexicon too large");
+    if (x->n_forms == x->cap_forms &&
+        ccg__grow((void **)&x->forms, &x->cap_forms, x->n_forms + 1, sizeof *x->forms) < 0)
+        return CCG_ENOMEM;
+    ccg__lexform *lf = &x->forms[x->n_forms];
+    lf->entry = entry;
+    lf->caseclass = cc;
+    lf->next = s->head;
+    s->head = (int32_t)x->n_forms++;
+    s->flags |= KEY_FULL;
+    return 0;
+}
+
+static void trim(const char **s, const char **e)
+{
+    while (*s < *e && (**s == ' ' || **s == '\t' || **s == '\r'))
+        (*s)++;
+    while (*e > *s && ((*e)[-1] == ' ' || (*e)[-1] == '\t' || (*e)[-1] == '\r'))
+        (*e)--;
+}
+
+static int add_stop(ccg_extractor *x, ccg_buf *key, const char *s, size_t n)
+{
+    key->len = 0;
+    ccg__slot *slot;
+    int err;
+    if ((err = ccg__fold_loose(key, s, n)) < 0)
+        return err;
+    if (key->len == 0)
+        return 0;
+    if ((err = ccg__table_put(&x->stop, key->data, key->len, &slot)) < 0)
+        return err;
+    slot->flags |= KEY_FULL;
+    return 0;
+}
+
+/* One lexicon line: name<TAB>type<TAB>aliases ('|'-separated). */
+static int lexicon_line(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, const char *name,
+                        unsigned long lineno, const char *s, const char *e, bool strict)
+{
+    const char *f[3] = {s, NULL, NULL}, *fe[3] = {e, e, e};
+    int nf = 1;
+    for (const char *p = s; p < e && nf < 3; p++)
+        if (*p == '\t') {
+            fe[nf - 1] = p;
+            f[nf++] = p + 1;
+        }
+    for (int i = 0; i < nf; i++)
+        trim(&f[i], &fe[i]);
+    if (nf < 2 || f[0] == fe[0]) {
+        if (!strict)
+            return 0;
+        return ccg__err(CCG_EPARSE, "%s:%lu: expected name<TAB>type<TAB>aliases", name,
+                        lineno);
+    }
+    char tbuf[16];
+    size_t tl = (size_t)(fe[1] - f[1]);
+    ccg_entity_type type = CCG_TYPE_METHOD;
+    if (tl >= sizeof tbuf || (memcpy(tbuf, f[1], tl), tbuf[tl] = '\0',
+                              ccg_entity_type_parse(tbuf, &type) < 0)) {
+        if (!strict)
+            return 0;
+        return ccg__err(CCG_EPARSE, "%s:%lu: unknown type '%.*s' (model, method, dataset, metric, tool)",
+                        name, lineno, (int)tl, f[1]);
+    }
+    int err;
+    uint32_t off;
+    if ((err = add_string(x, f[0], (size_t)(fe[0] - f[0]), &off)) < 0)
+        return err;
+    if (x->n_entries >= INT32_MAX)
+        return ccg__err(CCG_ELIMIT, "lexicon too large");
+    if (x->n_entries == x->cap_entries &&
+        ccg__grow((void **)&x->entries, &x->cap_entries, x->n_entries + 1,
+                  sizeof *x->entries) < 0)
+        return CCG_ENOMEM;
+    uint32_t id = (uint32_t)x->n_entries++;
+    ccg__lexentry *le = &x->entries[id];
+    le->name = off;
+    le->type = (uint8_t)type;
+    le->family = 1;
+    for (const char *p = f[0]; p < fe[0]; p++)
+        if (*p >= '0' && *p <= '9')
+            le->family = 0;
+    if ((err = add_form(x, t, key, id, f[0], (size_t)(fe[0] - f[0]))) < 0)
+        return err;
+    if (nf == 3) {
+        const char *p = f[2];
+        while (p <= fe[2]) {
+            const char *q = p;
+            while (q < fe[2] && *q != '|')
+                q++;
+            const char *as = p, *ae = q;
+            trim(&as, &ae);
+            if (ae > as && (err = add_form(x, t, key, id, as, (size_t)(ae - as))) < 0)
+                return err;
+            p = q + 1;
+        }
+    }
+    return 0;
+}
+
+int ccg__lexicon_load(ccg_extractor *x, const char *name, const char *text, size_t len,
+                      bool stop_only)
+{
+    ccg__atoms t = {0};
+    ccg_buf key = CCG_BUF_INIT;
+    int err = 0;
+    bool stop = stop_only;
+    bool embedded = name == NULL;
+    const char *section = embedded ? "lexicon" : name;
+    unsigned long lineno = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e)
+            e = end;
+        lineno++;
+        const char *s = p, *se = e;
+        p = e + 1;
+        trim(&s, &se);
+        if (s == se)
+            continue;
+        if (*s == '#') {
+            if (embedded && se - s > 8 && memcmp(s, "# file: ", 8) == 0) {
+                section = s + 8;
+                stop = (size_t)(se - section) == 8 && memcmp(section, "stop.tsv", 8) == 0;
+                lineno = 0;
+            }
+            continue;
+        }
+        if (stop) {
+            const char *tab = memchr(s, '\t', (size_t)(se - s));
+            const char *we = tab ? tab : se;
+            trim(&s, &we);
+            if ((err = add_stop(x, &key, s, (size_t)(we - s))) < 0)
+                goto cleanup;
+            continue;
+        }
+        if ((err = lexicon_line(x, &t, &key, section, lineno, s, se, !embedded)) < 0)
+            goto cleanup;
+    }
+cleanup:
+    ccg__atoms_free(&t);
+    ccg__buf_free(&key);
+    return err;
+}
+
+bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n)
+{
+    char buf[128];
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == ' ' || c == '-' || c == '_' || c == '\n' || c == '~')
+            continue;
+        if (k == sizeof buf)
+            return false;
+        buf[k++] = (char)tolower(c);
+    }
+    if (k == 0)
+        return true;
+    if (ccg__table_find(&x->stop, buf, k, ccg__hash(buf, k)))
+        return true;
+    if (k > 2 && buf[k - 1] == 's' && ccg__table_find(&x->stop, buf, k - 1, ccg__hash(buf, k - 1)))
+        return true;
+    return false;
+}
+
+static int read_whole(const char *path, char **out, size_t *len)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp)
+        return ccg__err(CCG_EIO, "%s: %s", path, strerror(errno));
+    ccg_buf b = CCG_BUF_INIT;
+    char chunk[65536];
+    size_t n;
+    int err = 0;
+    while ((n = fread(chunk, 1, sizeof chunk, fp)) > 0)
+        if ((err = ccg__buf_add(&b, chunk, n)) < 0)
+            break;
+    if (!err && ferror(fp))
+        err = ccg__err(CCG_EIO, "%s: read error", path);
+    fclose(fp);
+    if (!err && !b.data && (err = ccg__buf_putc(&b, '\0')) == 0)
+        b.len = 0;
+    if (err) {
+        ccg__buf_free(&b);
+        return err;
+    }
+    *len = b.len;
+    *out = ccg__buf_detach(&b);
+    return 0;
+}
+
+static int load_file(ccg_extractor *x, const char *path, bool stop)
+{
+    char *text;
+    size_t len;
+    int err = read_whole(path, &text, &len);
+    if (err < 0)
+        return err;
+    err = ccg__lexicon_load(x, path, text, len, stop);
+    free(text);
+    return err;
+}
+
+int ccg_extractor_add_lexicon(ccg_extractor *x, const char *path)
+{
+    return load_file(x, path, false);
+}
+
+int ccg_extractor_add_stoplist(ccg_extractor *x, const char *path)
+{
+    return load_file(x, path, true);
+}
+
+int ccg_extractor_add_thesaurus(ccg_extractor *x, const char *path)
+{
+    char *text;
+    size_t len;
+    int err = read_whole(path, &text, &len);
+    if (err < 0)
+        return err;
+    ccg_buf key = CCG_BUF_INIT;
+    unsigned long lineno = 0;
+    const char *p = text, *end = text + len;
+    while (p < end) {
+        const char *e = memchr(p, '\n', (size_t)(end - p));
+        if (!e)
+            e = end;
+        const char *s = p, *se = e;
+        p = e + 1;
+        if (++lineno == 1)
+            continue; /* VOSviewer's header: "label<TAB>replace by" */
+        trim(&s, &se);
+        if (s == se || *s == '#')
+            continue;
+        const char *tab = memchr(s, '\t', (size_t)(se - s));
+        if (!tab) {
+            err = ccg__err(CCG_EPARSE, "%s:%lu: expected label<TAB>replace by", path, lineno);
+            goto cleanup;
+        }
+        const char *ls = s, *le = tab, *rs = tab + 1, *re = se;
+        trim(&ls, &le);
+        trim(&rs, &re);
+        key.len = 0;
+        ccg__slot *slot;
+        if ((err = ccg__fold_loose(&key, ls, (size_t)(le - ls))) < 0)
+            goto cleanup;
+        if (key.len == 0) {
+            err = ccg__err(CCG_EPARSE, "%s:%lu: empty label", path, lineno);
+            goto cleanup;
+        }
+        uint32_t off = 0;
+        if (re > rs && (err = add_string(x, rs, (size_t)(re - rs), &off)) < 0)
+            goto cleanup;
+        if ((err = ccg__table_put(&x->thesaurus, key.data, key.len, &slot)) < 0)
+            goto cleanup;
+        slot->flags |= KEY_FULL;
+        slot->value = re > rs ? (int32_t)off + 1 : 0;
+    }
+cleanup:
+    ccg__buf_free(&key);
+    free(text);
+    return err;
+}
+
+/* ---- the handle ---------------------------------------------------------- */
+
+void ccg_extractor_options_init(ccg_extractor_options *o)
+{
+    memset(o, 0, sizeof *o);
+    o->granularity = CCG_GRANULARITY_VERSION;
+    o->threads = 0;
+    o->builtin_lexicon = true;
+    o->explain = false;
+}
+
+int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
+{
+    ccg_extractor_options def;
+    if (!opts) {
+        ccg_extractor_options_init(&def);
+        opts = &def;
+    }
+    if ((unsigned)opts->granularity > CCG_GRANULARITY_VARIANT)
+        return ccg__err(CCG_EINVAL, "unknown granularity");
+    ccg_extractor *x = ccg__calloc(1, sizeof *x);
+    if (!x)
+        return CCG_ENOMEM;
+    x->opts = *opts;
+    int err;
+    if ((err = ccg__patterns_new(&x->patterns)) < 0)
+        goto fail;
+    if (opts->builtin_lexicon &&
+        (err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len, false)) < 0)
+        goto fail;
+    *out = x;
+    return 0;
+fail:
+    ccg_extractor_free(x);
+    return err;
+}
+
+void ccg_extractor_free(ccg_extractor *x)
+{
+    if (!x)
+        return;
+    ccg__table_free(&x->lex);
+    ccg__table_free(&x->stop);
+    ccg__table_free(&x->thesaurus);
+    free(x->entries);
+    free(x->forms);
+    ccg__buf_free(&x->strings);
+    ccg__patterns_free(x->patterns);
+    free(x);
+}
