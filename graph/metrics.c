@@ -84,22 +84,64 @@ static void ig_free(ig_graph *ig)
     memset(ig, 0, sizeof *ig);
 }
 
+/* One undirected edge of a directed network's undirected view. */
+typedef struct {
+    uint64_t key;
+    double w;
+} und_edge;
+
+static int cmp_und(const void *pa, const void *pb)
+{
+    const und_edge *a = pa, *b = pb;
+    return a->key < b->key ? -1 : a->key > b->key;
+}
+
+/*
+ * The network as an igraph graph, directed as net unless undirected is
+ * asked. The undirected view of a directed network merges u->v and v->u
+ * into one edge whose weight is their sum (a mutual citation is one tie,
+ * twice as strong), so cores and distances see a simple graph.
+ */
 static int ig_make(const ccg_network *net, bool directed, ig_graph *ig)
 {
     igraph_vector_int_t edges;
+    und_edge *ue = NULL;
+    size_t m = net->n_edges;
     int err = 0;
     memset(ig, 0, sizeof *ig);
-    if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)net->n_edges) != 0)
+    if (net->directed && !directed) {
+        if (!(ue = ccg__malloc((m + 1) * sizeof *ue)))
+            return ccg__err(CCG_ENOMEM, "out of memory");
+        for (size_t e = 0; e < m; e++) {
+            uint64_t a = net->source[e], b = net->target[e];
+            ue[e].key = a < b ? a << 32 | b : b << 32 | a;
+            ue[e].w = net->weight[e];
+        }
+        ccg__sort(ue, m, sizeof *ue, cmp_und);
+        size_t k = 0;
+        for (size_t e = 0; e < m; e++) {
+            if (k && ue[k - 1].key == ue[e].key)
+                ue[k - 1].w += ue[e].w;
+            else
+                ue[k++] = ue[e];
+        }
+        m = k;
+    }
+    if (igraph_vector_int_init(&edges, 2 * (igraph_integer_t)m) != 0) {
+        free(ue);
         return ccg__err(CCG_ENOMEM, "out of memory (in igraph)");
-    if (igraph_vector_init(&ig->w, (igraph_integer_t)net->n_edges) != 0 ||
-        igraph_vector_init(&ig->len, (igraph_integer_t)net->n_edges) != 0) {
+    }
+    if (igraph_vector_init(&ig->w, (igraph_integer_t)m) != 0 ||
+        igraph_vector_init(&ig->len, (igraph_integer_t)m) != 0) {
         err = ccg__err(CCG_ENOMEM, "out of memory (in igraph)");
         goto cleanup;
     }
-    for (size_t e = 0; e < net->n_edges; e++) {
-        VECTOR(edges)[2 * e] = net->source[e];
-        VECTOR(edges)[2 * e + 1] = net->target[e];
-        double w = net->weight[e] > 0 ? net->weight[e] : 1e-12;
+    for (size_t e = 0; e < m; e++) {
+        VECTOR(edges)[2 * e] = ue ? (igraph_integer_t)(ue[e].key >> 32) : net->source[e];
+        VECTOR(edges)[2 * e + 1] = ue ? (igraph_integer_t)(ue[e].key & 0xffffffffu) : net->target[e];
+        double w = ue ? ue[e].w : net->weight[e];
+        if (!(w > 0))
+            w = 1e-12; /* lengths 1/w must stay finite */
         VECTOR(ig->w)[e] = w;
         VECTOR(ig->len)[e] = 1.0 / w;
     }
@@ -107,6 +149,7 @@ static int ig_make(const ccg_network *net, bool directed, ig_graph *ig)
     ig->have_g = true;
 cleanup:
     igraph_vector_int_destroy(&edges);
+    free(ue);
     if (err < 0)
         ig_free(ig);
     return err;

@@ -5,3 +5,14 @@ set(CCG_GRAPH_FIX ${CCG_FIXTURES}/graph)
 ccg_unit_test(test_graph ${CCG_TEST_DIR}/unit/test_graph.c ccg_graph)
 target_sources(test_graph PRIVATE ${CCG_TEST_DIR}/unit/test_graph_corpus.c)
 target_include_directories(test_graph PRIVATE ${CCG_TEST_DIR}/unit)
+
+# graph_metrics_tool: metrics of an edge-list graph, for the networkx check.
+add_executable(graph_metrics_tool ${CCG_TEST_DIR}/unit/graph_metrics_tool.c)
+target_include_directories(graph_metrics_tool PRIVATE ${CMAKE_SOURCE_DIR}/graph
+  ${CMAKE_SOURCE_DIR}/extract)
+target_link_libraries(graph_metrics_tool PRIVATE ccg_graph)
+target_compile_options(graph_metrics_tool PRIVATE ${CCG_WARNINGS})
+add_test(NAME graph_networkx
+  COMMAND /usr/bin/python3 ${CCG_TEST_DIR}/graph/check_networkx.py
+          $<TARGET_FILE:graph_metrics_tool>)
+set_tests_properties(graph_networkx PROPERTIES LABELS independent)
