@@ -21,21 +21,19 @@
 #define CCG_CLI_GRAPH_OPTS_H
 
 #include "cli.h"
+#include "cmd_extract.h"
 
 /** First getopt value used by the shared options. */
 #define CLI_GRAPH_OPT_BASE 0x1000
 
-/** Most --lexicon files one run takes. */
-#define CLI_MAX_LEXICONS 16
-
-/** Options of the stages before the graph: reading and extraction. */
+/**
+ * Options of the stages before the graph: reading (--format, --strict) and
+ * extraction (the options of `ccgraph extract`, handled by xcli_option:
+ * --granularity, --threads, --lexicon, --stoplist, --thesaurus,
+ * --no-builtin-lexicon, --quiet).
+ */
 typedef struct {
-    ccg_reader_options read;          /**< --format, --strict; diag = cli_diag */
-    ccg_extractor_options extract;    /**< --granularity, --threads, --no-builtin-lexicon */
-    const char *lexicons[CLI_MAX_LEXICONS]; /**< --lexicon FILE (repeatable); point into argv */
-    size_t n_lexicons;
-    const char *stoplist;             /**< --stoplist FILE */
-    const char *thesaurus;            /**< --thesaurus FILE */
+    xcli x;
 } cli_pipeline_opts;
 
 /** The shared getopt_long entries (without the terminating zero entry). */
@@ -55,7 +53,7 @@ extern const size_t CLI_GRAPH_NOPTS;
 size_t cli_graph_opts_append(struct option *opts, const char **argname, const char **help,
                              size_t n);
 
-/** Defaults: ccg_graph_options_init, ccg_extractor_options_init, diag = cli_diag. */
+/** Defaults: ccg_graph_options_init and xcli_init. */
 void cli_pipeline_opts_init(cli_pipeline_opts *po, ccg_graph_options *go);
 
 /**
