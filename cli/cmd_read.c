@@ -104,8 +104,9 @@ int cmd_read(int argc, char **argv)
     if (err < 0)
         cli_lib_error(err);
     else if (!cli_quiet)
-        fprintf(stderr, "ccgraph: %zu papers, %zu duplicates, %zu skipped\n", n_papers,
-                seen->n_duplicates, seen->n_skipped);
+        fprintf(stderr, "ccgraph: %zu paper%s, %zu duplicate%s, %zu skipped\n", n_papers,
+                n_papers == 1 ? "" : "s", seen->n_duplicates, seen->n_duplicates == 1 ? "" : "s",
+                seen->n_skipped);
     ccg_corpus_free(seen);
     return err < 0 ? CLI_ERROR : CLI_OK;
 }

@@ -53,6 +53,13 @@ static int io_close(void *ud)
     return 0;
 }
 
+/* The line of the current element (the parser itself may have read ahead). */
+static unsigned long node_line(atom_state *st)
+{
+    long line = xmlGetLineNo(xmlTextReaderCurrentNode(st->xr));
+    return line > 0 ? (unsigned long)line : 1;
+}
+
 static bool is(const xmlChar *name, const char *s) { return name && strcmp((const char *)name, s) == 0; }
 
 /* The text of the current element, cleaned into *field (first one wins unless replace). */
@@ -91,14 +98,14 @@ static int atom_next(ccg_reader *r, ccg_record **out)
         if (type == XML_READER_TYPE_ELEMENT && !st->seen_root) {
             st->seen_root = true;
             if (!is(name, "feed") && !is(name, "entry")) {
-                err = ccg__reader_fatal(r, (unsigned long)xmlTextReaderGetParserLineNumber(st->xr),
+                err = ccg__reader_fatal(r, node_line(st),
                                         CCG_EPARSE, "not an Atom feed: the root element is <%s>",
                                         (const char *)name);
                 goto cleanup;
             }
         }
         if (type == XML_READER_TYPE_ELEMENT && is(name, "entry") && !rec) {
-            if ((err = ccg__record_new(r, (unsigned long)xmlTextReaderGetParserLineNumber(st->xr),
+            if ((err = ccg__record_new(r, node_line(st),
                                        &rec)) < 0)
                 goto cleanup;
             depth = xmlTextReaderDepth(st->xr);

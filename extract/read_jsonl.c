@@ -405,9 +405,9 @@ static int json_next(ccg_reader *r, ccg_record **out)
                                          MAX_DOCUMENT >> 20);
             if (st->read_err < 0)
                 return ccg__reader_fatal(r, line, st->read_err, "%s", ccg_error_last());
+            bool cut = strstr(jerr.text, "premature end") || strstr(jerr.text, "end of file");
             return ccg__reader_fatal(r, line, CCG_EPARSE, "%s: %s",
-                                     strstr(jerr.text, "premature end") ? "truncated JSON" : "invalid JSON",
-                                     jerr.text);
+                                     cut ? "truncated JSON" : "invalid JSON", jerr.text);
         }
         st->line = 1;
         if (!works_array(d)) {

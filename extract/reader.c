@@ -69,6 +69,9 @@ static int fill(ccg_reader *r)
     if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
         if (zerr == Z_ERRNO)
             return ccg__err(CCG_EIO, "%s: read error: %s", r->file, strerror(errno));
+        /* zlib prefixes its message with the name given to gzdopen: "<fd:3>: " */
+        if (zmsg && strncmp(zmsg, "<fd:", 4) == 0 && strstr(zmsg, ": "))
+            zmsg = strstr(zmsg, ": ") + 2;
         return ccg__err(CCG_EIO, "%s: bad gzip data: %s", r->file, zmsg ? zmsg : "?");
     }
     if (n == 0)

@@ -247,9 +247,24 @@ static size_t tag_len(const char *s, size_t n, bool *block)
     for (size_t k = 0; k < sizeof blocks / sizeof *blocks; k++)
         if (strlen(blocks[k]) == i - local && strncmp(blocks[k], s + local, i - local) == 0)
             *block = true;
-    while (i < n && i < 1024 && s[i] != '>' && s[i] != '<')
-        i++;
-    return i < n && s[i] == '>' ? i + 1 : 0;
+    /* attributes must look like attributes: name="value" */
+    for (;;) {
+        while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n'))
+            i++;
+        if (i < n && s[i] == '>')
+            return i + 1;
+        if (i + 1 < n && s[i] == '/' && s[i + 1] == '>')
+            return i + 2;
+        size_t a = i;
+        while (i < n && (isalnum((unsigned char)s[i]) || s[i] == '-' || s[i] == ':' || s[i] == '_'))
+            i++;
+        if (i == a || i >= n || s[i] != '=' || i + 1 >= n || (s[i + 1] != '"' && s[i + 1] != '\''))
+            return 0;
+        const char *q = memchr(s + i + 2, s[i + 1], n - i - 2);
+        if (!q || q - s > 4096)
+            return 0;
+        i = (size_t)(q - s) + 1;
+    }
 }
 
 /* Decodes an entity at s ('&'); returns its length and fills buf, or 0. */

@@ -1,0 +1,90 @@
+# The readers (issue #2): unit tests, golden `ccgraph read` outputs for every
+# format, malformed inputs with their messages and exit codes, the fuzz
+# corpora replayed, and the reading benchmark (built, not run).
+set(CCG_READ_FIX ${CCG_FIXTURES}/read)
+set(CCG_EXPECT sh ${CCG_READ_FIX}/expect.sh)
+
+ccg_unit_test(test_read_text ${CCG_TEST_DIR}/unit/test_read_text.c ccg_extract)
+ccg_unit_test(test_read ${CCG_TEST_DIR}/unit/test_read.c ccg_extract)
+
+# Golden outputs: one per format, plus dedup across files and --format.
+foreach(pair
+    "listing=read/listing_seed.txt"
+    "jsonl_gz=read/arxiv_slice50.jsonl.gz"
+    "sources=read/sources.jsonl"
+    "openalex_page=read/openalex_page.json"
+    "openalex_work=read/openalex_work.json"
+    "s2_batch=read/s2_batch.json"
+    "atom=read/atom_sample.xml"
+    "bibtex=read/sample.bib"
+    "ris=read/sample.ris"
+    "wos=read/sample_wos.txt"
+    "scopus=read/sample_scopus.csv"
+    "text=read/paragraphs.txt")
+  string(REPLACE "=" ";" pair "${pair}")
+  list(GET pair 0 name)
+  list(GET pair 1 file)
+  ccg_golden_test(read_golden_${name} ${CCG_READ_FIX}/golden/${name}.jsonl read --quiet ${file})
+endforeach()
+ccg_golden_test(read_golden_dedup ${CCG_READ_FIX}/golden/dedup.jsonl read --quiet
+  read/listing_seed.txt read/sources.jsonl read/atom_sample.xml read/sample.bib read/arxiv_slice50.jsonl
+  read/arxiv_slice50.jsonl.gz)
+ccg_golden_test(read_golden_format_text ${CCG_READ_FIX}/golden/format_text.jsonl read --quiet
+  --format text read/sample.ris)
+ccg_golden_test(read_golden_stats ${CCG_READ_FIX}/golden/stats.txt stats --quiet
+  read/listing_seed.txt read/sources.jsonl read/atom_sample.xml read/sample.bib read/sample.ris
+  read/sample_wos.txt read/sample_scopus.csv read/s2_batch.json read/paragraphs.txt)
+
+# Bad input: exit code and message (file:line: what is wrong), no output file left.
+function(ccg_read_expect name rc pattern)
+  add_test(NAME read_err_${name} COMMAND ${CCG_EXPECT} ${rc} ${pattern} ${ARGN}
+    WORKING_DIRECTORY ${CCG_FIXTURES})
+  set_tests_properties(read_err_${name} PROPERTIES LABELS cli)
+endfunction()
+set(OUT ${CMAKE_CURRENT_BINARY_DIR}/read_err_out.jsonl)
+ccg_read_expect(missing 1 "read/nope.txt: cannot open: No such file" --absent ${OUT}
+  ${CCG_BIN} read read/nope.txt -o ${OUT})
+ccg_read_expect(missing_after_good 1 "read/nope.txt: cannot open" --absent ${OUT}
+  ${CCG_BIN} read read/sample.ris read/nope.txt -o ${OUT})
+ccg_read_expect(truncated_json 1 "read/bad/truncated.json:15: truncated JSON" --absent ${OUT}
+  ${CCG_BIN} read read/bad/truncated.json -o ${OUT})
+ccg_read_expect(truncated_jsonl 1 "read/bad/truncated.jsonl:2: truncated JSON" --absent ${OUT}
+  ${CCG_BIN} read read/bad/truncated.jsonl -o ${OUT})
+ccg_read_expect(truncated_gzip 1 "read/bad/truncated.jsonl.gz: bad gzip data: unexpected end of file"
+  --absent ${OUT} ${CCG_BIN} read read/bad/truncated.jsonl.gz -o ${OUT})
+ccg_read_expect(corrupt_gzip 1 "read/bad/corrupt.gz: bad gzip data" --absent ${OUT}
+  ${CCG_BIN} read read/bad/corrupt.gz -o ${OUT})
+ccg_read_expect(unterminated_bibtex 1 "read/bad/unterminated.bib:1: unterminated entry" --absent ${OUT}
+  ${CCG_BIN} read read/bad/unterminated.bib -o ${OUT})
+ccg_read_expect(unterminated_csv 1 "read/bad/unterminated.csv:2: unterminated quoted field"
+  --absent ${OUT} ${CCG_BIN} read read/bad/unterminated.csv -o ${OUT})
+ccg_read_expect(binary 1 "read/bad/binary.bin: binary data" --absent ${OUT}
+  ${CCG_BIN} read read/bad/binary.bin -o ${OUT})
+ccg_read_expect(truncated_xml 1 "read/bad/truncated.xml:27: invalid XML" --absent ${OUT}
+  ${CCG_BIN} read read/bad/truncated.xml -o ${OUT})
+ccg_read_expect(not_atom 1 "read/bad/not_atom.xml:2: not an Atom feed" --absent ${OUT}
+  ${CCG_BIN} read read/bad/not_atom.xml -o ${OUT})
+# A malformed record is skipped and counted; --strict makes it fatal.
+ccg_read_expect(skip_bad_line 0 "read/sources.jsonl:8: invalid JSON at column 76"
+  ${CCG_BIN} read read/sources.jsonl)
+ccg_read_expect(skip_summary 0 "6 papers, 0 duplicates, 3 skipped" ${CCG_BIN} read read/sources.jsonl)
+ccg_read_expect(strict 1 "read/sources.jsonl:5: record has neither title nor abstract" --absent ${OUT}
+  ${CCG_BIN} read --strict read/sources.jsonl -o ${OUT})
+ccg_read_expect(skip_ris 0 "read/sample.ris:21: record not closed by 'ER  - '"
+  ${CCG_BIN} read read/sample.ris)
+ccg_read_expect(skip_bibtex 0 "read/sample.bib:32: expected 'field = value' in entry broken"
+  ${CCG_BIN} read read/sample.bib)
+ccg_read_expect(quiet 0 EMPTY ${CCG_BIN} read --quiet read/sample_wos.txt)
+ccg_read_expect(unknown_format 2 "unknown format 'nope'" ${CCG_BIN} read --format nope read/sample.ris)
+ccg_read_expect(unwritable 1 "cannot create" ${CCG_BIN} read read/sample.ris -o /nonexistent/dir/x.jsonl)
+ccg_read_expect(stdin 0 "2 papers" --stdin ${CCG_READ_FIX}/sample.ris ${CCG_BIN} read)
+ccg_read_expect(stdin_dash 0 "50 papers" --stdin ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz ${CCG_BIN} read -)
+ccg_read_expect(stats_missing 1 "read/nope.txt: cannot open" ${CCG_BIN} stats read/nope.txt)
+# stdout of `read -` equals that of `read FILE` (the golden file).
+add_test(NAME read_stdin_golden WORKING_DIRECTORY ${CCG_FIXTURES}
+  COMMAND sh -c "\"$1\" read --quiet - < read/sample.bib | cmp - read/golden/bibtex.jsonl" sh ${CCG_BIN})
+# A 50 MB line is one abstract, streamed; past the 64 MB limit it is a clear error.
+add_test(NAME read_huge_line COMMAND sh ${CCG_READ_FIX}/huge_line.sh ${CCG_BIN} 50 0 "1 paper")
+add_test(NAME read_too_long_line COMMAND sh ${CCG_READ_FIX}/huge_line.sh ${CCG_BIN} 70 1
+  "line longer than 64 MB")
+set_tests_properties(read_huge_line read_too_long_line PROPERTIES TIMEOUT 120)
