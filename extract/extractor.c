@@ -162,6 +162,8 @@ static bool case_ok(const ctx *c, uint8_t cc, size_t a0, size_t a1, bool plural)
         return up_c(first);
     case CASE_MIXED_L:
         return up > 0 && !up_c(first);
+    case CASE_CAP:
+        return up_c(first) || up == 0;
     default:
         return true;
     }
@@ -452,6 +454,21 @@ static int emit_lexicon(ctx *c, size_t a0, size_t e, int entry, const char *rule
     size_t e2 = extend(c, entry, e, &versioned);
     if (e2 == 0)
         return CCG_ENOMEM;
+    /* a family name glued to something that is no version: RotatE in Rotate3D */
+    if (e2 < c->t.n_atoms && c->t.atoms[e2].sep == SEP_JOIN)
+        return 0;
+    /* a dataset's named split or variant: ImageNet-Dogs, Kinetics-400 */
+    if (c->x->entries[entry].type == CCG_TYPE_DATASET && e2 < c->t.n_atoms &&
+        c->t.atoms[e2].sep == SEP_HYPHEN && !c->used[e2] &&
+        (up_c(atom_ch(c, e2)) || c->t.atoms[e2].digit)) {
+        size_t p = e2 + 1;
+        while (p < c->t.n_atoms && c->t.atoms[p].sep == SEP_JOIN)
+            p++;
+        c->name.len = 0;
+        if (name_add(&c->name, c->s + c->t.atoms[a0].start, c->t.atoms[p - 1].end - c->t.atoms[a0].start) < 0)
+            return CCG_ENOMEM;
+        e2 = p;
+    }
     const char *nm = c->name.data;
     size_t nl = c->name.len;
     if (c->x->entries[entry].type == CCG_TYPE_MODEL) {
@@ -463,7 +480,8 @@ static int emit_lexicon(ctx *c, size_t a0, size_t e, int entry, const char *rule
         }
     }
     claim(c, a0, e2);
-    return add_mention(c, c->t.atoms[a0].start, c->t.atoms[e2 - 1].end, nm, nl, entry, rule, NULL);
+    int err = add_mention(c, c->t.atoms[a0].start, c->t.atoms[e2 - 1].end, nm, nl, entry, rule, NULL);
+    return err < 0 ? err : 1;
 }
 
 /* A word may start a lexicon match at a0, or after lower-case parts (non-LLaMA). */
@@ -502,6 +520,10 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
                 err = emit_lexicon(c, k, e, entry, "lexicon");
             if (err < 0)
                 return err;
+            if (err == 0) {
+                k++;
+                continue;
+            }
             while (k < c->t.n_atoms && c->used[k])
                 k++;
             if (k >= w->a1)
@@ -635,7 +657,9 @@ static int pass_definitions(ctx *c)
             continue;
         size_t sa_end = c->t.words[sw].a1;
         /* is it generic? then neither form is an entity */
-        if (ccg__is_stop(c->x, c->s + ss, core) || ccg__is_stop(c->x, c->s + ls, le - ls)) {
+        /* USD is a currency, but "Universal Scene Description (USD)" names a thing */
+        if (ccg__is_stop(c->x, c->s + ls, le - ls) ||
+            (ccg__is_stop(c->x, c->s + ss, core) && !up_c(c->s[ls]))) {
             claim(c, la, lend_atom);
             claim(c, sa, sa_end);
             continue;
@@ -659,9 +683,58 @@ static int pass_definitions(ctx *c)
                 (err = add_mention(c, ss, se, c->s + ss, core, -1, "definition", NULL)) < 0 ||
                 (err = add_def(c, c->s + ls, le - ls, c->s + ss, core)) < 0)
                 return err;
+            /* An abstract spells out the acronyms it coins: a defined name the
+             * lexicon does not know is, more often than not, the paper's own. */
+            c->m[lm].introduced = true;
         }
     }
     return rc < 0 ? rc : 0;
+}
+
+static bool word_cap(const ctx *c, size_t wi)
+{
+    return up_c(c->s[c->t.words[wi].start]);
+}
+
+static bool word_is(const ctx *c, size_t wi, const char *const *list)
+{
+    const ccg__word *w = &c->t.words[wi];
+    return word_in(c->s + w->start, w->end - w->start, list);
+}
+
+/* ---- named phrases: "Enron Email Dataset", "Total Extraction Rate" ------- */
+
+static int pass_phrases(ctx *c)
+{
+    static const char *const heads[] = {"Dataset", "Benchmark", "Corpus", "Challenge", "Score",
+                                        "Rate", "Index", "Ratio", "Suite", "Leaderboard",
+                                        "Bench", NULL};
+    static const char *const openers[] = {"The", "A", "An", "Our", "This", "We", "In", "On",
+                                          "For", "To", "With", "By", "From", "Using", NULL};
+    size_t nw = c->t.n_words;
+    for (size_t w = 0; w < nw; w++) {
+        if (!word_cap(c, w))
+            continue;
+        size_t e = w;
+        while (e + 1 < nw && word_cap(c, e + 1) &&
+               c->t.atoms[c->t.words[e + 1].a0].sep == SEP_SPACE)
+            e++;
+        size_t s = w;
+        if (word_is(c, s, openers))
+            s++;
+        const ccg__word *last = &c->t.words[e];
+        if (e > s && e - s < 6 && !memchr(c->s + last->start, '-', last->end - last->start) &&
+            word_in(c->s + last->start, last->end - last->start, heads) &&
+            span_free(c, c->t.words[s].a0, last->a1)) {
+            size_t st = c->t.words[s].start;
+            claim(c, c->t.words[s].a0, last->a1);
+            int err = add_mention(c, st, last->end, c->s + st, last->end - st, -1, "phrase", NULL);
+            if (err < 0)
+                return err;
+        }
+        w = e;
+    }
+    return 0;
 }
 
 /* ---- name shapes --------------------------------------------------------- */
@@ -725,6 +798,11 @@ static int pass_shapes(ctx *c)
         if (!span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
+        bool math = false;
+        for (size_t k = w->a0; k < w->a1; k++)
+            math |= c->t.atoms[k].sep == SEP_OTHER && c->t.atoms[k].sepch == '_';
+        if (math) /* g_BH, x_t: symbols */
+            continue;
         for (size_t k = w->a0; k < w->a1; k++) {
             const ccg__atom *a = &c->t.atoms[k];
             if (k == w->a0 || a->sep == SEP_HYPHEN || a->sep == SEP_OTHER) {
@@ -768,8 +846,15 @@ static int pass_shapes(ctx *c)
             e = w->end;
         if (ccg__is_stop(c->x, c->s + s, e - s))
             continue;
+        /* sizes are not part of the name: ScaleEdit-12M is ScaleEdit, Qwen3-Omni-30B-A3B Qwen3-Omni */
+        size_t named = last, se;
+        while (named > first + 1 && is_size(c, p0[named - 1], &se) && se == p1[named - 1])
+            named--;
+        size_t ne = c->t.atoms[p1[named - 1] - 1].end;
+        if (named == last)
+            ne = e;
         claim(c, p0[first], p1[last - 1]);
-        int err = add_mention(c, s, e, c->s + s, e - s, -1, "shape", NULL);
+        int err = add_mention(c, s, e, c->s + s, ne - s, -1, "shape", NULL);
         if (err < 0)
             return err;
     }
@@ -787,17 +872,6 @@ static const char *const intro_skip[] = {
     "here", "also", NULL};
 static const char *const connectors[] = {"of", "for", "and", "in", "with", "to", "via", "on",
                                          "from", "by", "as", NULL};
-
-static bool word_cap(const ctx *c, size_t wi)
-{
-    return up_c(c->s[c->t.words[wi].start]);
-}
-
-static bool word_is(const ctx *c, size_t wi, const char *const *list)
-{
-    const ccg__word *w = &c->t.words[wi];
-    return word_in(c->s + w->start, w->end - w->start, list);
-}
 
 /* After "we propose": a Title Case phrase (or one capitalised word before ",") is a name. */
 static int intro_phrase(ctx *c, size_t from)
@@ -1049,26 +1123,58 @@ static void vote(ccg__mention *m, int t, unsigned w)
         m->votes[t] += w;
 }
 
-static void cues(ctx *c, ccg__mention *m)
+/* Extends a list of names around [b, e) of atoms: "MSR-Action3D, NTU-RGBD and NTU-RGBD120". */
+static size_t list_start(const ctx *c, size_t b)
+{
+    while (b > 0 && (c->used[b - 1] || atom_is(c, b - 1, "and") || atom_is(c, b - 1, "or")))
+        b--;
+    return b;
+}
+
+static size_t list_end(const ctx *c, size_t e)
 {
     size_t n = c->t.n_atoms;
-    size_t a = atom_at(c, m->end);
-    /* the next word: "the LIBERO benchmark" */
-    if (a < n && (c->t.atoms[a].sep == SEP_SPACE || c->t.atoms[a].sep == SEP_HYPHEN) &&
-        !c->t.atoms[a].digit)
-        vote(m, noun_type(c->s + c->t.atoms[a].start, atom_len(c, a)), 2);
-    /* the word before: "metrics DLT", "benchmark MMLU" */
-    size_t b = atom_at(c, m->start);
-    if (b > 0 && b < n && c->t.atoms[b].sep == SEP_SPACE)
-        vote(m, noun_type(c->s + c->t.atoms[b - 1].start, atom_len(c, b - 1)), 1);
-    /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
-    size_t l = atom_at(c, m->end);
-    if (l > 0 && l - 1 >= b) {
-        const ccg__atom *la = &c->t.atoms[l - 1];
-        vote(m, noun_type(c->s + la->start, la->end - la->start), 3);
+    while (e < n && (c->used[e] || atom_is(c, e, "and") || atom_is(c, e, "or")))
+        e++;
+    return e;
+}
+
+static bool atom_in(const ctx *c, size_t k, const char *const *list)
+{
+    return word_in(c->s + c->t.atoms[k].start, atom_len(c, k), list);
+}
+
+static void cues(ctx *c, ccg__mention *m)
+{
+    static const char *const eval_words[] = {
+        "experiments", "experiment", "evaluated", "evaluation", "evaluations", "results",
+        "tested", "trained", "performance", "accuracy", "fine-tuned", "finetuned", "validated",
+        "benchmarked", "pretrained", "pre-trained", "gains", "improvements", "outperforms",
+        "state-of-the-art", "art", NULL};
+    static const char *const preps[] = {"on", "across", "over", "using", NULL};
+    size_t n = c->t.n_atoms;
+    size_t b = atom_at(c, m->start), e = atom_at(c, m->end);
+    size_t L = list_start(c, b), R = list_end(c, e);
+    /* the next word after the list: "the LIBERO benchmark", "RDVS and DVisal datasets" */
+    if (R < n && !c->t.atoms[R].digit)
+        vote(m, noun_type(c->s + c->t.atoms[R].start, atom_len(c, R)), 2);
+    if (L > 0) {
+        /* the word before: "metrics DLT", "benchmark dataset, RefSlides" */
+        vote(m, noun_type(c->s + c->t.atoms[L - 1].start, atom_len(c, L - 1)), 1);
+        /* "benchmarks such as X", "datasets including X" */
+        if (L > 2 && atom_is(c, L - 1, "as") && atom_is(c, L - 2, "such"))
+            vote(m, noun_type(c->s + c->t.atoms[L - 3].start, atom_len(c, L - 3)), 2);
+        if (L > 1 && atom_is(c, L - 1, "including"))
+            vote(m, noun_type(c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
+        /* "experiments on X", "evaluated on X" */
+        if (L > 1 && atom_in(c, L - 1, preps) && atom_in(c, L - 2, eval_words))
+            vote(m, CCG_TYPE_DATASET, 2);
     }
+    /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
+    if (e > 0 && e - 1 >= b && e - 1 > b)
+        vote(m, noun_type(c->s + c->t.atoms[e - 1].start, atom_len(c, e - 1)), 3);
     vote(m, name_type(c->s + m->start, m->end - m->start), 2);
-    /* an apposition: "X, a benchmark for ..." */
+    /* an apposition: "X, a benchmark for ...", "SAGE: A ... Benchmark" */
     size_t ov[2];
     if (ccg__match(c->x->patterns, c->mt, PAT_APPOS, c->s, c->len, m->end, ov, 1) > 0) {
         size_t k = atom_at(c, ov[1]);
@@ -1276,7 +1382,8 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
             c.title_end = i;
             break;
         }
-    if ((err = pass_definitions(&c)) < 0 || (err = pass_lexicon(&c, &x->lex, false)) < 0)
+    if ((err = pass_definitions(&c)) < 0 || (err = pass_phrases(&c)) < 0 ||
+        (err = pass_lexicon(&c, &x->lex, false)) < 0)
         goto cleanup;
     if (ov && ov->keys.n && (err = pass_lexicon(&c, &ov->keys, true)) < 0)
         goto cleanup;

@@ -90,6 +90,7 @@ enum {
     CASE_UPPER,    /* acronyms: the text's letters must be upper case too */
     CASE_MIXED,    /* LLaMA, PyTorch: first letter upper in the text too, not all lower */
     CASE_MIXED_L,  /* mAP, nuScenes: not all lower in the text */
+    CASE_CAP,      /* Transformer: capitalised, or all lower for a method */
 };
 
 typedef struct {

@@ -334,6 +334,9 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
         cc = CASE_ANY;
     else if (lo == 0)
         cc = CASE_UPPER;
+    else if (up == 1 && form[t->atoms[0].start] >= 'A' && form[t->atoms[0].start] <= 'Z' &&
+             x->entries[entry].type == CCG_TYPE_METHOD)
+        cc = CASE_CAP;
     else
         cc = (form[t->atoms[0].start] >= 'A' && form[t->atoms[0].start] <= 'Z') ? CASE_MIXED
                                                                                : CASE_MIXED_L;

@@ -30,7 +30,7 @@ static const char *const sources[PAT_COUNT] = {
     [PAT_NAMED] = "\\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|"
                   "referred to as|namely)\\s*$",
     /* an appositive that defines the name before it: "X, a novel framework" */
-    [PAT_APPOS] = "\\G\\s*(?:,\\s*)?(?:a|an|the first|the first-ever|which is a|is a|is an)\\s",
+    [PAT_APPOS] = "\\G\\s*(?:[,:]\\s*)?(?:[Aa]n?|[Tt]he first(?:-ever)?|which is an?|is an?)\\s",
 };
 
 struct ccg__patterns {
