@@ -659,7 +659,7 @@ static int pass_definitions(ctx *c)
         /* is it generic? then neither form is an entity */
         /* USD is a currency, but "Universal Scene Description (USD)" names a thing */
         if (ccg__is_stop(c->x, c->s + ls, le - ls) ||
-            (ccg__is_stop(c->x, c->s + ss, core) && !up_c(c->s[ls]))) {
+            (ccg__is_stop(c->x, c->s + ss, core) && (!up_c(c->s[ls]) || core < 3))) {
             claim(c, la, lend_atom);
             claim(c, sa, sa_end);
             continue;
@@ -713,7 +713,8 @@ static int pass_phrases(ctx *c)
                                           "For", "To", "With", "By", "From", "Using", NULL};
     size_t nw = c->t.n_words;
     for (size_t w = 0; w < nw; w++) {
-        if (!word_cap(c, w))
+        /* a title capitalises every word: no cue there */
+        if (c->t.words[w].start < c->title_end || !word_cap(c, w))
             continue;
         size_t e = w;
         while (e + 1 < nw && word_cap(c, e + 1) &&

@@ -467,6 +467,10 @@ int ccg__lexicon_load(ccg_extractor *x, const char *name, const char *text, size
     int err = 0;
     bool stop = stop_only;
     bool embedded = name == NULL;
+    /* without the built-in lexicon, the built-in stop list still applies */
+    bool skip_lexicon = embedded && stop_only;
+    if (skip_lexicon)
+        stop = false;
     const char *section = embedded ? "lexicon" : name;
     unsigned long lineno = 0;
     const char *p = text, *end = text + len;
@@ -496,6 +500,8 @@ int ccg__lexicon_load(ccg_extractor *x, const char *name, const char *text, size
                 goto cleanup;
             continue;
         }
+        if (skip_lexicon)
+            continue;
         if ((err = lexicon_line(x, &t, &key, section, lineno, s, se, !embedded)) < 0)
             goto cleanup;
     }
@@ -652,8 +658,8 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
     int err;
     if ((err = ccg__patterns_new(&x->patterns)) < 0)
         goto fail;
-    if (opts->builtin_lexicon &&
-        (err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len, false)) < 0)
+    if ((err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len,
+                                 /* stop list only = */ !opts->builtin_lexicon)) < 0)
         goto fail;
     *out = x;
     return 0;
