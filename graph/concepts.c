@@ -80,6 +80,7 @@ typedef struct {
     uint32_t last_paper; /* dedup within a paper (sentence window) */
     double frac;         /* fractional count */
     uint32_t ev_paper, ev_sent;
+    uint32_t ev_off;     /* byte offset of a mention of an end in it, or UINT32_MAX */
     bool ev_shared;      /* evidence sentence names both */
 } pair_acc;
 
@@ -117,6 +118,15 @@ static uint32_t shared_sentence(const ccg_doc_entity *x, const ccg_doc_entity *y
         else
             j++;
     }
+    return UINT32_MAX;
+}
+
+/* Offset of d's first mention in sentence s (UINT32_MAX if unknown). */
+static uint32_t mention_in(const ccg_doc_entity *d, uint32_t s)
+{
+    for (size_t k = 0; d->spans && d->sentences && k < d->count; k++)
+        if (d->sentences[k] == s)
+            return d->spans[2 * k];
     return UINT32_MAX;
 }
 
@@ -158,12 +168,14 @@ static int add_pair(acc *A, uint32_t a, uint32_t b, uint32_t paper, double frac,
         if (s != UINT32_MAX) {
             p->ev_paper = paper;
             p->ev_sent = s;
+            p->ev_off = mention_in(da, s);
             p->ev_shared = true;
         } else if (p->ev_paper == UINT32_MAX) {
             uint32_t sa = da->sentences && da->count ? da->sentences[0] : 0;
             uint32_t sb = db->sentences && db->count ? db->sentences[0] : 0;
             p->ev_paper = paper;
             p->ev_sent = sa < sb ? sa : sb;
+            p->ev_off = mention_in(sa < sb ? da : db, p->ev_sent);
         }
     }
     if ((err = ccg__grow((void **)&A->inst, &A->cap_inst, A->n_inst + 1, sizeof *A->inst)) < 0)
@@ -257,9 +269,12 @@ static int cmp_pair_key(const void *pa, const void *pb)
     return a->key < b->key ? -1 : a->key > b->key;
 }
 
-/* The sentence s of text, whitespace collapsed, at most 400 bytes (cut at a
- * UTF-8 boundary, with "..." when cut). */
-static char *sentence_text(const char *text, size_t len, const ccg_doc_entities *doc, uint32_t s)
+/* The sentence s of text, whitespace collapsed, at most ~400 bytes: a longer
+ * one is cut at UTF-8 boundaries, with "...", to a window that starts about
+ * 100 bytes before the mention at offset off (if known), so the excerpt
+ * still names an end of the edge. */
+static char *sentence_text(const char *text, size_t len, const ccg_doc_entities *doc, uint32_t s,
+                           uint32_t off)
 {
     if (!doc->sentence_starts || s >= doc->n_sentences)
         return NULL;
@@ -269,13 +284,20 @@ static char *sentence_text(const char *text, size_t len, const ccg_doc_entities 
         return NULL;
     ccg_buf b = CCG_BUF_INIT;
     bool space = false;
+    if (off != UINT32_MAX && off >= from + 300 && off < to) {
+        from = off - 100;
+        while (from < off && (text[from] & 0xC0) == 0x80)
+            from++;
+        if (ccg__buf_puts(&b, "...") < 0)
+            goto fail;
+    }
     for (size_t k = from; k < to; k++) {
         unsigned char ch = (unsigned char)text[k];
         if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
             space = b.len > 0;
             continue;
         }
-        if (b.len >= 400 && (ch & 0xC0) != 0x80) {
+        if (b.len >= 403 && (ch & 0xC0) != 0x80) {
             if (ccg__buf_puts(&b, "...") < 0)
                 goto fail;
             break;
@@ -338,7 +360,7 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
             }
             cur = p->ev_paper;
         }
-        col->s[e] = sentence_text(text, len, &a->docs[p->ev_paper], p->ev_sent);
+        col->s[e] = sentence_text(text, len, &a->docs[p->ev_paper], p->ev_sent, p->ev_off);
     }
 cleanup:
     free(text);

@@ -16,3 +16,14 @@ add_test(NAME graph_networkx
   COMMAND /usr/bin/python3 ${CCG_TEST_DIR}/graph/check_networkx.py
           $<TARGET_FILE:graph_metrics_tool>)
 set_tests_properties(graph_networkx PROPERTIES LABELS independent)
+
+# End to end with the real readers and extractor: the graphs agree with
+# `ccgraph extract` (edges, their papers, weights, evidence, inferred uses)
+# and are byte-identical across reruns and thread counts.
+foreach(corpus ${CCG_GRAPH_FIX}/arxiv_listing_seed.txt
+               ${CMAKE_SOURCE_DIR}/examples/llm_alignment_eval.jsonl.gz)
+  get_filename_component(stem ${corpus} NAME_WE)
+  add_test(NAME graph_pipeline_${stem}
+    COMMAND /usr/bin/python3 ${CCG_TEST_DIR}/graph/check_pipeline.py ${CCG_BIN} ${corpus})
+  set_tests_properties(graph_pipeline_${stem} PROPERTIES LABELS independent)
+endforeach()
