@@ -27,3 +27,7 @@ foreach(corpus ${CCG_GRAPH_FIX}/arxiv_listing_seed.txt
     COMMAND /usr/bin/python3 ${CCG_TEST_DIR}/graph/check_pipeline.py ${CCG_BIN} ${corpus})
   set_tests_properties(graph_pipeline_${stem} PROPERTIES LABELS independent)
 endforeach()
+
+# The seed listing with the gold annotation (no extractor): provenance of
+# every concept edge, inferred uses.
+ccg_unit_test(test_graph_gold ${CCG_TEST_DIR}/unit/test_graph_gold.c ccg_graph)
