@@ -491,8 +491,8 @@ int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
         igraph_real_t q = 0, prev = -INFINITY, total = 0;
         igraph_integer_t nclu = 0;
         IG(igraph_strength(&ig.g, &nw, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &ig.w));
-        for (size_t e = 0; e < net->n_edges; e++)
-            total += VECTOR(ig.w)[e];
+        for (igraph_integer_t e = 0; e < igraph_vector_size(&ig.w); e++)
+            total += VECTOR(ig.w)[e]; /* the undirected view may have fewer edges */
         for (int round = 0; round < 50; round++) {
             IG(igraph_community_leiden(&ig.g, &ig.w, &nw, o->resolution / (2 * total),
                                        /* beta = */ 0.01, /* start = */ round > 0,

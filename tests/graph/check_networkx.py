@@ -32,8 +32,10 @@ def run_tool(G, n, directed, *extra):
             f.write(f"{u} {v} {d['weight']}\n")
         path = f.name
     try:
-        out = subprocess.run([TOOL, path, *map(str, extra)], check=True,
-                             capture_output=True, text=True).stdout
+        proc = subprocess.run([TOOL, path, *map(str, extra)], capture_output=True, text=True)
+        if proc.returncode:
+            sys.exit(f"{TOOL} failed ({proc.returncode}):\n{proc.stderr}")
+        out = proc.stdout
     finally:
         os.unlink(path)
     lines = out.strip().split("\n")

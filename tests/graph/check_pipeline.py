@@ -27,7 +27,11 @@ failures = 0
 
 
 def run(*args):
-    return subprocess.run([BIN, *args], check=True, capture_output=True).stdout
+    proc = subprocess.run([BIN, *args], capture_output=True)
+    if proc.returncode:
+        sys.exit(f"ccgraph {' '.join(args)}: exit {proc.returncode}\n"
+                 + proc.stderr.decode(errors="replace"))
+    return proc.stdout
 
 
 def table(path):
