@@ -344,7 +344,7 @@ static size_t extend(ctx *c, int entry, size_t e, bool *versioned_out)
                        le->type != CCG_TYPE_TOOL);
         size_t dl = atom_len(c, k);
         bool year = dl >= 4 && !memchr(c->s + a->start, '.', dl);
-        if (a->digit && sep_ok && !year && !is_size(c, k, NULL) && !c->used[k]) {
+        if (a->digit && sep_ok && !year && (vprefix || !is_size(c, k, NULL)) && !c->used[k]) {
             size_t vend = k + 1;
             bool sizeletter = false;
             if (joined(c, vend) && !c->t.atoms[vend].digit && atom_len(c, vend) == 1 &&
@@ -854,6 +854,9 @@ static int pass_shapes(ctx *c)
         size_t ne = c->t.atoms[p1[named - 1] - 1].end;
         if (named == last)
             ne = e;
+        /* an acronym's plural names the same thing: FinLLaMAs, ViTs */
+        if (ne - s > 3 && c->s[ne - 1] == 's' && up_c(c->s[ne - 2]))
+            ne--;
         claim(c, p0[first], p1[last - 1]);
         int err = add_mention(c, s, e, c->s + s, ne - s, -1, "shape", NULL);
         if (err < 0)
@@ -1125,17 +1128,19 @@ static void vote(ccg__mention *m, int t, unsigned w)
 }
 
 /* Extends a list of names around [b, e) of atoms: "MSR-Action3D, NTU-RGBD and NTU-RGBD120". */
+/* (Lists longer than 24 atoms are cut: a text of names only must stay linear.) */
 static size_t list_start(const ctx *c, size_t b)
 {
-    while (b > 0 && (c->used[b - 1] || atom_is(c, b - 1, "and") || atom_is(c, b - 1, "or")))
+    size_t lim = b > 24 ? b - 24 : 0;
+    while (b > lim && (c->used[b - 1] || atom_is(c, b - 1, "and") || atom_is(c, b - 1, "or")))
         b--;
     return b;
 }
 
 static size_t list_end(const ctx *c, size_t e)
 {
-    size_t n = c->t.n_atoms;
-    while (e < n && (c->used[e] || atom_is(c, e, "and") || atom_is(c, e, "or")))
+    size_t n = c->t.n_atoms, lim = e + 24;
+    while (e < n && e < lim && (c->used[e] || atom_is(c, e, "and") || atom_is(c, e, "or")))
         e++;
     return e;
 }
@@ -1178,15 +1183,23 @@ static void cues(ctx *c, ccg__mention *m)
     /* an apposition: "X, a benchmark for ...", "SAGE: A ... Benchmark" */
     size_t ov[2];
     if (ccg__match(c->x->patterns, c->mt, PAT_APPOS, c->s, c->len, m->end, ov, 1) > 0) {
+        /* the head of the noun phrase: its last type noun before a preposition
+         * or a clause ("a robust world model framework for ...": framework) */
+        static const char *const ends[] = {"for", "that", "which", "to", "with", "on", "in",
+                                           "of", "by", "from", "designed", "based", NULL};
         size_t k = atom_at(c, ov[1]);
         size_t send = sentence_end(c, m->end);
-        for (size_t j = 0; k < n && j < 10 && c->t.atoms[k].start < send; j++, k++) {
-            int t = noun_type(c->s + c->t.atoms[k].start, atom_len(c, k));
-            if (t >= 0) {
-                vote(m, t, 3);
+        int head = -1;
+        for (size_t j = 0; k < n && j < 12 && c->t.atoms[k].start < send; j++, k++) {
+            if (j > 0 && c->t.atoms[k].sep == SEP_PUNCT)
                 break;
-            }
+            if (atom_in(c, k, ends))
+                break;
+            int t = noun_type(c->s + c->t.atoms[k].start, atom_len(c, k));
+            if (t >= 0)
+                head = t;
         }
+        vote(m, head, 3);
         if (m->lexentry < 0)
             m->introduced = true;
     }

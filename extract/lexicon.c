@@ -80,6 +80,9 @@ static void scan_atom(const unsigned char *s, size_t len, size_t *pi, ccg__atom 
     } else {
         unsigned up = 0, lo = 0;
         while (i < len && is_alpha(s[i])) {
+            /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
+            if ((s[i] | 32) == 'v' && i > *pi && i + 1 < len && is_digit(s[i + 1]))
+                break;
             if (s[i] <= 'Z')
                 up++;
             else
@@ -598,7 +601,11 @@ int ccg_extractor_add_thesaurus(ccg_extractor *x, const char *path)
         p = e + 1;
         if (++lineno == 1)
             continue; /* VOSviewer's header: "label<TAB>replace by" */
-        trim(&s, &se);
+        /* only spaces are trimmed here: a final tab means "drop" */
+        while (s < se && *s == ' ')
+            s++;
+        while (se > s && (se[-1] == ' ' || se[-1] == '\r'))
+            se--;
         if (s == se || *s == '#')
             continue;
         const char *tab = memchr(s, '\t', (size_t)(se - s));

@@ -1,0 +1,50 @@
+# The extractor (issue #3): spec cases and unit tests, the quality bars on
+# the gold files, thread determinism, golden output, CLI errors, and the
+# fuzz corpus replayed.
+set(CCG_EXTRACT_FIX ${CCG_FIXTURES}/extract)
+
+ccg_unit_test(test_extract ${CCG_TEST_DIR}/unit/test_extract.c ccg_extract)
+set_tests_properties(test_extract PROPERTIES TIMEOUT 300)
+
+# The bars of issue #3, measured on copies of the gold files.
+add_test(NAME extract_eval_seed COMMAND sh ${CCG_EXTRACT_FIX}/eval_bar.sh ${CCG_BIN}
+  ${CCG_EXTRACT_FIX}/arxiv_listing_seed.gold.jsonl ${CCG_EXTRACT_FIX}/arxiv_listing_seed.txt
+  1.0 0 0)
+add_test(NAME extract_eval_dev100 COMMAND sh ${CCG_EXTRACT_FIX}/eval_bar.sh ${CCG_BIN}
+  ${CCG_EXTRACT_FIX}/arxiv_dev100.gold.jsonl ${CCG_EXTRACT_FIX}/arxiv_dev100.jsonl
+  0.90 0.85 0.90)
+add_test(NAME extract_threads_same_output COMMAND sh ${CCG_EXTRACT_FIX}/same_output.sh
+  ${CCG_BIN} ${CCG_EXTRACT_FIX}/arxiv_dev100.jsonl)
+set_tests_properties(extract_eval_seed extract_eval_dev100 extract_threads_same_output
+  PROPERTIES LABELS extract)
+
+ccg_golden_test(extract_golden_seed ${CCG_EXTRACT_FIX}/golden_seed.jsonl
+  extract --quiet extract/arxiv_listing_seed.txt)
+ccg_golden_test(extract_golden_seed_tsv ${CCG_EXTRACT_FIX}/golden_seed_explain.tsv
+  extract --quiet --format tsv --explain extract/arxiv_listing_seed.txt)
+
+# CLI errors: exit code, message, no partial output (read/expect.sh).
+set(CCG_X_EXPECT sh ${CCG_FIXTURES}/read/expect.sh)
+set(XOUT ${CMAKE_CURRENT_BINARY_DIR}/extract_err_out.jsonl)
+function(ccg_extract_expect name rc pattern)
+  add_test(NAME extract_err_${name} COMMAND ${CCG_X_EXPECT} ${rc} ${pattern} ${ARGN}
+    WORKING_DIRECTORY ${CCG_FIXTURES})
+  set_tests_properties(extract_err_${name} PROPERTIES LABELS cli)
+endfunction()
+ccg_extract_expect(bad_lexicon 1 "extract/bad_lexicon.tsv:3: unknown type 'gadget'" --absent ${XOUT}
+  ${CCG_BIN} extract --lexicon extract/bad_lexicon.tsv extract/arxiv_listing_seed.txt -o ${XOUT})
+ccg_extract_expect(bad_thesaurus 1 "extract/bad_thesaurus.txt:2: expected label<TAB>replace by"
+  --absent ${XOUT} ${CCG_BIN} extract --thesaurus extract/bad_thesaurus.txt
+  extract/arxiv_listing_seed.txt -o ${XOUT})
+ccg_extract_expect(missing_input 1 "extract/nope.jsonl: cannot open" --absent ${XOUT}
+  ${CCG_BIN} extract extract/nope.jsonl -o ${XOUT})
+ccg_extract_expect(bad_format 2 "--format: expected jsonl or tsv" ${CCG_BIN} extract --format xml)
+ccg_extract_expect(bad_granularity 2 "--granularity: expected family, version or variant"
+  ${CCG_BIN} extract --granularity size)
+ccg_extract_expect(bad_threads 2 "--threads: expected a number" ${CCG_BIN} extract --threads -3)
+ccg_extract_expect(eval_no_gold 2 "--gold GOLD.jsonl is required" ${CCG_BIN} eval extract/arxiv_listing_seed.txt)
+ccg_extract_expect(eval_bad_gold 1 "extract/bad_gold.jsonl:2:" ${CCG_BIN} eval --gold extract/bad_gold.jsonl
+  extract/arxiv_listing_seed.txt)
+ccg_extract_expect(stdin 0 EMPTY --stdin ${CCG_EXTRACT_FIX}/arxiv_listing_seed.txt ${CCG_BIN} extract --quiet)
+ccg_extract_expect(unwritable 1 "cannot create" ${CCG_BIN} extract --quiet extract/arxiv_listing_seed.txt
+  -o /nonexistent/dir/x.jsonl)

@@ -1,0 +1,364 @@
+/*
+ * test_extract.c: the extractor on spec cases (fixtures/extract/spec.txt),
+ * model-name granularity, user lexicon / stop list / thesaurus files,
+ * corpus annotation (merges, introduced_by, sentences), pathological
+ * inputs and allocation failures.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <cmocka.h>
+
+#include "ccgraph.h"
+
+#define FIX CCG_FIXTURES "/extract/"
+
+static ccg_extractor *spec_extractor(ccg_granularity g)
+{
+    ccg_extractor_options o;
+    ccg_extractor_options_init(&o);
+    o.builtin_lexicon = false;
+    o.threads = 1;
+    o.granularity = g;
+    ccg_extractor *x = NULL;
+    assert_int_equal(ccg_extractor_new(&x, &o), 0);
+    assert_int_equal(ccg_extractor_add_lexicon(x, FIX "spec_lexicon.tsv"), 0);
+    return x;
+}
+
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    assert_non_null(fp);
+    fseek(fp, 0, SEEK_END);
+    long n = ftell(fp);
+    fseek(fp, 0, SEEK_SET);
+    char *s = malloc((size_t)n + 1);
+    assert_non_null(s);
+    assert_int_equal(fread(s, 1, (size_t)n, fp), (size_t)n);
+    s[n] = '\0';
+    fclose(fp);
+    return s;
+}
+
+static int cmp_line(const void *a, const void *b)
+{
+    return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* "name\ttype\tyes|no" lines of the entities found, sorted, one string. */
+static char *summarize(const ccg_mentions *m)
+{
+    size_t cap = 64;
+    char **lines = calloc(m->n + 1, sizeof *lines);
+    size_t n = 0;
+    for (size_t i = 0; i < m->n; i++) {
+        char buf[512];
+        snprintf(buf, sizeof buf, "%s\t%s\t%s\n", m->items[i].name,
+                 ccg_entity_type_name(m->items[i].type), m->items[i].introduced ? "yes" : "no");
+        bool dup = false;
+        for (size_t k = 0; k < n && !dup; k++)
+            dup = strcmp(lines[k], buf) == 0;
+        if (!dup)
+            lines[n++] = strdup(buf);
+    }
+    qsort(lines, n, sizeof *lines, cmp_line);
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(lines[i]);
+    char *out = calloc(1, cap);
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, lines[i]);
+        free(lines[i]);
+    }
+    free(lines);
+    return out;
+}
+
+/* Sorts the lines of an expectation block the same way. */
+static char *sort_lines(char *block)
+{
+    char *lines[256];
+    size_t n = 0;
+    for (char *p = strtok(block, "\n"); p && n < 256; p = strtok(NULL, "\n"))
+        if (*p)
+            lines[n++] = p;
+    qsort(lines, n, sizeof *lines, cmp_line);
+    size_t cap = 1;
+    for (size_t i = 0; i < n; i++)
+        cap += strlen(lines[i]) + 1;
+    char *out = calloc(1, cap);
+    for (size_t i = 0; i < n; i++) {
+        strcat(out, lines[i]);
+        strcat(out, "\n");
+    }
+    return out;
+}
+
+static void test_spec(void **state)
+{
+    (void)state;
+    ccg_extractor *x = spec_extractor(CCG_GRANULARITY_VERSION);
+    char *spec = slurp(FIX "spec.txt");
+    int cases = 0, failures = 0;
+    char *p = strstr(spec, "\n=== ");
+    while (p) {
+        char *title = p + 5;
+        char *eol = strchr(title, '\n');
+        assert_non_null(eol);
+        *eol = '\0';
+        char *text = eol + 1;
+        char *sep = strstr(text, "\n---\n");
+        assert_non_null(sep);
+        *sep = '\0';
+        char *exp = sep + 5;
+        char *next = strstr(exp, "\n=== ");
+        if (next)
+            *next = '\0';
+        char *want = sort_lines(exp);
+        ccg_mentions *m = NULL;
+        assert_int_equal(ccg_extractor_extract(x, text, strlen(text), &m), 0);
+        char *got = summarize(m);
+        cases++;
+        if (strcmp(got, want) != 0) {
+            failures++;
+            printf("spec '%s':\n--- want\n%s--- got\n%s", title, want, got);
+        }
+        /* every span is inside the text and names its mention */
+        for (size_t i = 0; i < m->n; i++) {
+            assert_true(m->items[i].start < m->items[i].end);
+            assert_true(m->items[i].end <= strlen(text));
+            if (i)
+                assert_true(m->items[i - 1].start <= m->items[i].start);
+        }
+        free(got);
+        free(want);
+        ccg_mentions_free(m);
+        p = next;
+        if (p)
+            *p = '\n';
+    }
+    printf("%d spec cases, %d failed\n", cases, failures);
+    assert_true(cases >= 20);
+    assert_int_equal(failures, 0);
+    free(spec);
+    ccg_extractor_free(x);
+}
+
+static const char *one_name(ccg_extractor *x, const char *text, char *buf, size_t n)
+{
+    ccg_mentions *m = NULL;
+    assert_int_equal(ccg_extractor_extract(x, text, strlen(text), &m), 0);
+    assert_int_equal(m->n, 1);
+    snprintf(buf, n, "%s", m->items[0].name);
+    ccg_mentions_free(m);
+    return buf;
+}
+
+static void test_granularity(void **state)
+{
+    (void)state;
+    char buf[128];
+    const ccg_granularity g[3] = {CCG_GRANULARITY_VERSION, CCG_GRANULARITY_FAMILY,
+                                  CCG_GRANULARITY_VARIANT};
+    const char *want_llama[3] = {"LLaMA-3", "LLaMA", "LLaMA-3-8B"};
+    const char *want_qwen[3] = {"Qwen2.5-VL", "Qwen", "Qwen2.5-VL-7B-Instruct"};
+    for (int i = 0; i < 3; i++) {
+        ccg_extractor *x = spec_extractor(g[i]);
+        assert_string_equal(one_name(x, "We use LLaMA3-8B here.", buf, sizeof buf), want_llama[i]);
+        assert_string_equal(one_name(x, "Qwen2.5-VL-7B-Instruct wins.", buf, sizeof buf),
+                            want_qwen[i]);
+        ccg_extractor_free(x);
+    }
+}
+
+static void test_user_files(void **state)
+{
+    (void)state;
+    ccg_extractor *x = spec_extractor(CCG_GRANULARITY_VERSION);
+    /* a bad lexicon line is a parse error with file:line */
+    assert_int_equal(ccg_extractor_add_lexicon(x, FIX "bad_lexicon.tsv"), CCG_EPARSE);
+    assert_non_null(strstr(ccg_error_last(), "bad_lexicon.tsv:3: unknown type 'gadget'"));
+    assert_int_equal(ccg_extractor_add_lexicon(x, FIX "no_such_file.tsv"), CCG_EIO);
+    assert_int_equal(ccg_extractor_add_thesaurus(x, FIX "bad_thesaurus.txt"), CCG_EPARSE);
+    assert_non_null(strstr(ccg_error_last(), "bad_thesaurus.txt:2:"));
+    ccg_extractor_free(x);
+
+    /* a user stop list removes a name; a user lexicon adds and types one */
+    x = spec_extractor(CCG_GRANULARITY_VERSION);
+    const char *text = "FinLLaMA beats ZorbNet on the QuuxSet.";
+    ccg_mentions *m = NULL;
+    assert_int_equal(ccg_extractor_extract(x, text, strlen(text), &m), 0);
+    assert_int_equal(m->n, 3);
+    ccg_mentions_free(m);
+    assert_int_equal(ccg_extractor_add_stoplist(x, FIX "user_stop.txt"), 0);
+    assert_int_equal(ccg_extractor_add_lexicon(x, FIX "user_lexicon.tsv"), 0);
+    assert_int_equal(ccg_extractor_extract(x, text, strlen(text), &m), 0);
+    assert_int_equal(m->n, 2);
+    assert_string_equal(m->items[0].name, "ZorbNet");
+    assert_int_equal(m->items[0].type, CCG_TYPE_TOOL);
+    assert_string_equal(m->items[1].name, "QuuxSet");
+    assert_int_equal(m->items[1].type, CCG_TYPE_DATASET);
+    ccg_mentions_free(m);
+    ccg_extractor_free(x);
+}
+
+static ccg_record *rec(const char *id, const char *title, const char *abstract, int year)
+{
+    ccg_record *r = calloc(1, sizeof *r);
+    r->id = strdup(id);
+    r->title = title ? strdup(title) : NULL;
+    r->abstract = strdup(abstract);
+    r->year = year;
+    return r;
+}
+
+static const ccg_entity *find_entity(const ccg_annotation *a, const char *name, size_t *idx)
+{
+    for (size_t i = 0; i < a->n_entities; i++)
+        if (strcmp(a->entities[i].name, name) == 0) {
+            if (idx)
+                *idx = i;
+            return &a->entities[i];
+        }
+    return NULL;
+}
+
+static void test_annotate(void **state)
+{
+    (void)state;
+    for (unsigned threads = 1; threads <= 3; threads++) {
+        ccg_extractor_options o;
+        ccg_extractor_options_init(&o);
+        o.builtin_lexicon = false;
+        o.threads = threads;
+        ccg_extractor *x = NULL;
+        assert_int_equal(ccg_extractor_new(&x, &o), 0);
+        assert_int_equal(ccg_extractor_add_lexicon(x, FIX "spec_lexicon.tsv"), 0);
+        assert_int_equal(ccg_extractor_add_thesaurus(x, FIX "thesaurus.txt"), 0);
+        ccg_corpus *c = NULL;
+        assert_int_equal(ccg_corpus_new(&c), 0);
+        /* paper 1 is later than paper 0 but introduces the method first by date */
+        assert_int_equal(ccg_corpus_add(c, rec("p0", "Gains", "We apply Gated Token Routing to BERT. It helps.", 2025)), 1);
+        assert_int_equal(ccg_corpus_add(c, rec("p1", NULL, "We propose Gated Token Routing (GTR), a new method. GTR is fast. We compare to BM25.", 2024)), 1);
+        assert_int_equal(ccg_corpus_add(c, rec("p2", NULL, "GTR and LLaMA3 and Llama 3 run on MMLU.", 2026)), 1);
+        ccg_annotation *a = NULL;
+        assert_int_equal(ccg_extractor_annotate(x, c, &a), 0);
+        assert_int_equal(a->n_docs, 3);
+        /* entities sorted by name */
+        for (size_t i = 1; i < a->n_entities; i++)
+            assert_true(strcmp(a->entities[i - 1].name, a->entities[i].name) < 0);
+        size_t gtr;
+        const ccg_entity *e = find_entity(a, "GTR", &gtr);
+        assert_non_null(e);
+        assert_int_equal(e->n_papers, 3); /* p0 spells the long form out only */
+        assert_int_equal(e->introduced_by, 1);
+        assert_int_equal(e->type, CCG_TYPE_METHOD);
+        /* the thesaurus renamed LLaMA-3 and dropped BM25 */
+        assert_non_null(find_entity(a, "Llama 3 (Meta)", NULL));
+        assert_null(find_entity(a, "LLaMA-3", NULL));
+        assert_null(find_entity(a, "BM25", NULL));
+        /* p0: GTR in sentence 1 (after the title), BERT too */
+        const ccg_doc_entities *d0 = &a->docs[0];
+        assert_int_equal(d0->n_sentences, 3);
+        assert_int_equal(d0->sentence_starts[0], 0);
+        bool seen = false;
+        for (size_t i = 0; i < d0->n; i++)
+            if (d0->items[i].entity == gtr) {
+                seen = true;
+                assert_int_equal(d0->items[i].count, 1);
+                assert_int_equal(d0->items[i].sentences[0], 1);
+                assert_false(d0->items[i].introduced);
+                assert_int_equal(d0->items[i].spans[0], strlen("Gains\n\nWe apply "));
+            }
+        assert_true(seen);
+        /* the merge of the long form is exposed for the thesaurus export */
+        bool merged = false;
+        for (size_t i = 0; i < a->n_merges; i++)
+            merged |= strcmp(a->merge_from[i], "Gated Token Routing") == 0 &&
+                      strcmp(a->merge_to[i], "GTR") == 0;
+        assert_true(merged);
+        ccg_annotation_free(a);
+        ccg_corpus_free(c);
+        ccg_extractor_free(x);
+    }
+}
+
+/* Inputs built to be slow: each must finish well within the test timeout. */
+static void test_pathological(void **state)
+{
+    (void)state;
+    ccg_extractor *x = spec_extractor(CCG_GRANULARITY_VERSION);
+    size_t n = 1 << 20;
+    char *s = malloc(n + 1);
+    const char *kinds[] = {"token", "acronyms", "parens", "hyphens", "defs"};
+    for (int k = 0; k < 5; k++) {
+        for (size_t i = 0; i < n; i++) {
+            switch (k) {
+            case 0: s[i] = (char)('A' + (i * 7) % 26); break;
+            case 1: s[i] = " ABCDEFGH"[i % 9]; break;
+            case 2: s[i] = i < n / 2 ? '(' : ')'; break;
+            case 3: s[i] = "A-"[i % 2]; break;
+            default: s[i] = "Xa Yb Zc (XYZ) "[i % 15]; break;
+            }
+        }
+        s[n] = '\0';
+        clock_t t0 = clock();
+        ccg_mentions *m = NULL;
+        assert_int_equal(ccg_extractor_extract(x, s, n, &m), 0);
+        double secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
+        printf("%s: %zu mentions in %.2f s\n", kinds[k], m->n, secs);
+        assert_true(secs < 20);
+        ccg_mentions_free(m);
+    }
+    free(s);
+    ccg_extractor_free(x);
+}
+
+/* Every allocation failure is reported as CCG_ENOMEM, never a crash or leak. */
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    const char *text = "Sword: A Test\n\nWe propose Selective Preference Optimization (SePO), "
+                       "a method on MMLU with LLaMA3-8B. SePO beats DPO and ZetaNet.";
+    int ok = 0;
+    for (unsigned long k = 1; k < 2000 && !ok; k++) {
+        ccg_extractor_options o;
+        ccg_extractor_options_init(&o);
+        o.builtin_lexicon = false;
+        ccg_extractor *x = NULL;
+        ccg_alloc_fail_after(k);
+        int err = ccg_extractor_new(&x, &o);
+        if (err == 0)
+            err = ccg_extractor_add_lexicon(x, FIX "spec_lexicon.tsv");
+        ccg_mentions *m = NULL;
+        if (err == 0)
+            err = ccg_extractor_extract(x, text, strlen(text), &m);
+        ccg_alloc_fail_after(0);
+        if (err == 0) {
+            ok = m->n > 0;
+            ccg_mentions_free(m);
+        } else
+            assert_int_equal(err, CCG_ENOMEM);
+        ccg_extractor_free(x);
+    }
+    assert_true(ok);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_spec),
+        cmocka_unit_test(test_granularity),
+        cmocka_unit_test(test_user_files),
+        cmocka_unit_test(test_annotate),
+        cmocka_unit_test(test_pathological),
+        cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
