@@ -1,10 +1,264 @@
-#include "cli.h"
+/*
+ * ccgraph build: the whole pipeline in one command, every output in one
+ * run: read -> extract -> graph -> layout (once) -> each -o file.
+ *
+ *   ccgraph build papers.jsonl -o landscape.svg -o landscape.graphml \
+ *       -o landscape.gexf -o top.md --draw-top 200
+ *
+ * Each output's format comes from its extension; --to FORMAT sets it for
+ * the next -o only (for odd names, or "-" for stdout). The layout is
+ * computed once, on the drawn top of the graph when the graph is bigger
+ * than --draw-top, and every output of the run carries the same
+ * coordinates (nodes outside the drawing have none).
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
 
-/* Placeholder until this command is written; fails loudly. */
+#include "cli.h"
+#include "graph_opts.h"
+
+enum { OPT_DRAW_TOP = 0x200, OPT_LABEL_TOP, OPT_ENGINE, OPT_TITLE, OPT_LAYOUT, OPT_ROWS,
+       OPT_SORT_BY, OPT_SIZE_BY_LABEL };
+
+static const struct option own_options[] = {
+    {"output", required_argument, NULL, 'o'},
+    {"to", required_argument, NULL, 't'},
+    {"draw-top", required_argument, NULL, OPT_DRAW_TOP},
+    {"label-top", required_argument, NULL, OPT_LABEL_TOP},
+    {"engine", required_argument, NULL, OPT_ENGINE},
+    {"layout", required_argument, NULL, OPT_LAYOUT},
+    {"title", required_argument, NULL, OPT_TITLE},
+    {"rows", required_argument, NULL, OPT_ROWS},
+    {"sort-by", required_argument, NULL, OPT_SORT_BY},
+    {"help", no_argument, NULL, 'h'},
+};
+#define N_OWN (sizeof own_options / sizeof *own_options)
+static const char *const own_argnames[N_OWN] = {"FILE", "FORMAT", "N", "N", "E", "ALGO",
+                                                "TEXT", "N", "COLUMN", NULL};
+static const char *const own_help[N_OWN] = {
+    "write FILE, format from its extension (.svg .pdf .png .dot .graphml .gexf .json "
+    ".vos.json .csv .tsv .md .tex .thesaurus.txt); repeatable",
+    "format of the next -o (dot, graphml, gexf, svg, pdf, png, json, vosviewer, csv, tsv, "
+    "markdown, latex, thesaurus)",
+    "figures: draw the top N nodes (default 300; 0 = all); data files keep every node",
+    "figures: label the top N nodes (default 40)",
+    "figures: let Graphviz lay out the drawing (sfdp, neato, fdp) instead of --layout",
+    "layout computed once for every output: fr (default), drl, none",
+    "figure title and table caption",
+    "tables (.md .tex): rows (default 50); .csv .tsv get every node unless given",
+    "tables: sort rows by this node column (default: the size metric)",
+    "show this help",
+};
+
+typedef struct {
+    const char *path;
+    ccg_output_format format;
+} output;
+
+static void usage(FILE *fp, const struct option *opts, const char *const *argn,
+                  const char *const *help)
+{
+    cli_usage(fp, "ccgraph build [OPTIONS] [FILE...] -o OUT [-o OUT...]",
+              "Reads abstracts, extracts entities, builds and measures the graph, lays it\n"
+              "out once, and writes every output asked for: figures (SVG, PDF, PNG),\n"
+              "graph files (DOT, GraphML, GEXF, JSON, VOSviewer) and tables (CSV, TSV,\n"
+              "Markdown, LaTeX), plus the thesaurus of merged names. No FILE or - is stdin.",
+              opts, argn, help);
+}
+
+static int parse_count(const char *opt, const char *arg, size_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(arg, &end, 10);
+    if (errno || end == arg || *end || arg[0] == '-') {
+        cli_error("build: --%s wants a count, not '%s'", opt, arg);
+        return -1;
+    }
+    *out = (size_t)v;
+    return 0;
+}
+
+/* Lays out the drawn top of net (or all of it) once and gives net those
+ * coordinates. ccg_network_subgraph keeps the original node order, so the
+ * subgraph's nodes are found by one walk over net. */
+static int layout_once(ccg_network *net, ccg_layout_algo algo, size_t draw_top, uint64_t seed)
+{
+    int err = 0;
+    ccg_network *sub = NULL;
+    if (algo == CCG_LAYOUT_NONE || net->n_nodes == 0)
+        return 0;
+    if (draw_top == 0 || net->n_nodes <= draw_top)
+        return ccg_graph_layout(net, algo, seed);
+    if ((err = ccg_network_subgraph(net, draw_top, &sub)) < 0 ||
+        (err = ccg_graph_layout(sub, algo, seed)) < 0)
+        goto cleanup;
+    double *x = malloc(net->n_nodes * sizeof *x), *y = malloc(net->n_nodes * sizeof *y);
+    if (!x || !y) {
+        free(x);
+        free(y);
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t i = 0; i < net->n_nodes; i++)
+        x[i] = y[i] = NAN;
+    for (size_t i = 0, j = 0; i < sub->n_nodes && j < net->n_nodes; j++)
+        if (strcmp(sub->node_id[i], net->node_id[j]) == 0) {
+            x[j] = sub->x[i];
+            y[j] = sub->y[i];
+            i++;
+        }
+    free(net->x);
+    free(net->y);
+    net->x = x;
+    net->y = y;
+cleanup:
+    ccg_network_free(sub);
+    return err;
+}
+
 int cmd_build(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
-    cli_error("build: not implemented yet");
-    return CLI_ERROR;
+    struct option opts[N_OWN + CLI_GRAPH_NOPTS + 1];
+    const char *argn[N_OWN + CLI_GRAPH_NOPTS + 1], *help[N_OWN + CLI_GRAPH_NOPTS + 1];
+    memcpy(opts, own_options, sizeof own_options);
+    memcpy(argn, own_argnames, sizeof own_argnames);
+    memcpy(help, own_help, sizeof own_help);
+    cli_graph_opts_append(opts, argn, help, N_OWN);
+
+    cli_pipeline_opts po;
+    ccg_graph_options go;
+    cli_pipeline_opts_init(&po, &go);
+    ccg_export_options eo;
+    ccg_export_options_init(&eo);
+    ccg_layout_algo layout = CCG_LAYOUT_FR;
+    bool rows_given = false;
+    output *outs = calloc((size_t)argc + 1, sizeof *outs);
+    size_t nouts = 0;
+    bool have_to = false;
+    ccg_output_format next_to = CCG_OUT_DOT;
+    int rc = CLI_OK;
+    ccg_annotation *ann = NULL;
+    ccg_network *net = NULL;
+    if (!outs) {
+        cli_error("build: out of memory");
+        return CLI_ERROR;
+    }
+
+    int c;
+    optind = 1;
+    while ((c = getopt_long(argc, argv, "o:t:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'o':
+            outs[nouts].path = optarg;
+            if (have_to) {
+                outs[nouts].format = next_to;
+                have_to = false;
+            } else if (ccg_output_format_from_path(optarg, &outs[nouts].format) < 0) {
+                cli_error("build: %s (or give --to FORMAT before -o)", ccg_error_last());
+                rc = CLI_USAGE;
+                goto done;
+            }
+            nouts++;
+            break;
+        case 't':
+            if (ccg_output_format_parse(optarg, &next_to) < 0) {
+                cli_error("build: %s", ccg_error_last());
+                rc = CLI_USAGE;
+                goto done;
+            }
+            have_to = true;
+            break;
+        case OPT_DRAW_TOP:
+            if (parse_count("draw-top", optarg, &eo.draw_top) < 0)
+                goto usage_error;
+            break;
+        case OPT_LABEL_TOP:
+            if (parse_count("label-top", optarg, &eo.label_top) < 0)
+                goto usage_error;
+            break;
+        case OPT_ROWS:
+            if (parse_count("rows", optarg, &eo.table_rows) < 0)
+                goto usage_error;
+            rows_given = true;
+            break;
+        case OPT_ENGINE:
+            if (strcmp(optarg, "sfdp") && strcmp(optarg, "neato") && strcmp(optarg, "fdp")) {
+                cli_error("build: --engine wants sfdp, neato or fdp, not '%s'", optarg);
+                goto usage_error;
+            }
+            eo.engine = optarg;
+            break;
+        case OPT_LAYOUT:
+            if (strcmp(optarg, "fr") == 0)
+                layout = CCG_LAYOUT_FR;
+            else if (strcmp(optarg, "drl") == 0)
+                layout = CCG_LAYOUT_DRL;
+            else if (strcmp(optarg, "none") == 0)
+                layout = CCG_LAYOUT_NONE;
+            else {
+                cli_error("build: --layout wants fr, drl or none, not '%s'", optarg);
+                goto usage_error;
+            }
+            break;
+        case OPT_TITLE: eo.title = optarg; break;
+        case OPT_SORT_BY: eo.sort_by = optarg; break;
+        case 'h':
+            usage(stdout, opts, argn, help);
+            goto done;
+        default:
+            switch (cli_graph_opt(c, optarg, &go, &po)) {
+            case 1: break;
+            case 0:
+                cli_error("build: see ccgraph build --help");
+                goto usage_error;
+            default: goto usage_error;
+            }
+        }
+    }
+    if (have_to) {
+        cli_error("build: --to must come before the -o it is for");
+        goto usage_error;
+    }
+    if (nouts == 0) {
+        cli_error("build: no output: give at least one -o FILE (e.g. -o landscape.svg)");
+        goto usage_error;
+    }
+    for (size_t k = 0; k < nouts; k++)
+        for (size_t j = 0; j < k; j++)
+            if (strcmp(outs[k].path, outs[j].path) == 0 && strcmp(outs[k].path, "-") != 0) {
+                cli_error("build: %s is given twice", outs[k].path);
+                goto usage_error;
+            }
+    eo.size_by = go.size_by;
+
+    if ((rc = cli_build_network(argv + optind, argc - optind, &po, &go, NULL, &ann, &net)) !=
+        CLI_OK)
+        goto done;
+    int err = layout_once(net, layout, eo.draw_top, go.seed);
+    if (err < 0) {
+        cli_lib_error(err);
+        rc = CLI_ERROR;
+        goto done;
+    }
+    for (size_t k = 0; k < nouts; k++) {
+        ccg_export_options o = eo;
+        if (!rows_given && (outs[k].format == CCG_OUT_CSV || outs[k].format == CCG_OUT_TSV))
+            o.table_rows = 0; /* data tables keep every node */
+        if ((err = ccg_export_file(net, ann, outs[k].format, outs[k].path, &o)) < 0) {
+            cli_lib_error(err);
+            rc = CLI_ERROR;
+            goto done;
+        }
+    }
+    goto done;
+usage_error:
+    rc = CLI_USAGE;
+done:
+    ccg_network_free(net);
+    ccg_annotation_free(ann);
+    free(outs);
+    return rc;
 }

@@ -242,7 +242,10 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
         if (m->figure) {
             /* Area in proportion to the centrality: diameter ~ sqrt. */
             double s = max_size > 0 && net->size ? sqrt(fmax(net->size[i], 0) / max_size) : 0.3;
-            double d = m->width_pt / 72 * (0.008 + 0.032 * s);
+            /* Scaled to the mean spacing of nodes on the canvas, so a
+             * few hundred nodes do not pile up. */
+            double spacing = m->width_pt / sqrt(fmax((double)net->n_nodes, 4));
+            double d = fmin(spacing * (0.16 + 0.64 * s), m->width_pt * 0.06) / 72;
             snprintf(num, sizeof num, "%.3f", d);
             agxset(n, a_width, num);
             agxset(n, a_height, num);
@@ -255,8 +258,10 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
         }
         (void)a_color;
         if (a_pos && isfinite(net->x[i]) && isfinite(net->y[i])) {
-            snprintf(num, sizeof num, "%.2f,%.2f!", ccg__fx(&fr, net->x[i]) * pt,
-                     ccg__fy(&fr, net->y[i]) * pt);
+            /* Pinned ("!") in DOT files; in figures Graphviz may push
+             * overlapping nodes apart (overlap=prism under neato -n). */
+            snprintf(num, sizeof num, m->figure ? "%.2f,%.2f" : "%.2f,%.2f!",
+                     ccg__fx(&fr, net->x[i]) * pt, ccg__fy(&fr, net->y[i]) * pt);
             agxset(n, a_pos, num);
         }
         if (!m->figure) {

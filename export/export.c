@@ -98,6 +98,23 @@ void ccg_export_options_init(ccg_export_options *o)
     o->table_rows = 50;
 }
 
+const char *ccg__fmt_id(char *buf, const char *prefix, uint64_t v)
+{
+    /* Millions of ids per big export: cheaper than snprintf's format parsing. */
+    char digits[24];
+    size_t n = 0, p = 0;
+    do {
+        digits[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (*prefix && p < 8)
+        buf[p++] = *prefix++;
+    while (n)
+        buf[p++] = digits[--n];
+    buf[p] = '\0';
+    return buf;
+}
+
 const char *ccg__fmt_double(char buf[32], double d)
 {
     if (isnan(d)) {
@@ -110,11 +127,19 @@ const char *ccg__fmt_double(char buf[32], double d)
     }
     if (d == 0)
         d = 0; /* no "-0" */
-    if (d == trunc(d) && fabs(d) < 1e15) {
-        snprintf(buf, 32, "%.0f", d); /* 40, not 4e+01 */
+    if (d == trunc(d) && fabs(d) < 1e15) { /* 40, not 4e+01 */
+        if (d < 0) {
+            buf[0] = '-';
+            ccg__fmt_id(buf + 1, "", (uint64_t)-d);
+        } else {
+            ccg__fmt_id(buf, "", (uint64_t)d);
+        }
         return buf;
     }
-    for (int prec = 1; prec <= 17; prec++) {
+    /* Any double with a decimal form of at most 15 significant digits
+     * prints as that form under %.15g (trailing zeros dropped); others need
+     * 16 or 17. So at most three tries give the shortest round-trip text. */
+    for (int prec = 15; prec <= 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, d);
         if (strtod(buf, NULL) == d)
             break;

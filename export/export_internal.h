@@ -58,6 +58,9 @@ int ccg__export_order(const ccg_network *net, const char *sort_by, size_t **out)
  */
 const char *ccg__fmt_double(char buf[32], double d);
 
+/** prefix followed by the decimal digits of v, into buf (32 bytes); returns buf. */
+const char *ccg__fmt_id(char *buf, const char *prefix, uint64_t v);
+
 /** A column's value for row i as text (cleaned of nothing; NULL string = ""). */
 const char *ccg__column_text(const ccg_column *c, size_t i, char buf[32]);
 

@@ -101,7 +101,7 @@ static int legend(const ccg_network *net, const ccg_export_options *o, const cha
     /* Communities by size, two to a line, with their colour. */
     size_t shown = 0;
     if (net->community && nranks) {
-        PUT("<TR><TD><TABLE BORDER=\"0\" CELLSPACING=\"3\" CELLPADDING=\"0\">");
+        PUT("<TR><TD><TABLE BORDER=\"0\" CELLSPACING=\"1\" CELLPADDING=\"0\">");
         for (long r = 0; r < CCG__PALETTE_N && (size_t)r < nranks; r++) {
             size_t c = 0;
             while (ranks[c] != r)
@@ -111,9 +111,11 @@ static int legend(const ccg_network *net, const ccg_export_options *o, const cha
             ccg__palette_rgb(r, rgb);
             if (shown % 2 == 0)
                 PUT("<TR>");
+            /* A coloured square glyph as the swatch: table cells with a
+             * BGCOLOR stretch with the legend's width. */
             snprintf(cell, sizeof cell,
-                     "<TD BGCOLOR=\"#%02x%02x%02x\" WIDTH=\"11\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"> "
-                     "</TD><TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"11\">",
+                     "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"14\" COLOR=\"#%02x%02x%02x\">"
+                     "\xE2\x96\xA0</FONT><FONT POINT-SIZE=\"11\"> ",
                      rgb[0], rgb[1], rgb[2]);
             PUT(cell);
             if (net->community_label && c < net->n_communities && net->community_label[c]) {
@@ -131,8 +133,8 @@ static int legend(const ccg_network *net, const ccg_export_options *o, const cha
         if (nranks > CCG__PALETTE_N) {
             if (shown % 2 == 0)
                 PUT("<TR>");
-            PUT("<TD BGCOLOR=\"#bbbbbb\" WIDTH=\"11\" HEIGHT=\"11\" FIXEDSIZE=\"TRUE\"> </TD>"
-                "<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"11\">other communities</FONT></TD>");
+            PUT("<TD ALIGN=\"LEFT\"><FONT POINT-SIZE=\"14\" COLOR=\"#bbbbbb\">\xE2\x96\xA0</FONT>"
+                "<FONT POINT-SIZE=\"11\"> other communities</FONT></TD>");
             shown++;
             if (shown % 2 == 0)
                 PUT("</TR>");
@@ -169,6 +171,193 @@ static void pdf_fix_date(char *data, size_t len)
     }
 }
 
+/* Edges kept per node in a drawing: each node's strongest few. Drawing
+ * every co-mention among a few hundred nodes gives a grey hairball; the
+ * union of each node's top edges (the "backbone") keeps the structure. */
+#define BACKBONE_K 4
+
+static const double *edge_w;
+
+static int by_weight(const void *pa, const void *pb)
+{
+    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
+    if (edge_w[a] != edge_w[b])
+        return edge_w[a] > edge_w[b] ? -1 : 1;
+    return (a > b) - (a < b);
+}
+
+static int cmp_double(const void *pa, const void *pb)
+{
+    double a = *(const double *)pa, b = *(const double *)pb;
+    return (a > b) - (a < b);
+}
+
+/* Clamps v[keep] into the [2%, 98%] quantile range (widened by a margin):
+ * a few far-flung nodes (small components, leaves) would otherwise shrink
+ * the rest of the drawing into a corner. */
+static int clamp_outliers(double *v, size_t n)
+{
+    if (n < 20)
+        return 0;
+    double *s = ccg__malloc(n * sizeof *s);
+    if (!s)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    memcpy(s, v, n * sizeof *s);
+    qsort(s, n, sizeof *s, cmp_double);
+    double lo = s[n / 50], hi = s[n - 1 - n / 50], pad = (hi - lo) * 0.04;
+    lo -= pad;
+    hi += pad;
+    for (size_t i = 0; i < n; i++)
+        v[i] = v[i] < lo ? lo : v[i] > hi ? hi : v[i];
+    free(s);
+    return 0;
+}
+
+static char *copy_str(const char *s, int *err)
+{
+    if (!s)
+        return NULL;
+    char *d = ccg__strdup(s);
+    if (!d)
+        *err = CCG_ENOMEM;
+    return d;
+}
+
+/*
+ * The network as drawn: the top draw_top nodes by size, the backbone of
+ * the edges among them, no node left without an edge (when there are
+ * edges at all), outlying positions clamped. Copies only what a drawing
+ * shows. O(n log n + m log m).
+ */
+static int drawing(const ccg_network *net, const ccg_export_options *o, ccg_network **out)
+{
+    int err = 0;
+    size_t n = net->n_nodes, *order = NULL, *newid = NULL, *start = NULL;
+    uint32_t *inc = NULL;
+    bool *keep = NULL, *keep_e = NULL, *has_edge = NULL;
+    ccg_network *d = NULL;
+
+    if ((err = ccg__export_order(net, NULL, &order)) < 0)
+        goto cleanup;
+    keep = ccg__calloc(n + 1, sizeof *keep);
+    has_edge = ccg__calloc(n + 1, sizeof *has_edge);
+    keep_e = ccg__calloc(net->n_edges + 1, sizeof *keep_e);
+    start = ccg__calloc(n + 2, sizeof *start);
+    newid = ccg__calloc(n + 1, sizeof *newid);
+    inc = ccg__malloc((2 * net->n_edges + 1) * sizeof *inc);
+    if (!keep || !has_edge || !keep_e || !start || !newid || !inc)
+        goto nomem;
+    size_t top = o->draw_top && o->draw_top < n ? o->draw_top : n;
+    for (size_t r = 0; r < top; r++)
+        keep[order[r]] = true;
+
+    /* Incidence lists of the kept edges, each sorted by weight. */
+    for (size_t e = 0; e < net->n_edges; e++)
+        if (keep[net->source[e]] && keep[net->target[e]] && net->source[e] != net->target[e]) {
+            start[net->source[e] + 1]++;
+            start[net->target[e] + 1]++;
+        }
+    for (size_t i = 0; i < n; i++)
+        start[i + 1] += start[i];
+    for (size_t e = 0; e < net->n_edges; e++)
+        if (keep[net->source[e]] && keep[net->target[e]] && net->source[e] != net->target[e]) {
+            inc[start[net->source[e]]++] = (uint32_t)e;
+            inc[start[net->target[e]]++] = (uint32_t)e;
+        }
+    for (size_t i = n; i > 0; i--)
+        start[i] = start[i - 1];
+    start[0] = 0;
+    edge_w = net->weight;
+    size_t any_edge = 0;
+    for (size_t i = 0; i < n; i++) {
+        size_t deg = start[i + 1] - start[i];
+        qsort(inc + start[i], deg, sizeof *inc, by_weight);
+        for (size_t k = 0; k < deg && k < BACKBONE_K; k++)
+            keep_e[inc[start[i] + k]] = true;
+    }
+    for (size_t e = 0; e < net->n_edges; e++)
+        if (keep_e[e]) {
+            has_edge[net->source[e]] = has_edge[net->target[e]] = true;
+            any_edge++;
+        }
+    size_t nn = 0, nm = any_edge;
+    /* Smallest first: Graphviz draws in node order, so the big, labelled
+     * nodes come last and their labels are not hidden under small nodes. */
+    for (size_t r = n; r-- > 0;) {
+        size_t i = order[r];
+        if (keep[i] && any_edge && !has_edge[i])
+            keep[i] = false;
+        if (keep[i])
+            newid[i] = nn++;
+    }
+
+    if ((err = ccg_network_new(&d, net->kind, nn, nm)) < 0)
+        goto cleanup;
+    d->directed = net->directed;
+    d->title = copy_str(net->title, &err);
+    if (net->community && !(d->community = ccg__malloc((nn + 1) * sizeof *d->community)))
+        goto nomem;
+    if (net->size && !(d->size = ccg__malloc((nn + 1) * sizeof *d->size)))
+        goto nomem;
+    if (net->x && net->y && (!(d->x = ccg__malloc((nn + 1) * sizeof *d->x)) ||
+                             !(d->y = ccg__malloc((nn + 1) * sizeof *d->y))))
+        goto nomem;
+    for (size_t r = n; r-- > 0;) {
+        size_t i = order[r], k = newid[i];
+        if (!keep[i])
+            continue;
+        d->node_id[k] = copy_str(net->node_id[i], &err);
+        d->node_label[k] = copy_str(net->node_label[i], &err);
+        d->node_type[k] = copy_str(net->node_type[i], &err);
+        if (d->community)
+            d->community[k] = net->community[i];
+        if (d->size)
+            d->size[k] = net->size[i];
+        if (d->x) {
+            d->x[k] = isfinite(net->x[i]) ? net->x[i] : 0;
+            d->y[k] = isfinite(net->y[i]) ? net->y[i] : 0;
+        }
+    }
+    for (size_t e = 0, k = 0; e < net->n_edges; e++) {
+        if (!keep_e[e])
+            continue;
+        uint32_t a = (uint32_t)newid[net->source[e]], b = (uint32_t)newid[net->target[e]];
+        bool swap = !net->directed && a > b; /* undirected: source < target */
+        d->source[k] = swap ? b : a;
+        d->target[k] = swap ? a : b;
+        d->weight[k] = net->weight[e];
+        k++;
+    }
+    if (net->community_label && net->n_communities) {
+        if (!(d->community_label = ccg__calloc(net->n_communities, sizeof *d->community_label)))
+            goto nomem;
+        d->n_communities = net->n_communities;
+        for (size_t c = 0; c < net->n_communities; c++)
+            d->community_label[c] = copy_str(net->community_label[c], &err);
+    } else {
+        d->n_communities = net->n_communities;
+    }
+    if (err < 0)
+        goto nomem;
+    if (d->x && ((err = clamp_outliers(d->x, nn)) < 0 || (err = clamp_outliers(d->y, nn)) < 0))
+        goto cleanup;
+    *out = d;
+    d = NULL;
+    goto cleanup;
+nomem:
+    err = ccg__err(CCG_ENOMEM, "out of memory");
+cleanup:
+    ccg_network_free(d);
+    free(inc);
+    free(newid);
+    free(start);
+    free(keep_e);
+    free(has_edge);
+    free(keep);
+    free(order);
+    return err;
+}
+
 int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
                        const ccg_export_options *o)
 {
@@ -183,20 +372,29 @@ int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
     ccg_buf html = CCG_BUF_INIT;
     const char *title = o->title ? o->title : net->title;
 
-    if (o->draw_top && net->n_nodes > o->draw_top) {
-        if ((err = ccg_network_subgraph(net, o->draw_top, &sub)) < 0)
-            goto cleanup;
-        draw = sub;
-    }
-    bool have_pos = draw->x && draw->y;
     const char *engine = o->engine;
-    if (!engine)
-        engine = have_pos ? "nop" : draw->n_nodes > 200 ? "sfdp" : "neato";
-    else if (strcmp(engine, "sfdp") && strcmp(engine, "neato") && strcmp(engine, "fdp") &&
-             strcmp(engine, "nop") && strcmp(engine, "circo") && strcmp(engine, "dot"))
+    if (engine && strcmp(engine, "sfdp") && strcmp(engine, "neato") && strcmp(engine, "fdp") &&
+        strcmp(engine, "nop"))
         return ccg__err(CCG_EINVAL, "unknown layout engine '%s' (sfdp, neato, fdp)", engine);
-    if (strcmp(engine, "nop") == 0 && !have_pos)
+    if (engine && strcmp(engine, "nop") == 0 && !(net->x && net->y))
         return ccg__err(CCG_EINVAL, "engine nop needs a computed layout");
+    if ((err = drawing(net, o, &sub)) < 0)
+        goto cleanup;
+    draw = sub;
+    if (!engine)
+        engine = draw->x ? "nop" : draw->n_nodes > 200 ? "sfdp" : "neato";
+    char deftitle[96];
+    if (!title) {
+        const char *what = net->kind == CCG_NET_PAPERS      ? "Citation network"
+                           : net->kind == CCG_NET_BIPARTITE ? "Papers and concepts"
+                                                            : "Concept co-mention network";
+        if (draw->n_nodes < net->n_nodes)
+            snprintf(deftitle, sizeof deftitle, "%s: the top %zu of %zu nodes", what,
+                     draw->n_nodes, net->n_nodes);
+        else
+            snprintf(deftitle, sizeof deftitle, "%s (%zu nodes)", what, net->n_nodes);
+        title = deftitle;
+    }
 
     /* Canvas: wider for more nodes, so labels keep a readable size. */
     double width_pt = 480 + 36 * sqrt((double)draw->n_nodes);
@@ -211,10 +409,12 @@ int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
     agattr(g, AGRAPH, "label", hl);
     agstrfree(g, hl);
     agattr(g, AGRAPH, "labelloc", "t");
-    if (strcmp(engine, "nop") != 0) {
-        agattr(g, AGRAPH, "overlap", strcmp(engine, "fdp") == 0 ? "prism" : "false");
+    /* Prism (Gansner & Hu) removes node overlaps while keeping the layout's
+     * shape; under nop (neato -n) it moves nodes only as far as needed. */
+    agattr(g, AGRAPH, "overlap", "prism");
+    agattr(g, AGRAPH, "sep", "+3");
+    if (strcmp(engine, "nop") != 0)
         agattr(g, AGRAPH, "size", "10,10");
-    }
     if (f == CCG_OUT_PNG)
         agattr(g, AGRAPH, "dpi", "150");
 

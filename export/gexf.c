@@ -47,7 +47,7 @@ static int columns_decl(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, 
     int err = 0;
     char id[32];
     for (size_t c = 0; c < n; c++) {
-        snprintf(id, sizeof id, "%s%zu", prefix, c);
+        ccg__fmt_id(id, prefix, c);
         CK(attribute(w, b, id, cols[c].name, gexf_type(cols[c].type)));
     }
 cleanup:
@@ -75,7 +75,7 @@ static int columns_values(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols
         if ((col->type == CCG_COL_STRING && !col->s[row]) ||
             (col->type == CCG_COL_DOUBLE && isnan(col->d[row])))
             continue;
-        snprintf(id, sizeof id, "%s%zu", prefix, c);
+        ccg__fmt_id(id, prefix, c);
         CK(attvalue(w, b, id, ccg__column_text(col, row, num)));
     }
 cleanup:
@@ -155,7 +155,7 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
     for (size_t i = 0; i < net->n_nodes; i++) {
         unsigned char rgb[3];
         CK(ccg__xml_start(w, "node"));
-        snprintf(id, sizeof id, "n%zu", i);
+        ccg__fmt_id(id, "n", i);
         CK(ccg__xml_attr_raw(w, "id", id));
         CK(ccg__xml_attr(w, &b, "label", net->node_label[i]));
         if (net->start && !isnan(net->start[i]))
@@ -203,11 +203,11 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
     for (size_t e = 0; e < net->n_edges; e++) {
         char end[32];
         CK(ccg__xml_start(w, "edge"));
-        snprintf(id, sizeof id, "e%zu", e);
+        ccg__fmt_id(id, "e", e);
         CK(ccg__xml_attr_raw(w, "id", id));
-        snprintf(end, sizeof end, "n%u", (unsigned)net->source[e]);
+        ccg__fmt_id(end, "n", net->source[e]);
         CK(ccg__xml_attr_raw(w, "source", end));
-        snprintf(end, sizeof end, "n%u", (unsigned)net->target[e]);
+        ccg__fmt_id(end, "n", net->target[e]);
         CK(ccg__xml_attr_raw(w, "target", end));
         CK(ccg__xml_attr_num(w, "weight", net->weight[e]));
         if (net->edge_label && net->edge_label[e])

@@ -54,7 +54,7 @@ static int column_keys(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, s
         b->len = 0;
         if (ccg__xml_name(b, cols[c].name) < 0)
             return CCG_ENOMEM;
-        snprintf(id, sizeof id, "%s%zu", prefix, c);
+        ccg__fmt_id(id, prefix, c);
         CK(key(w, id, for_, b->data, graphml_type(cols[c].type)));
     }
 cleanup:
@@ -94,7 +94,7 @@ static int column_data(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, s
         if ((col->type == CCG_COL_STRING && !col->s[row]) ||
             (col->type == CCG_COL_DOUBLE && isnan(col->d[row])))
             continue; /* missing: no <data>, the reader's default applies */
-        snprintf(id, sizeof id, "%s%zu", prefix, c);
+        ccg__fmt_id(id, prefix, c);
         CK(data(w, b, id, ccg__column_text(col, row, num)));
     }
 cleanup:
@@ -165,7 +165,7 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
     for (size_t i = 0; i < net->n_nodes; i++) {
         unsigned char rgb[3];
         CK(ccg__xml_start(w, "node"));
-        snprintf(id, sizeof id, "n%zu", i);
+        ccg__fmt_id(id, "n", i);
         CK(ccg__xml_attr_raw(w, "id", id));
         CK(data(w, &b, "label", net->node_label[i]));
         CK(data(w, &b, "name", net->node_id[i]));
@@ -196,9 +196,9 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
     for (size_t e = 0; e < net->n_edges; e++) {
         char src[32], dst[32];
         CK(ccg__xml_start(w, "edge"));
-        snprintf(id, sizeof id, "e%zu", e);
-        snprintf(src, sizeof src, "n%u", (unsigned)net->source[e]);
-        snprintf(dst, sizeof dst, "n%u", (unsigned)net->target[e]);
+        ccg__fmt_id(id, "e", e);
+        ccg__fmt_id(src, "n", net->source[e]);
+        ccg__fmt_id(dst, "n", net->target[e]);
         CK(ccg__xml_attr_raw(w, "id", id));
         CK(ccg__xml_attr_raw(w, "source", src));
         CK(ccg__xml_attr_raw(w, "target", dst));

@@ -52,3 +52,8 @@ foreach(variant plain hostile)
   set_tests_properties(export_schemas_${variant} PROPERTIES LABELS readers
     SKIP_RETURN_CODE 77)
 endforeach()
+
+# Benchmark (not a test): bench_build_export [NODES] [EDGES] times each writer.
+add_executable(bench_build_export ${CCG_TEST_DIR}/bench/bench_build_export.c)
+target_link_libraries(bench_build_export PRIVATE ccg_export)
+target_compile_options(bench_build_export PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
