@@ -57,3 +57,16 @@ endforeach()
 add_executable(bench_build_export ${CCG_TEST_DIR}/bench/bench_build_export.c)
 target_link_libraries(bench_build_export PRIVATE ccg_export)
 target_compile_options(bench_build_export PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
+
+# The seed listing through the whole pipeline (`ccgraph build`), every text
+# format byte for byte. These move when extraction or metrics change on
+# purpose: review the diff, then CCG_UPDATE_GOLDEN=1 ctest -R export_seed.
+foreach(fmt dot graphml gexf json vosviewer csv tsv markdown latex thesaurus)
+  ccg_golden_test(export_seed_${fmt} ${CCG_EXPORT_FIX}/seed.${fmt}
+    build export/arxiv_listing_seed.txt --to ${fmt} -o -)
+endforeach()
+
+# ccgraph build on the command line: exit codes, errors, atomic outputs.
+add_test(NAME export_build_cli
+  COMMAND sh ${CCG_TEST_DIR}/export/build_cli.sh ${CCG_BIN} ${CCG_EXPORT_FIX})
+set_tests_properties(export_build_cli PROPERTIES LABELS cli)
