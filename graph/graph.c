@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "graph_internal.h"
 #include "util.h"
@@ -29,6 +30,35 @@ int ccg__cmp_u64(const void *pa, const void *pb)
 {
     uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
     return a < b ? -1 : a > b;
+}
+
+static ccg__timing timings[32];
+static size_t n_timings;
+
+double ccg__now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+void ccg__timing_reset(void)
+{
+    n_timings = 0;
+}
+
+double ccg__timing_add(const char *name, double t0)
+{
+    double t = ccg__now();
+    if (n_timings < sizeof timings / sizeof timings[0])
+        timings[n_timings++] = (ccg__timing){name, t - t0};
+    return t;
+}
+
+const ccg__timing *ccg__timings(size_t *n)
+{
+    *n = n_timings;
+    return timings;
 }
 
 void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
@@ -241,8 +271,11 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
         o->weight > CCG_WEIGHT_INCLUSION || o->community > CCG_COMMUNITY_NONE ||
         !(o->resolution > 0) || !(o->min_weight >= 0))
         return ccg__err(CCG_EINVAL, "invalid graph options");
+    ccg__timing_reset();
+    double t = ccg__now();
     if ((err = ccg__select(c, a, o, &sel)) < 0)
         return err;
+    t = ccg__timing_add("select papers and entities", t);
     switch (o->kind) {
     case CCG_NET_CONCEPTS: err = ccg__build_concepts(c, a, o, &sel, &net); break;
     case CCG_NET_BIPARTITE: err = ccg__build_bipartite(c, a, o, &sel, &net); break;
@@ -250,6 +283,7 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     }
     if (err < 0)
         goto cleanup;
+    t = ccg__timing_add("build nodes, edges, provenance", t);
     before = o->kind == CCG_NET_PAPERS ? c->n_records : sel.n_candidates;
     if (o->since || o->until)
         err = ccg__buf_printf(&why, "%spapers dated %d-%02d to %d-%02d (%zu of %zu)",
@@ -303,13 +337,17 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
                                    top_by)) < 0)
             goto cleanup;
     }
+    t = ccg__timing_add("filters", t);
     if ((err = ccg_network_note(net, "kept %zu of %zu %s%s%s", net->n_nodes, before,
                                 kind_name(o->kind), why.len ? ": " : "",
                                 why.len ? why.data : "")) < 0 ||
         (err = ccg__graph_metrics(net, o)) < 0 ||
-        (err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0 ||
-        (err = ccg__graph_communities(net, o)) < 0)
+        (err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0)
         goto cleanup;
+    t = ccg__now();
+    if ((err = ccg__graph_communities(net, o)) < 0)
+        goto cleanup;
+    ccg__timing_add("communities", t);
     *out = net;
     net = NULL;
 cleanup:

@@ -102,4 +102,17 @@ int ccg__cmp_u32(const void *a, const void *b);
 ccg_column *ccg__node_col(ccg_network *net, const char *name);
 ccg_column *ccg__edge_col(ccg_network *net, const char *name);
 
+/* Stage timings of the last ccg_graph_build (for tests/bench; not
+ * thread-safe, as igraph itself). */
+typedef struct {
+    const char *name;
+    double seconds;
+} ccg__timing;
+
+double ccg__now(void);
+void ccg__timing_reset(void);
+/** Records name with the time since t0 (from ccg__now); returns ccg__now(). */
+double ccg__timing_add(const char *name, double t0);
+const ccg__timing *ccg__timings(size_t *n);
+
 #endif

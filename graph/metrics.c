@@ -311,6 +311,7 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
     size_t n = net->n_nodes;
     int err = 0;
 
+    double t = ccg__now();
     ccg__igraph_enter(&st);
     igraph_vector_init(&r, (igraph_integer_t)n);
     igraph_vector_int_init(&vi, (igraph_integer_t)n);
@@ -320,6 +321,7 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
         if ((err = ig_make(net, false, &und)) < 0)
             goto cleanup;
     }
+    t = ccg__timing_add("igraph graph", t);
     ig_graph *u = net->directed ? &und : &ig;
 
     IG(igraph_degree(&ig.g, &vi, igraph_vss_all(), IGRAPH_ALL, IGRAPH_NO_LOOPS));
@@ -336,6 +338,7 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
     IG(igraph_strength(&ig.g, &r, igraph_vss_all(), IGRAPH_ALL, IGRAPH_NO_LOOPS, &ig.w));
     if ((err = put_real(net, "strength", &r)) < 0)
         goto cleanup;
+    t = ccg__timing_add("degree, strength", t);
 
     if (n > o->exact_betweenness_max && n > 1) {
         igraph_vector_t clo, har;
@@ -356,10 +359,12 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
                                          "estimated from %zu sampled sources (%zu nodes > %zu)",
                                     k, n, o->exact_betweenness_max)) < 0)
             goto cleanup;
+        t = ccg__timing_add("betweenness+closeness+harmonic (sampled)", t);
     } else {
         IG(igraph_betweenness(&ig.g, &r, igraph_vss_all(), net->directed, &ig.len));
         if ((err = put_real(net, "betweenness", &r)) < 0)
             goto cleanup;
+        t = ccg__timing_add("betweenness (exact)", t);
         IG(igraph_closeness(&u->g, &r, NULL, NULL, igraph_vss_all(), IGRAPH_ALL, &u->len,
                             /* normalized = */ true));
         /* igraph gives NaN to isolated nodes; 0 reads better in tables. */
@@ -368,10 +373,12 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
                 VECTOR(r)[k] = 0;
         if ((err = put_real(net, "closeness", &r)) < 0)
             goto cleanup;
+        t = ccg__timing_add("closeness (exact)", t);
         IG(igraph_harmonic_centrality(&u->g, &r, igraph_vss_all(), IGRAPH_ALL, &u->len,
                                       /* normalized = */ true));
         if ((err = put_real(net, "harmonic", &r)) < 0)
             goto cleanup;
+        t = ccg__timing_add("harmonic (exact)", t);
     }
 
     seed_rng(o->seed);
@@ -383,8 +390,10 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
     }
     if ((err = put_real(net, "eigenvector", &r)) < 0)
         goto cleanup;
+    t = ccg__timing_add("eigenvector", t);
     if ((err = pagerank(net, VECTOR(r))) < 0 || (err = put_real(net, "pagerank", &r)) < 0)
         goto cleanup;
+    t = ccg__timing_add("pagerank", t);
     IG(igraph_coreness(&u->g, &vi, IGRAPH_ALL));
     if ((err = put_int(net, "coreness", &vi)) < 0)
         goto cleanup;
@@ -392,6 +401,7 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
                                             IGRAPH_TRANSITIVITY_ZERO));
     if ((err = put_real(net, "clustering", &r)) < 0)
         goto cleanup;
+    ccg__timing_add("coreness, clustering", t);
 cleanup:
     igraph_vector_destroy(&r);
     igraph_vector_int_destroy(&vi);

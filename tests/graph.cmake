@@ -31,3 +31,10 @@ endforeach()
 # The seed listing with the gold annotation (no extractor): provenance of
 # every concept edge, inferred uses.
 ccg_unit_test(test_graph_gold ${CCG_TEST_DIR}/unit/test_graph_gold.c ccg_graph)
+
+# Benchmark (prints figures, not a test):
+#   tests/bench_graph /work/shared/corpus/arxiv_cs_2025_2026.jsonl.gz [MIN_PAPERS...]
+add_executable(bench_graph ${CCG_TEST_DIR}/bench/bench_graph.c)
+target_include_directories(bench_graph PRIVATE ${CMAKE_SOURCE_DIR}/graph ${CMAKE_SOURCE_DIR}/extract)
+target_link_libraries(bench_graph PRIVATE ccg_graph)
+target_compile_options(bench_graph PRIVATE ${CCG_WARNINGS})
