@@ -60,17 +60,11 @@ static void *worker(void *arg)
             else
                 err = ccg__sentences(r->text, r->len, &r->sent, &r->n_sent);
         }
-        if (!err) {
-            ccg__mentions_free_raw(r->m, r->n);
-            r->m = NULL;
-            r->n = 0;
-            for (size_t k = 0; k < r->n_defs; k++)
-                free(r->defs[k]);
-            free(r->defs);
-            r->defs = NULL;
-            r->n_defs = 0;
-            err = ccg__extract(j->x, j->ov, r->text, r->len, &r->m, &r->n,
-                               j->ov ? NULL : &r->defs, &r->n_defs);
+        if (!err && j->ov) {
+            /* second pass: long forms defined in other papers */
+            err = ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
+        } else if (!err) {
+            err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs);
         }
         if (err < 0) {
             pthread_mutex_lock(&j->lock);

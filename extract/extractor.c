@@ -60,8 +60,9 @@ static bool atom_is(const ctx *c, size_t k, const char *w)
 
 static bool word_in(const char *s, size_t n, const char *const *list)
 {
+    char f = (char)(s[0] | 32);
     for (; *list; list++)
-        if (strlen(*list) == n && strncasecmp(s, *list, n) == 0)
+        if (((*list)[0] | 32) == f && strlen(*list) == n && strncasecmp(s, *list, n) == 0)
             return true;
     return false;
 }
@@ -1372,22 +1373,30 @@ void ccg__mentions_free_raw(ccg__mention *m, size_t n)
     free(m);
 }
 
+/* Sets up a context: the text's atoms and a clear claim map. */
+static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, const char *text,
+                    size_t len)
+{
+    memset(c, 0, sizeof *c);
+    c->x = x;
+    c->ov = ov;
+    c->s = text;
+    c->len = len;
+    int err = ccg__atomize(&c->t, text, len);
+    if (err < 0)
+        return err;
+    if (!(c->used = ccg__calloc(c->t.n_atoms + 1, 1)))
+        return CCG_ENOMEM;
+    return 0;
+}
+
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text, size_t len,
                  ccg__mention **out, size_t *n_out, char ***defs, size_t *n_defs)
 {
     ctx c;
-    memset(&c, 0, sizeof c);
-    c.x = x;
-    c.ov = ov;
-    c.s = text;
-    c.len = len;
     int err;
-    if ((err = ccg__atomize(&c.t, text, len)) < 0)
+    if ((err = ctx_init(&c, x, ov, text, len)) < 0)
         goto cleanup;
-    if (!(c.used = ccg__calloc(c.t.n_atoms + 1, 1))) {
-        err = CCG_ENOMEM;
-        goto cleanup;
-    }
     if ((err = ccg__matcher_new(x->patterns, &c.mt)) < 0 ||
         (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
         goto cleanup;
@@ -1427,6 +1436,35 @@ cleanup:
     ccg__buf_free(&c.key);
     ccg__buf_free(&c.name);
     ccg__buf_free(&c.var);
+    return err;
+}
+
+int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
+                        size_t len, ccg__mention **m, size_t *n)
+{
+    ctx c;
+    int err = ctx_init(&c, x, ov, text, len);
+    c.m = *m;
+    c.n = c.cap = *n;
+    if (err < 0)
+        goto cleanup;
+    /* the mentions found already keep their atoms */
+    for (size_t i = 0, k = 0; i < c.n; i++) {
+        k = atom_at(&c, c.m[i].start);
+        for (; k < c.t.n_atoms && c.t.atoms[k].start < c.m[i].end; k++)
+            c.used[k] = 1;
+    }
+    size_t before = c.n;
+    if ((err = pass_lexicon(&c, &ov->keys, true)) < 0)
+        goto cleanup;
+    if (c.n > before)
+        qsort(c.m, c.n, sizeof *c.m, by_start);
+cleanup:
+    *m = c.m;
+    *n = c.n;
+    free(c.used);
+    ccg__atoms_free(&c.t);
+    ccg__buf_free(&c.key);
     return err;
 }
 

@@ -152,6 +152,12 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
                  /* long-form definitions found: pairs (long form, short name) */
                  char ***defs, size_t *n_defs);
 void ccg__mentions_free_raw(ccg__mention *m, size_t n);
+/**
+ * Adds to the mentions *m of a text those of the overlay's long forms that
+ * no mention covers yet (their type is left to the corpus: -1).
+ */
+int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
+                        size_t len, ccg__mention **m, size_t *n);
 
 
 /** The sentence (index into starts) holding byte offset off. */

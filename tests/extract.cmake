@@ -48,3 +48,8 @@ ccg_extract_expect(eval_bad_gold 1 "extract/bad_gold.jsonl:2:" ${CCG_BIN} eval -
 ccg_extract_expect(stdin 0 EMPTY --stdin ${CCG_EXTRACT_FIX}/arxiv_listing_seed.txt ${CCG_BIN} extract --quiet)
 ccg_extract_expect(unwritable 1 "cannot create" ${CCG_BIN} extract --quiet extract/arxiv_listing_seed.txt
   -o /nonexistent/dir/x.jsonl)
+
+# Benchmark (not a test): bench_extract CORPUS [THREADS...] prints MB/s.
+add_executable(bench_extract ${CCG_TEST_DIR}/bench/bench_extract.c)
+target_link_libraries(bench_extract PRIVATE ccg_extract)
+target_compile_options(bench_extract PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
