@@ -515,7 +515,8 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
             a->docs[d].items[i].entity = (uint32_t)rank[a->docs[d].items[i].entity];
 
     /* merges: every form that is not the canonical name */
-    qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
+    if (n_pairs)
+        qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
     if (!(a->merge_from = ccg__calloc(n_pairs + 1, sizeof *a->merge_from)) ||
         !(a->merge_to = ccg__calloc(n_pairs + 1, sizeof *a->merge_to))) {
         err = CCG_ENOMEM;

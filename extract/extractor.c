@@ -1309,7 +1309,8 @@ static int settle(ctx *c)
         g = h;
     }
     free(ix);
-    qsort(c->m, c->n, sizeof *c->m, by_start);
+    if (c->n)
+        qsort(c->m, c->n, sizeof *c->m, by_start);
     return 0;
 }
 
