@@ -53,3 +53,19 @@ ccg_extract_expect(unwritable 1 "cannot create" ${CCG_BIN} extract --quiet extra
 add_executable(bench_extract ${CCG_TEST_DIR}/bench/bench_extract.c)
 target_link_libraries(bench_extract PRIVATE ccg_extract)
 target_compile_options(bench_extract PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
+
+# Fuzzing the extractor: the replay main of the readers' fuzz targets feeds
+# the seed corpus to the same entry point under any compiler; with clang and
+# -DCCG_FUZZ=ON, fuzz_extract is the libFuzzer binary.
+add_executable(fuzz_extract_replay ${CCG_TEST_DIR}/fuzz/fuzz_extract.c
+  ${CCG_TEST_DIR}/fuzz/fuzz_read_replay.c)
+target_link_libraries(fuzz_extract_replay PRIVATE ccg_extract)
+target_compile_options(fuzz_extract_replay PRIVATE ${CCG_WARNINGS})
+add_test(NAME fuzz_extract_replay COMMAND fuzz_extract_replay ${CCG_TEST_DIR}/fuzz/corpus/extract)
+set_tests_properties(fuzz_extract_replay PROPERTIES LABELS fuzz)
+if(CCG_FUZZ)
+  add_executable(fuzz_extract ${CCG_TEST_DIR}/fuzz/fuzz_extract.c)
+  target_link_libraries(fuzz_extract PRIVATE ccg_extract)
+  target_compile_options(fuzz_extract PRIVATE -fsanitize=fuzzer,address,undefined)
+  target_link_options(fuzz_extract PRIVATE -fsanitize=fuzzer,address,undefined)
+endif()
