@@ -13,6 +13,8 @@
  */
 #include <errno.h>
 #include <math.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +22,7 @@
 #include "graph_opts.h"
 
 enum { OPT_DRAW_TOP = 0x200, OPT_LABEL_TOP, OPT_ENGINE, OPT_TITLE, OPT_LAYOUT, OPT_ROWS,
-       OPT_SORT_BY, OPT_SIZE_BY_LABEL };
+       OPT_SORT_BY, OPT_TIMINGS };
 
 static const struct option own_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -32,11 +34,12 @@ static const struct option own_options[] = {
     {"title", required_argument, NULL, OPT_TITLE},
     {"rows", required_argument, NULL, OPT_ROWS},
     {"sort-by", required_argument, NULL, OPT_SORT_BY},
+    {"timings", no_argument, NULL, OPT_TIMINGS},
     {"help", no_argument, NULL, 'h'},
 };
 #define N_OWN (sizeof own_options / sizeof *own_options)
 static const char *const own_argnames[N_OWN] = {"FILE", "FORMAT", "N", "N", "E", "ALGO",
-                                                "TEXT", "N", "COLUMN", NULL};
+                                                "TEXT", "N", "COLUMN", NULL, NULL};
 static const char *const own_help[N_OWN] = {
     "write FILE, format from its extension (.svg .pdf .png .dot .graphml .gexf .json "
     ".vos.json .csv .tsv .md .tex .thesaurus.txt); repeatable",
@@ -49,6 +52,7 @@ static const char *const own_help[N_OWN] = {
     "figure title and table caption",
     "tables (.md .tex): rows (default 50); .csv .tsv get every node unless given",
     "tables: sort rows by this node column (default: the size metric)",
+    "print the seconds each stage and each output took on stderr",
     "show this help",
 };
 
@@ -66,6 +70,13 @@ static void usage(FILE *fp, const struct option *opts, const char *const *argn,
               "graph files (DOT, GraphML, GEXF, JSON, VOSviewer) and tables (CSV, TSV,\n"
               "Markdown, LaTeX), plus the thesaurus of merged names. No FILE or - is stdin.",
               opts, argn, help);
+}
+
+static double seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 static int parse_count(const char *opt, const char *arg, size_t *out)
@@ -134,7 +145,7 @@ int cmd_build(int argc, char **argv)
     ccg_export_options eo;
     ccg_export_options_init(&eo);
     ccg_layout_algo layout = CCG_LAYOUT_FR;
-    bool rows_given = false;
+    bool rows_given = false, timings = false;
     output *outs = calloc((size_t)argc + 1, sizeof *outs);
     size_t nouts = 0;
     bool have_to = false;
@@ -205,6 +216,7 @@ int cmd_build(int argc, char **argv)
             break;
         case OPT_TITLE: eo.title = optarg; break;
         case OPT_SORT_BY: eo.sort_by = optarg; break;
+        case OPT_TIMINGS: timings = true; break;
         case 'h':
             usage(stdout, opts, argn, help);
             goto done;
@@ -234,24 +246,37 @@ int cmd_build(int argc, char **argv)
             }
     eo.size_by = go.size_by;
 
+    double t0 = seconds();
     if ((rc = cli_build_network(argv + optind, argc - optind, &po, &go, NULL, &ann, &net)) !=
         CLI_OK)
         goto done;
+    double t1 = seconds();
     int err = layout_once(net, layout, eo.draw_top, go.seed);
     if (err < 0) {
         cli_lib_error(err);
         rc = CLI_ERROR;
         goto done;
     }
+    if (timings)
+        fprintf(stderr,
+                "ccgraph: build: read, extract, graph: %.2f s (%zu nodes, %zu edges); "
+                "layout: %.2f s\n",
+                t1 - t0, net->n_nodes, net->n_edges, seconds() - t1);
     for (size_t k = 0; k < nouts; k++) {
         ccg_export_options o = eo;
         if (!rows_given && (outs[k].format == CCG_OUT_CSV || outs[k].format == CCG_OUT_TSV))
             o.table_rows = 0; /* data tables keep every node */
+        double t = seconds();
         if ((err = ccg_export_file(net, ann, outs[k].format, outs[k].path, &o)) < 0) {
             cli_lib_error(err);
             rc = CLI_ERROR;
             goto done;
         }
+        struct stat st;
+        if (timings)
+            fprintf(stderr, "ccgraph: build: %s: %.2f s, %.1f MB\n", outs[k].path,
+                    seconds() - t,
+                    stat(outs[k].path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0);
     }
     goto done;
 usage_error:

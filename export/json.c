@@ -16,27 +16,34 @@
  * file can be pasted into an HTML <script> block and stays inert.
  */
 
-/* Writes b->data (already clean) as a JSON string. */
+/* Writes b->data (already clean) as a JSON string: runs of plain bytes go
+ * out in one fwrite, the few that need escaping one by one. */
 static void emit(FILE *fp, const ccg_buf *b)
 {
+    const unsigned char *s = (const unsigned char *)b->data, *run = s;
     fputc('"', fp);
-    for (const unsigned char *s = (const unsigned char *)b->data; *s; s++) {
-        switch (*s) {
+    for (;; s++) {
+        unsigned char c = *s;
+        bool special = c == '"' || c == '\\' || c == '<' || c == '>' || c == '&' ||
+                       (c == 0xE2 && s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9));
+        if (!special && c)
+            continue;
+        if (s > run)
+            fwrite(run, 1, (size_t)(s - run), fp);
+        if (!c)
+            break;
+        switch (c) {
         case '"': fputs("\\\"", fp); break;
         case '\\': fputs("\\\\", fp); break;
         case '<': fputs("\\u003c", fp); break;
         case '>': fputs("\\u003e", fp); break;
         case '&': fputs("\\u0026", fp); break;
-        case 0xE2:
-            if (s[1] == 0x80 && (s[2] == 0xA8 || s[2] == 0xA9)) {
-                fprintf(fp, "\\u%s", s[2] == 0xA8 ? "2028" : "2029");
-                s += 2;
-                break;
-            }
-            fputc(*s, fp);
+        default: /* U+2028, U+2029: line breaks to JavaScript */
+            fputs(s[2] == 0xA8 ? "\\u2028" : "\\u2029", fp);
+            s += 2;
             break;
-        default: fputc(*s, fp); /* clean left no control characters */
         }
+        run = s + 1;
     }
     fputc('"', fp);
 }
