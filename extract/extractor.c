@@ -705,6 +705,16 @@ static bool word_is(const ctx *c, size_t wi, const char *const *list)
 
 /* ---- named phrases: "Enron Email Dataset", "Total Extraction Rate" ------- */
 
+/* Are words [w0, w1] a long form defined in this text ("Refusal Index (RI)")? */
+static bool defined_lf(const ctx *c, size_t w0, size_t w1)
+{
+    size_t st = c->t.words[w0].start, n = c->t.words[w1].end - st;
+    for (size_t i = 0; i < c->n_defs; i += 2)
+        if (strlen(c->defs[i]) == n && strncasecmp(c->defs[i], c->s + st, n) == 0)
+            return true;
+    return false;
+}
+
 static int pass_phrases(ctx *c)
 {
     static const char *const heads[] = {"Dataset", "Benchmark", "Corpus", "Challenge", "Score",
@@ -727,7 +737,7 @@ static int pass_phrases(ctx *c)
         const ccg__word *last = &c->t.words[e];
         if (e > s && e - s < 6 && !memchr(c->s + last->start, '-', last->end - last->start) &&
             word_in(c->s + last->start, last->end - last->start, heads) &&
-            span_free(c, c->t.words[s].a0, last->a1)) {
+            span_free(c, c->t.words[s].a0, last->a1) && !defined_lf(c, s, e)) {
             size_t st = c->t.words[s].start;
             claim(c, c->t.words[s].a0, last->a1);
             int err = add_mention(c, st, last->end, c->s + st, last->end - st, -1, "phrase", NULL);
@@ -1241,8 +1251,82 @@ static int by_start(const void *a, const void *b)
 }
 
 /* Type and introduced flag per name, shared by all its mentions. */
+typedef struct {
+    int lexentry;
+    const char *name;
+    size_t idx;
+} lexref;
+
+static int cmp_lexref(const void *a, const void *b)
+{
+    const lexref *x = a, *y = b;
+    if (x->lexentry != y->lexentry)
+        return x->lexentry < y->lexentry ? -1 : 1;
+    int r = strcmp(x->name, y->name);
+    return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
+}
+
+/*
+ * "Mistral-7B ... Mistral": a bare family name in a text that mentions
+ * exactly one version of that family means that version. (Sorted by entry
+ * and name, so linear after the sort whatever the text.)
+ */
+static int family_to_version(ctx *c)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        n += c->m[i].lexentry >= 0;
+    if (n < 2)
+        return 0;
+    lexref *v = ccg__malloc(n * sizeof *v);
+    if (!v)
+        return CCG_ENOMEM;
+    n = 0;
+    for (size_t i = 0; i < c->n; i++)
+        if (c->m[i].lexentry >= 0)
+            v[n++] = (lexref){c->m[i].lexentry, c->m[i].name, i};
+    qsort(v, n, sizeof *v, cmp_lexref);
+    int err = 0;
+    for (size_t g = 0; g < n;) {
+        size_t h = g, names = 0;
+        const char *family = ccg__lex_name(c->x, (uint32_t)v[g].lexentry);
+        const char *version = NULL;
+        bool bare = false;
+        for (; h < n && v[h].lexentry == v[g].lexentry; h++) {
+            bool same_as_prev = h > g && strcmp(v[h].name, v[h - 1].name) == 0;
+            if (strcmp(v[h].name, family) == 0)
+                bare = true;
+            else if (!same_as_prev) {
+                names++;
+                version = v[h].name;
+            }
+        }
+        if (bare && names == 1 && c->x->entries[v[g].lexentry].family) {
+            for (size_t k = g; k < h; k++) {
+                ccg__mention *m = &c->m[v[k].idx];
+                if (strcmp(m->name, family) != 0)
+                    continue;
+                char *d = ccg__strdup(version);
+                if (!d) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                free(m->name);
+                m->name = d;
+            }
+        }
+        g = h;
+    }
+cleanup:
+    free(v);
+    return err;
+}
+
 static int settle(ctx *c)
 {
+    int err = family_to_version(c);
+    if (err < 0)
+        return err;
     for (size_t i = 0; i < c->n; i++)
         cues(c, &c->m[i]);
     size_t *ix = ccg__malloc((c->n + 1) * sizeof *ix);
