@@ -22,7 +22,7 @@
 #include "graph_opts.h"
 
 enum { OPT_DRAW_TOP = 0x200, OPT_LABEL_TOP, OPT_ENGINE, OPT_TITLE, OPT_LAYOUT, OPT_ROWS,
-       OPT_SORT_BY, OPT_TIMINGS };
+       OPT_SORT_BY, OPT_COLUMNS, OPT_TIMINGS };
 
 static const struct option own_options[] = {
     {"output", required_argument, NULL, 'o'},
@@ -34,12 +34,13 @@ static const struct option own_options[] = {
     {"title", required_argument, NULL, OPT_TITLE},
     {"rows", required_argument, NULL, OPT_ROWS},
     {"sort-by", required_argument, NULL, OPT_SORT_BY},
+    {"columns", required_argument, NULL, OPT_COLUMNS},
     {"timings", no_argument, NULL, OPT_TIMINGS},
     {"help", no_argument, NULL, 'h'},
 };
 #define N_OWN (sizeof own_options / sizeof *own_options)
 static const char *const own_argnames[N_OWN] = {"FILE", "FORMAT", "N", "N", "E", "ALGO",
-                                                "TEXT", "N", "COLUMN", NULL, NULL};
+                                                "TEXT", "N", "COLUMN", "LIST", NULL, NULL};
 static const char *const own_help[N_OWN] = {
     "write FILE, format from its extension (.svg .pdf .png .dot .graphml .gexf .json "
     ".vos.json .csv .tsv .md .tex .thesaurus.txt); repeatable",
@@ -52,6 +53,8 @@ static const char *const own_help[N_OWN] = {
     "figure title and table caption",
     "tables (.md .tex): rows (default 50); .csv .tsv get every node unless given",
     "tables: sort rows by this node column (default: the size metric)",
+    "tables: node columns to show, comma-separated (default: all; .tex: papers, first_seen, "
+    "the size metric)",
     "print the seconds each stage and each output took on stderr",
     "show this help",
 };
@@ -216,6 +219,7 @@ int cmd_build(int argc, char **argv)
             break;
         case OPT_TITLE: eo.title = optarg; break;
         case OPT_SORT_BY: eo.sort_by = optarg; break;
+        case OPT_COLUMNS: eo.columns = optarg; break;
         case OPT_TIMINGS: timings = true; break;
         case 'h':
             usage(stdout, opts, argn, help);

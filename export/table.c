@@ -109,6 +109,54 @@ static void row_end(FILE *fp, ccg_output_format f)
     }
 }
 
+/*
+ * The node columns a table shows, as indices into net->node_cols: those
+ * named in o->columns (CCG_EINVAL for an unknown name), every column, or
+ * for LaTeX by default a few that fit a page.
+ */
+static int pick_columns(const ccg_network *net, ccg_output_format f, const ccg_export_options *o,
+                        size_t **out, size_t *n)
+{
+    size_t *idx = ccg__malloc((net->n_node_cols + 1) * sizeof *idx);
+    size_t k = 0;
+    if (!idx)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    if (o->columns) {
+        const char *p = o->columns;
+        while (*p) {
+            size_t len = strcspn(p, ",");
+            size_t c = 0;
+            while (c < net->n_node_cols &&
+                   (strlen(net->node_cols[c].name) != len || strncmp(net->node_cols[c].name, p, len)))
+                c++;
+            if (c == net->n_node_cols) {
+                free(idx);
+                return ccg__err(CCG_EINVAL, "no node column '%.*s' to show", (int)len, p);
+            }
+            bool dup = false;
+            for (size_t j = 0; j < k; j++)
+                dup |= idx[j] == c;
+            if (!dup)
+                idx[k++] = c;
+            p += len + (p[len] == ',');
+        }
+    } else if (f == CCG_OUT_LATEX) {
+        const char *want[] = {"papers", "first_seen", o->size_by ? o->size_by : "pagerank"};
+        for (size_t w = 0; w < sizeof want / sizeof *want; w++)
+            for (size_t c = 0; c < net->n_node_cols; c++)
+                if (strcmp(net->node_cols[c].name, want[w]) == 0) {
+                    idx[k++] = c;
+                    break;
+                }
+    } else {
+        for (size_t c = 0; c < net->n_node_cols; c++)
+            idx[k++] = c;
+    }
+    *out = idx;
+    *n = k;
+    return 0;
+}
+
 /* Human tables round to 4 significant digits; data tables keep every digit. */
 static const char *value_text(const ccg_column *c, size_t i, bool human, char buf[32])
 {
@@ -123,7 +171,7 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
                       const ccg_export_options *o)
 {
     int err = 0;
-    size_t *order = NULL;
+    size_t *order = NULL, *cols = NULL, ncols = 0;
     ccg_buf b = CCG_BUF_INIT;
     bool human = f == CCG_OUT_MARKDOWN || f == CCG_OUT_LATEX;
     bool with_id = f == CCG_OUT_CSV;
@@ -133,7 +181,8 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
         rows = o->table_rows;
     const char *title = o->title ? o->title : net->title;
 
-    if ((err = ccg__export_order(net, o->sort_by, &order)) < 0)
+    if ((err = ccg__export_order(net, o->sort_by, &order)) < 0 ||
+        (err = pick_columns(net, f, o, &cols, &ncols)) < 0)
         goto cleanup;
 
     if (f == CCG_OUT_LATEX) {
@@ -149,8 +198,8 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
         fputs("\\begin{tabular}{rll", fp);
         if (net->community)
             fputc('r', fp);
-        for (size_t c = 0; c < net->n_node_cols; c++)
-            fputc(net->node_cols[c].type == CCG_COL_STRING ? 'l' : 'r', fp);
+        for (size_t k = 0; k < ncols; k++)
+            fputc(net->node_cols[cols[k]].type == CCG_COL_STRING ? 'l' : 'r', fp);
         fputs("}\n\\toprule\n", fp);
     }
 
@@ -169,9 +218,9 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
         cell_sep(fp, f);
         fputs(f == CCG_OUT_LATEX ? "Community" : "community", fp);
     }
-    for (size_t c = 0; c < net->n_node_cols; c++) {
+    for (size_t k = 0; k < ncols; k++) {
         cell_sep(fp, f);
-        if ((err = put_cell(fp, &b, f, net->node_cols[c].name)) < 0)
+        if ((err = put_cell(fp, &b, f, net->node_cols[cols[k]].name)) < 0)
             goto cleanup;
     }
     row_end(fp, f);
@@ -179,8 +228,8 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
         fputs("|---:|:---|:---|", fp);
         if (net->community)
             fputs("---:|", fp);
-        for (size_t c = 0; c < net->n_node_cols; c++)
-            fputs(net->node_cols[c].type == CCG_COL_STRING ? ":---|" : "---:|", fp);
+        for (size_t k = 0; k < ncols; k++)
+            fputs(net->node_cols[cols[k]].type == CCG_COL_STRING ? ":---|" : "---:|", fp);
         fputc('\n', fp);
     } else if (f == CCG_OUT_LATEX) {
         fputs("\\midrule\n", fp);
@@ -206,9 +255,9 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
             if (net->community[i] >= 0)
                 fprintf(fp, "%d", net->community[i]);
         }
-        for (size_t c = 0; c < net->n_node_cols; c++) {
+        for (size_t k = 0; k < ncols; k++) {
             cell_sep(fp, f);
-            const ccg_column *col = &net->node_cols[c];
+            const ccg_column *col = &net->node_cols[cols[k]];
             if ((err = put_cell(fp, &b, f, value_text(col, i, human, num))) < 0)
                 goto cleanup;
         }
@@ -226,6 +275,7 @@ int ccg__export_table(const ccg_network *net, ccg_output_format f, FILE *fp,
     }
 cleanup:
     ccg__buf_free(&b);
+    free(cols);
     free(order);
     return err;
 }

@@ -54,6 +54,10 @@ typedef struct {
     const char *size_by;    /**< the metric behind node size, for legends */
     const char *sort_by;    /**< tables: sort rows by this node column, descending;
                                  NULL = by net->size, ties by label */
+    const char *columns;    /**< tables: comma-separated node columns to show after
+                                 rank, label, type, community; NULL = every column,
+                                 except LaTeX, which shows papers, first_seen and the
+                                 size_by metric (those present) so it fits a page */
 } ccg_export_options;
 
 void ccg_export_options_init(ccg_export_options *o);

@@ -301,6 +301,36 @@ static void test_alloc_failures(void **state)
     ccg_network_free(net);
 }
 
+static void test_table_columns(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    char path[128];
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    snprintf(path, sizeof path, "%s/t.md", tmpdir);
+    o.columns = "pagerank,papers";
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_MARKDOWN, path, &o), 0);
+    char *s = slurp(path);
+    assert_non_null(s);
+    assert_true(strncmp(s, "| rank | label | type | community | pagerank | papers |\n", 56) == 0);
+    assert_non_null(strstr(s, "| 1 | DPO | method | 0 | 0.1963 | 40 |\n"));
+    free(s);
+    /* LaTeX shows a page-wide selection by default. */
+    snprintf(path, sizeof path, "%s/t.tex", tmpdir);
+    o.columns = NULL;
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_LATEX, path, &o), 0);
+    s = slurp(path);
+    assert_non_null(strstr(s, "Rank & Label & Type & Community & papers & first\\_seen & pagerank \\\\\n"));
+    assert_null(strstr(s, "aliases"));
+    free(s);
+    o.columns = "papers,nope";
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_LATEX, path, &o), CCG_EINVAL);
+    assert_non_null(strstr(ccg_error_last(), "'nope'"));
+    ccg_network_free(net);
+}
+
 /* A network whose layout covers only some nodes (build lays out the drawn
  * top only): positions are left out for the others, never written as NaN. */
 static void test_partial_layout(void **state)
@@ -337,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_unwritable_leaves_nothing),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_partial_layout),
+        cmocka_unit_test(test_table_columns),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
