@@ -36,6 +36,7 @@ struct ccg_reader {
     const ccg__format_ops *ops;
     void *state;
     size_t skipped;
+    uint64_t bytes;        /* input bytes read (decompressed) */
     int err;               /* sticky error */
     bool fatal;            /* the current parse error cannot be skipped (no resync) */
     char msg[512];         /* message of the last parse error, without file:line */

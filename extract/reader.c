@@ -14,7 +14,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
-#define CHUNK ((size_t)256 << 10)
+#define CHUNK ((size_t)64 << 10)
 #define PEEK ((size_t)64 << 10)
 
 static const char *const format_names[CCG_FORMAT_COUNT] = {
@@ -77,6 +77,7 @@ static int fill(ccg_reader *r)
     if (n == 0)
         r->eof = true;
     r->end += (size_t)n;
+    r->bytes += (uint64_t)n;
     r->buf[r->end] = '\0';
     return 0;
 }
@@ -134,6 +135,12 @@ int ccg__reader_use(ccg_reader *r, const ccg__format_ops *ops, size_t state_size
 }
 
 /* ---- diagnostics -------------------------------------------------------- */
+
+static void set_msg(ccg_reader *r, unsigned long line, const char *fmt, va_list ap)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 3, 0)))
+#endif
+    ;
 
 static void set_msg(ccg_reader *r, unsigned long line, const char *fmt, va_list ap)
 {
@@ -325,7 +332,7 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
         err = ccg__err(CCG_ENOMEM, "out of memory");
         goto cleanup;
     }
-    gzbuffer((gzFile)r->gz, 128 << 10);
+    gzbuffer((gzFile)r->gz, 64 << 10);
     while (!r->eof && r->end < PEEK)
         if ((err = fill(r)) < 0)
             goto cleanup;
@@ -368,6 +375,8 @@ int ccg_reader_next(ccg_reader *r, ccg_record **rec)
 ccg_format ccg_reader_format(const ccg_reader *r) { return r->format; }
 
 size_t ccg_reader_skipped(const ccg_reader *r) { return r->skipped; }
+
+uint64_t ccg_reader_bytes(const ccg_reader *r) { return r->bytes; }
 
 void ccg_reader_free(ccg_reader *r)
 {

@@ -105,6 +105,12 @@ ccg_format ccg_reader_format(const ccg_reader *r);
 /** Number of records skipped as malformed so far. */
 size_t ccg_reader_skipped(const ccg_reader *r);
 
+/**
+ * Bytes of input consumed so far, after gzip decompression: for progress
+ * reports and throughput figures.
+ */
+uint64_t ccg_reader_bytes(const ccg_reader *r);
+
 void ccg_reader_free(ccg_reader *r);
 
 /**

@@ -88,3 +88,44 @@ add_test(NAME read_huge_line COMMAND sh ${CCG_READ_FIX}/huge_line.sh ${CCG_BIN} 
 add_test(NAME read_too_long_line COMMAND sh ${CCG_READ_FIX}/huge_line.sh ${CCG_BIN} 70 1
   "line longer than 64 MB")
 set_tests_properties(read_huge_line read_too_long_line PROPERTIES TIMEOUT 120)
+
+# Fuzzing: one libFuzzer target per reader (clang, -DCCG_FUZZ=ON), and with
+# any compiler each seed corpus replayed through the same entry point.
+set(CCG_READ_FUZZ_FORMATS arxiv=ARXIV_LISTING jsonl=JSONL json=JSON atom=ATOM
+  bibtex=BIBTEX ris=RIS wos=WOS scopus=SCOPUS_CSV text=TEXT auto=AUTO)
+if(CCG_FUZZ)
+  # coverage feedback from the readers themselves, not just the target file
+  target_compile_options(ccg_extract PRIVATE -fsanitize=fuzzer-no-link)
+endif()
+foreach(pair IN LISTS CCG_READ_FUZZ_FORMATS)
+  string(REPLACE "=" ";" pair "${pair}")
+  list(GET pair 0 name)
+  list(GET pair 1 fmt)
+  add_executable(fuzz_read_${name}_replay ${CCG_TEST_DIR}/fuzz/fuzz_read.c
+    ${CCG_TEST_DIR}/fuzz/fuzz_read_replay.c)
+  target_link_libraries(fuzz_read_${name}_replay PRIVATE ccg_extract)
+  target_compile_options(fuzz_read_${name}_replay PRIVATE ${CCG_WARNINGS})
+  target_compile_definitions(fuzz_read_${name}_replay PRIVATE CCG_FUZZ_FORMAT=CCG_FORMAT_${fmt})
+  add_test(NAME fuzz_read_${name}_replay
+    COMMAND fuzz_read_${name}_replay ${CCG_TEST_DIR}/fuzz/corpus/${name})
+  set_tests_properties(fuzz_read_${name}_replay PROPERTIES LABELS fuzz)
+  if(CCG_FUZZ)
+    if(NOT CMAKE_C_COMPILER_ID MATCHES "Clang")
+      message(FATAL_ERROR "CCG_FUZZ needs clang (libFuzzer): -DCMAKE_C_COMPILER=clang")
+    endif()
+    add_executable(fuzz_read_${name} ${CCG_TEST_DIR}/fuzz/fuzz_read.c)
+    target_link_libraries(fuzz_read_${name} PRIVATE ccg_extract)
+    target_compile_definitions(fuzz_read_${name} PRIVATE CCG_FUZZ_FORMAT=CCG_FORMAT_${fmt})
+    target_compile_options(fuzz_read_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+    target_link_options(fuzz_read_${name} PRIVATE -fsanitize=fuzzer,address,undefined)
+  endif()
+endforeach()
+
+# The reading benchmark: built with the tests, run by hand on the big corpus
+#   build/tests/bench_read ../shared/corpus/arxiv_cs_2025_2026.jsonl.gz --corpus
+# and here only as a smoke test on a small input.
+add_executable(bench_read ${CCG_TEST_DIR}/bench/bench_read.c)
+target_link_libraries(bench_read PRIVATE ccg_extract)
+target_compile_options(bench_read PRIVATE ${CCG_WARNINGS})
+add_test(NAME bench_read_smoke COMMAND bench_read ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz --corpus)
+set_tests_properties(bench_read_smoke PROPERTIES LABELS bench PASS_REGULAR_EXPRESSION "corpus: 50 papers")
