@@ -203,20 +203,41 @@ static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, 
     return -1;
 }
 
-static int append_atom(ctx *c, size_t j, bool first)
+/*
+ * Appends atom j's folded text to c->key and to the running FNV-1a state
+ * *h (as ccg__hash would compute it on the whole key); *hlast gets the
+ * state before the atom's last byte, for the plural check.
+ */
+static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast)
 {
     const ccg__atom *a = &c->t.atoms[j];
-    if (!first && a->sep == SEP_OTHER && a->sepch != '_' &&
-        ccg__buf_putc(&c->key, (char)a->sepch) < 0)
-        return CCG_ENOMEM;
-    if (ccg__buf_reserve(&c->key, a->end - a->start) < 0)
-        return CCG_ENOMEM;
-    for (uint32_t i = a->start; i < a->end; i++)
-        c->key.data[c->key.len++] = (char)tolower((unsigned char)c->s[i]);
-    c->key.data[c->key.len] = '\0';
     const ccg__word *w = &c->t.words[a->word];
-    if (j + 1 == w->a1 && w->end > a->end && ccg__buf_putc(&c->key, '+') < 0)
+    bool sep = !first && a->sep == SEP_OTHER && a->sepch != '_';
+    bool plus = j + 1 == w->a1 && w->end > a->end;
+    if (ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
         return CCG_ENOMEM;
+    char *k = c->key.data + c->key.len;
+    uint32_t hs = *h;
+    if (sep) {
+        *k++ = (char)a->sepch;
+        hs = (hs ^ a->sepch) * 16777619u;
+    }
+    for (uint32_t i = a->start; i < a->end; i++) {
+        unsigned char ch = (unsigned char)c->s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch |= 32;
+        *hlast = hs;
+        *k++ = (char)ch;
+        hs = (hs ^ ch) * 16777619u;
+    }
+    if (plus) {
+        *hlast = hs;
+        *k++ = '+';
+        hs = (hs ^ '+') * 16777619u;
+    }
+    *k = '\0';
+    c->key.len = (size_t)(k - c->key.data);
+    *h = hs;
     return 0;
 }
 
@@ -225,14 +246,19 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
 {
     size_t best = 0;
     c->key.len = 0;
+    uint32_t h = 2166136261u, hlast = h;
     for (size_t j = a0; j < c->t.n_atoms && j < a0 + MAX_LEX_ATOMS; j++) {
         const ccg__atom *a = &c->t.atoms[j];
         if (j > a0 && (a->sep == SEP_PUNCT || c->used[j]))
             break;
-        if (append_atom(c, j, j == a0) < 0)
+        if (append_atom(c, j, j == a0, &h, &hlast) < 0)
             return 0;
-        ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len,
-                                          ccg__hash(c->key.data, c->key.len));
+        if (j == a0 && tab == &c->x->lex) {
+            uint32_t b = (h ? h : 1) & 0xffff, bp = (hlast ? hlast : 1) & 0xffff;
+            if (!(c->x->first[b >> 6] >> (b & 63) & 1) && !(c->x->first[bp >> 6] >> (bp & 63) & 1))
+                return 0;
+        }
+        ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, h ? h : 1);
         bool last_of_part = j + 1 >= c->t.n_atoms || c->t.atoms[j + 1].sep != SEP_JOIN;
         bool found = false;
         if (slot && (slot->flags & KEY_FULL)) {
@@ -250,7 +276,7 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
             char prev = c->s[a->end - 2];
             if (up_c(prev) || (lo_c(prev) && a->lower >= 3)) {
                 ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1,
-                                                ccg__hash(c->key.data, c->key.len - 1));
+                                                hlast ? hlast : 1);
                 if (s2 && (s2->flags & KEY_FULL)) {
                     int e = any_case ? s2->value : pick_form(c, s2, a0, j + 1, true);
                     if (e >= 0 && boundary_ok(c, j + 1, false)) {

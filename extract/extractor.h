@@ -108,6 +108,8 @@ typedef struct {
 struct ccg_extractor {
     ccg_extractor_options opts;
     ccg__table lex;       /* folded forms (and their prefixes) -> forms */
+    uint64_t first[1024]; /* bit (hash & 0xffff) of every form's first-atom key: most
+                           * words of a text are rejected here, without a probe */
     ccg__lexentry *entries;
     size_t n_entries, cap_entries;
     ccg__lexform *forms;

@@ -343,6 +343,11 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
     else
         cc = (form[t->atoms[0].start] >= 'A' && form[t->atoms[0].start] <= 'Z') ? CASE_MIXED
                                                                                : CASE_MIXED_L;
+    key->len = 0;
+    if ((err = ccg__fold_atoms(key, form, t, 0, 1)) < 0)
+        return err;
+    uint32_t h1 = ccg__hash(key->data, key->len) & 0xffff;
+    x->first[h1 >> 6] |= (uint64_t)1 << (h1 & 63);
     /* prefixes first: a later put may move the slots */
     for (size_t k = 1; k < t->n_atoms; k++) {
         key->len = 0;
