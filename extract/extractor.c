@@ -619,6 +619,48 @@ static bool shaped_sf(const char *s, size_t n)
     return up >= 1 && al >= 2 && (up >= 2 || !up_c(s[0]) || n <= 4);
 }
 
+/*
+ * One definition: short form at [ss, se) (core: without a plural s; atoms
+ * [sa, sa_end)), long form at [ls, le) (atoms [la, lend_atom)). One entity
+ * of both, or both claimed and dropped when the pair is generic (LLMs).
+ */
+static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t sa_end,
+                  size_t ls, size_t le, size_t la, size_t lend_atom)
+{
+    /* is it generic? then neither form is an entity */
+    /* USD is a currency, but "Universal Scene Description (USD)" names a thing */
+    if (ccg__is_stop(c->x, c->s + ls, le - ls) ||
+        (ccg__is_stop(c->x, c->s + ss, core) && (!up_c(c->s[ls]) || core < 3))) {
+        claim(c, la, lend_atom);
+        claim(c, sa, sa_end);
+        return 0;
+    }
+    /* the short form may be in the lexicon (DPO): use its name */
+    int entry = -1;
+    size_t e = lex_match(c, &c->x->lex, sa, &entry, false);
+    size_t lm = 0;
+    int err;
+    if (e) {
+        const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
+        claim(c, la, lend_atom);
+        if ((err = add_mention(c, ls, le, canon, strlen(canon), entry, "definition", &lm)) < 0 ||
+            (err = emit_lexicon(c, sa, e, entry, "definition")) < 0 ||
+            (err = add_def(c, c->s + ls, le - ls, canon, strlen(canon))) < 0)
+            return err;
+    } else {
+        claim(c, la, lend_atom);
+        claim(c, sa, sa_end);
+        if ((err = add_mention(c, ls, le, c->s + ss, core, -1, "definition", &lm)) < 0 ||
+            (err = add_mention(c, ss, se, c->s + ss, core, -1, "definition", NULL)) < 0 ||
+            (err = add_def(c, c->s + ls, le - ls, c->s + ss, core)) < 0)
+            return err;
+        /* An abstract spells out the acronyms it coins: a defined name the
+         * lexicon does not know is, more often than not, the paper's own. */
+        c->m[lm].introduced = true;
+    }
+    return 0;
+}
+
 static int pass_definitions(ctx *c)
 {
     size_t ov[4];
@@ -683,37 +725,45 @@ static int pass_definitions(ctx *c)
         if (!span_free(c, la, lend_atom))
             continue;
         size_t sa_end = c->t.words[sw].a1;
-        /* is it generic? then neither form is an entity */
-        /* USD is a currency, but "Universal Scene Description (USD)" names a thing */
-        if (ccg__is_stop(c->x, c->s + ls, le - ls) ||
-            (ccg__is_stop(c->x, c->s + ss, core) && (!up_c(c->s[ls]) || core < 3))) {
-            claim(c, la, lend_atom);
-            claim(c, sa, sa_end);
+        int err = define(c, ss, se, core, sa, sa_end, ls, le, la, lend_atom);
+        if (err < 0)
+            return err;
+    }
+    if (rc < 0)
+        return rc;
+    /* the other order: "SAGE (Service Agent Graph-guided Evaluation)" */
+    from = 0;
+    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_PAREN_LONG, c->s, c->len, from, ov, 2)) > 0) {
+        from = ov[1];
+        size_t paren = ov[0], ls = ov[2], le = ov[3];
+        size_t k = atom_at(c, paren);
+        if (k == 0 || k > c->t.n_atoms)
             continue;
-        }
-        /* the short form may be in the lexicon (DPO): use its name */
-        int entry = -1;
-        size_t e = lex_match(c, &c->x->lex, sa, &entry, false);
-        size_t lm = 0;
-        int err;
-        if (e) {
-            const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
-            claim(c, la, lend_atom);
-            if ((err = add_mention(c, ls, le, canon, strlen(canon), entry, "definition", &lm)) < 0 ||
-                (err = emit_lexicon(c, sa, e, entry, "definition")) < 0 ||
-                (err = add_def(c, c->s + ls, le - ls, canon, strlen(canon))) < 0)
-                return err;
-        } else {
-            claim(c, la, lend_atom);
-            claim(c, sa, sa_end);
-            if ((err = add_mention(c, ls, le, c->s + ss, core, -1, "definition", &lm)) < 0 ||
-                (err = add_mention(c, ss, se, c->s + ss, core, -1, "definition", NULL)) < 0 ||
-                (err = add_def(c, c->s + ls, le - ls, c->s + ss, core)) < 0)
-                return err;
-            /* An abstract spells out the acronyms it coins: a defined name the
-             * lexicon does not know is, more often than not, the paper's own. */
-            c->m[lm].introduced = true;
-        }
+        uint32_t sw = c->t.atoms[k - 1].word;
+        const ccg__word *w = &c->t.words[sw];
+        bool adjacent = w->end <= paren;
+        for (size_t i = w->end; i < paren && adjacent; i++)
+            adjacent = c->s[i] == ' ';
+        size_t ss = w->start, se = w->end;
+        if (!adjacent || !shaped_sf(c->s + ss, se - ss) || se - ss > 20 ||
+            !span_free(c, w->a0, w->a1))
+            continue;
+        size_t core = se - ss;
+        if (core > 2 && c->s[se - 1] == 's' && up_c(c->s[se - 2]))
+            core--;
+        size_t la = atom_at(c, ls), lend = atom_at(c, le);
+        if (la >= lend || lend - la < 2 || c->t.atoms[la].start != ls ||
+            c->t.atoms[la].word == c->t.atoms[lend - 1].word || !span_free(c, la, lend))
+            continue;
+        /* one clause only, and the alignment must start the long form */
+        bool clause = true;
+        for (size_t i = la + 1; i < lend && clause; i++)
+            clause = c->t.atoms[i].sep != SEP_PUNCT;
+        if (!clause || sh_align(c->s + ss, core, c->s + ls, le - ls) != 0)
+            continue;
+        int err = define(c, ss, se, core, w->a0, w->a1, ls, c->t.atoms[lend - 1].end, la, lend);
+        if (err < 0)
+            return err;
     }
     return rc < 0 ? rc : 0;
 }

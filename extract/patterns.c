@@ -15,6 +15,8 @@
 static const char *const sources[PAT_COUNT] = {
     /* a parenthesis opening on a short form: "(DPO)", "(SePO; ...)" */
     [PAT_PAREN] = "\\(\\s*([A-Za-z][A-Za-z0-9]*(?:[-.+/][A-Za-z0-9]+)*\\+?)\\s*[),;]",
+    /* a parenthesis holding a long form after its short form: "SAGE (Service Agent ...)" */
+    [PAT_PAREN_LONG] = "\\(\\s*([A-Za-z][^()]{4,150}?)\\s*\\)",
     /* the subject and verb of an introduction: "we propose", "this paper presents" */
     [PAT_INTRO] = "\\b(?:(?:[Bb]y|[Ww]hen|[Ii]n|[Hh]ere|[Ff]or this,) (?:introducing|proposing|"
                   "presenting|developing|designing|releasing|constructing|building|curating)\\b|"
