@@ -72,7 +72,7 @@ const char *const cli_graph_help[] = {
     "edge weight: count (default), association, jaccard, cosine, inclusion",
     "fractional counting: a pair in a paper of n entities adds 1/(n-1)",
     "entity types to keep, comma-separated (model,method,dataset,metric,tool)",
-    "drop entities found in fewer than N papers (default 1)",
+    "drop entities in fewer than N papers (default: the least N keeping <= 5000)",
     "keep the top N nodes (0 = all)",
     "rank for --top: papers (default) or a metric (pagerank, degree, ...)",
     "drop edges lighter than X",
@@ -88,7 +88,7 @@ const char *const cli_graph_help[] = {
     "papers graph: cited works outside the corpus become nodes",
     "papers graph: add a co-citation count edge column",
     "papers graph: add a bibliographic-coupling edge column",
-    "exact betweenness up to N nodes, sampled above (default 3000)",
+    "exact path metrics up to N nodes, sampled above (default: by cost)",
     "input format (default: detected)",
     XCLI_HELP,
 };

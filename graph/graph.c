@@ -15,15 +15,16 @@ void ccg_graph_options_init(ccg_graph_options *o)
     o->kind = CCG_NET_CONCEPTS;
     o->window = CCG_WINDOW_PAPER;
     o->weight = CCG_WEIGHT_COUNT;
-    o->min_papers = 1;
+    o->min_papers = 0;
+    o->auto_max_entities = 5000;
     o->top_by = "papers";
     o->community = CCG_COMMUNITY_LEIDEN;
     o->resolution = 1.0;
     o->seed = 42;
     o->provenance_max = 20;
-    o->exact_betweenness_max = 3000;
+    o->exact_betweenness_max = 0;
     o->size_by = "pagerank";
-    o->betweenness_samples = 256;
+    o->betweenness_samples = 0;
 }
 
 int ccg__cmp_u64(const void *pa, const void *pb)
@@ -148,7 +149,25 @@ int ccg__select(const ccg_corpus *c, const ccg_annotation *a, const ccg_graph_op
             sel->mentions[d->entity] += d->count;
         }
     }
-    size_t min = o->min_papers ? o->min_papers : 1;
+    size_t min = o->min_papers;
+    if (!min) {
+        /* auto: the smallest threshold keeping at most auto_max_entities
+         * (a count of entities per number of papers, read from the top). */
+        size_t *hist = ccg__calloc(sel->n_papers_ok + 2, sizeof *hist), kept = 0;
+        if (!hist) {
+            ccg__selection_free(sel);
+            return ccg__err(CCG_ENOMEM, "out of memory");
+        }
+        for (size_t e = 0; e < ne; e++)
+            if (sel->papers[e] && (!o->types || (o->types & (1u << a->entities[e].type))))
+                hist[sel->papers[e]]++;
+        size_t cap = o->auto_max_entities ? o->auto_max_entities : SIZE_MAX;
+        min = sel->n_papers_ok + 1;
+        while (min > 1 && kept + hist[min - 1] <= cap)
+            kept += hist[--min];
+        free(hist);
+    }
+    sel->min_papers = min;
     for (size_t e = 0; e < ne; e++) {
         sel->node_of[e] = UINT32_MAX;
         if (!sel->papers[e])
@@ -291,8 +310,11 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
                               o->until / 100, o->until % 100, sel.n_papers_ok, c->n_records);
     if (err >= 0 && o->types && o->kind != CCG_NET_PAPERS)
         err = ccg__buf_printf(&why, "%stypes 0x%x", why.len ? ", " : "", o->types);
-    if (err >= 0 && o->min_papers > 1 && o->kind != CCG_NET_PAPERS)
-        err = ccg__buf_printf(&why, "%smin-papers %zu", why.len ? ", " : "", o->min_papers);
+    if (err >= 0 && sel.min_papers > 1 && o->kind != CCG_NET_PAPERS)
+        err = o->min_papers
+                  ? ccg__buf_printf(&why, "%smin-papers %zu", why.len ? ", " : "", sel.min_papers)
+                  : ccg__buf_printf(&why, "%smin-papers %zu (auto: at most %zu entities)",
+                                    why.len ? ", " : "", sel.min_papers, o->auto_max_entities);
     if (err >= 0 && o->min_weight > 0)
         err = ccg__buf_printf(&why, "%smin-weight %g", why.len ? ", " : "", o->min_weight);
     if (err < 0)

@@ -68,6 +68,7 @@ typedef struct {
     uint32_t *entity_of;   /* per node: entity index */
     size_t n_nodes;
     size_t n_candidates;   /* entities in selected papers, before type/min-papers */
+    size_t min_papers;     /* the threshold used (o->min_papers, or the auto one) */
 } ccg__selection;
 
 /** Selects papers (dates) and entities (types, min_papers) of a corpus. */
@@ -114,5 +115,15 @@ void ccg__timing_reset(void);
 /** Records name with the time since t0 (from ccg__now); returns ccg__now(). */
 double ccg__timing_add(const char *name, double t0);
 const ccg__timing *ccg__timings(size_t *n);
+
+/**
+ * Betweenness (lengths 1/weight, directed as net, undirected pairs once),
+ * closeness ((reached - 1) / sum of distances, undirected view) and
+ * harmonic centrality (sum of 1/d over n - 1, undirected view) estimated
+ * from k sources sampled with seed, scaled by n/k; exact when k = n.
+ * O(k m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
+ */
+int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
+                       double *clo, double *har);
 
 #endif

@@ -177,77 +177,10 @@ static int put_int(ccg_network *net, const char *name, const igraph_vector_int_t
     return 0;
 }
 
-/* Sampled-source estimates for big graphs (Brandes & Pich 2007 for
- * betweenness; Eppstein & Wang 2004 for closeness/harmonic): k sources
- * drawn without replacement with the seeded RNG; betweenness from those
- * sources to all targets scaled by n/k; harmonic = n/k * sum over sampled
- * sources of 1/d; closeness = reached sampled sources / sum of their
- * distances (both over an undirected view, as the exact ones). */
-static int sampled_paths(const ccg_network *net, ig_graph *ig, ig_graph *und, size_t k,
-                         uint64_t seed, igraph_vector_t *btw, igraph_vector_t *clo,
-                         igraph_vector_t *har)
-{
-    igraph_vector_int_t sample, batch;
-    igraph_matrix_t dist;
-    igraph_vs_t src;
-    size_t n = net->n_nodes;
-    double *dsum = NULL;
-    size_t *reach = NULL;
-    int err = 0;
-
-    igraph_vector_int_init(&sample, 0);
-    igraph_vector_int_init(&batch, 0);
-    igraph_matrix_init(&dist, 0, 0);
-    dsum = ccg__calloc(n ? n : 1, sizeof *dsum);
-    reach = ccg__calloc(n ? n : 1, sizeof *reach);
-    if (!dsum || !reach) {
-        err = ccg__err(CCG_ENOMEM, "out of memory");
-        goto cleanup;
-    }
-    seed_rng(seed);
-    IG(igraph_random_sample(&sample, 0, (igraph_integer_t)n - 1, (igraph_integer_t)k));
-    IG(igraph_betweenness_subset(&ig->g, btw, igraph_vss_all(), net->directed,
-                                 igraph_vss_vector(&sample), igraph_vss_all(), &ig->len));
-    igraph_vector_scale(btw, (double)n / (double)k);
-
-    igraph_vector_null(har);
-    for (size_t b = 0; b < k; b += 32) {
-        size_t m = k - b < 32 ? k - b : 32;
-        IG(igraph_vector_int_resize(&batch, (igraph_integer_t)m));
-        for (size_t j = 0; j < m; j++)
-            VECTOR(batch)[j] = VECTOR(sample)[b + j];
-        src = igraph_vss_vector(&batch);
-        IG(igraph_distances_dijkstra(&und->g, &dist, src, igraph_vss_all(), &und->len,
-                                     IGRAPH_ALL));
-        for (size_t j = 0; j < m; j++)
-            for (size_t v = 0; v < n; v++) {
-                double d = MATRIX(dist, j, v);
-                if (isfinite(d) && d > 0) {
-                    VECTOR(*har)[v] += 1.0 / d;
-                    dsum[v] += d;
-                    reach[v]++;
-                }
-            }
-    }
-    igraph_vector_scale(har, (double)n / (double)k);
-    /* igraph's normalised harmonic centrality divides by n-1. */
-    if (n > 1)
-        igraph_vector_scale(har, 1.0 / (double)(n - 1));
-    for (size_t v = 0; v < n; v++)
-        VECTOR(*clo)[v] = reach[v] ? (double)reach[v] / dsum[v] : NAN;
-cleanup:
-    igraph_vector_int_destroy(&sample);
-    igraph_vector_int_destroy(&batch);
-    igraph_matrix_destroy(&dist);
-    free(dsum);
-    free(reach);
-    return err;
-}
-
 /*
  * PageRank (damping 0.85, weighted, dangling nodes jump uniformly: the
  * definition of igraph and networkx) by power iteration until the L1
- * change is below 1e-15 (at most 10000 rounds). Not igraph's PRPACK:
+ * change is below 1e-13 (at most 1000 rounds). Not igraph's PRPACK:
  * Debian's igraph 0.10.2 runs PRPACK with OpenMP reductions, and its last
  * bits then differ from run to run (measured), which breaks byte-identical
  * output. O(iterations * m); about 200 iterations.
@@ -269,7 +202,7 @@ static int pagerank(const ccg_network *net, double *pr)
     }
     for (size_t v = 0; v < n; v++)
         pr[v] = 1.0 / (double)n;
-    for (int it = 0; it < 10000 && n; it++) {
+    for (int it = 0; it < 1000 && n; it++) {
         double dangling = 0, delta = 0, total = 0;
         for (size_t v = 0; v < n; v++) {
             if (!(outs[v] > 0))
@@ -292,7 +225,7 @@ static int pagerank(const ccg_network *net, double *pr)
             delta += fabs(next[v] - pr[v]);
             pr[v] = next[v];
         }
-        if (delta < 1e-15)
+        if (delta < 1e-13)
             break;
     }
 cleanup:
@@ -340,14 +273,24 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
         goto cleanup;
     t = ccg__timing_add("degree, strength", t);
 
-    if (n > o->exact_betweenness_max && n > 1) {
+    /* Exact path metrics cost about n (n + m) steps per pass: above a
+     * budget of 2e7 (about a second here) or exact_betweenness_max nodes,
+     * estimate them from k sampled sources, k (n + m) ~ 4e6 by default
+     * (Brandes & Pich 2007; Eppstein & Wang 2004 for closeness). */
+    double work = (double)n * (double)(n + net->n_edges);
+    bool exact = o->exact_betweenness_max ? n <= o->exact_betweenness_max : work <= 2e7;
+    if (!exact && n > 1) {
         igraph_vector_t clo, har;
-        size_t k = o->betweenness_samples ? o->betweenness_samples : 256;
+        size_t k = o->betweenness_samples;
+        if (!k) {
+            double kk = 4e6 / (double)(n + net->n_edges);
+            k = kk < 16 ? 16 : kk > 256 ? 256 : (size_t)kk;
+        }
         if (k > n)
             k = n;
         igraph_vector_init(&clo, (igraph_integer_t)n);
         igraph_vector_init(&har, (igraph_integer_t)n);
-        err = sampled_paths(net, &ig, u, k, o->seed, &r, &clo, &har);
+        err = ccg__sampled_paths(net, k, o->seed, VECTOR(r), VECTOR(clo), VECTOR(har));
         if (err == 0 && (err = put_real(net, "betweenness", &r)) == 0 &&
             (err = put_real(net, "closeness", &clo)) == 0)
             err = put_real(net, "harmonic", &har);
@@ -356,8 +299,8 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
         if (err < 0)
             goto cleanup;
         if ((err = ccg_network_note(net, "betweenness, closeness and harmonic centrality "
-                                         "estimated from %zu sampled sources (%zu nodes > %zu)",
-                                    k, n, o->exact_betweenness_max)) < 0)
+                                         "estimated from %zu of %zu nodes as sources (seed %llu)",
+                                    k, n, (unsigned long long)o->seed)) < 0)
             goto cleanup;
         t = ccg__timing_add("betweenness+closeness+harmonic (sampled)", t);
     } else {
@@ -496,18 +439,18 @@ int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
         /* Leiden optimises modularity when node weights are the strengths
          * and the resolution is gamma/(2W) (igraph docs; NULL node weights
          * would mean CPM). n_iterations < 0 does not iterate to convergence
-         * before igraph 0.10.17, so iterate here until the quality stops
-         * improving (at most 50 rounds). */
+         * before igraph 0.10.17: run 2 iterations, then more while the
+         * quality still improves, at most 10 in all. */
         igraph_real_t q = 0, prev = -INFINITY, total = 0;
         igraph_integer_t nclu = 0;
         IG(igraph_strength(&ig.g, &nw, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &ig.w));
         for (igraph_integer_t e = 0; e < igraph_vector_size(&ig.w); e++)
             total += VECTOR(ig.w)[e]; /* the undirected view may have fewer edges */
-        for (int round = 0; round < 50; round++) {
+        for (int round = 0; round < 9; round++) {
             IG(igraph_community_leiden(&ig.g, &ig.w, &nw, o->resolution / (2 * total),
                                        /* beta = */ 0.01, /* start = */ round > 0,
-                                       /* n_iterations = */ 1, &memb, &nclu, &q));
-            if (q <= prev + 1e-12)
+                                       /* n_iterations = */ round ? 1 : 2, &memb, &nclu, &q));
+            if (q <= prev + 1e-12 * fabs(q))
                 break;
             prev = q;
         }

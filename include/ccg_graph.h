@@ -38,7 +38,8 @@ typedef struct {
     ccg_weight weight;
     bool fractional;          /**< each paper contributes 1 in total */
     unsigned types;           /**< bit mask of 1u << ccg_entity_type; 0 = all */
-    size_t min_papers;        /**< drop entities in fewer papers */
+    size_t min_papers;        /**< drop entities in fewer papers; 0 = auto: the smallest
+                                   threshold that keeps at most auto_max_entities */
     size_t top;               /**< keep the top N nodes (0 = all) ... */
     const char *top_by;       /**< ... by "papers" (default) or a metric name */
     double min_weight;        /**< drop lighter edges */
@@ -52,10 +53,13 @@ typedef struct {
     bool external_refs;       /**< papers graph: cited works outside the corpus as nodes */
     bool cocitation;          /**< papers graph: add co-citation weights column */
     bool coupling;            /**< papers graph: add bibliographic-coupling column */
-    size_t exact_betweenness_max; /**< above this many nodes, betweenness is approximated */
+    size_t exact_betweenness_max; /**< above this many nodes, path metrics are sampled;
+                                       0 = auto: exact while n (n + m) <= 2e7 */
     const char *size_by;      /**< node column behind net->size: "pagerank" (default),
                                    "degree", "strength", "betweenness", "papers", ... */
-    size_t betweenness_samples; /**< sources sampled when approximating (default 256) */
+    size_t auto_max_entities; /**< the bound of min_papers = 0 (default 5000; 0 = no bound) */
+    size_t betweenness_samples; /**< sources sampled when approximating; 0 = auto:
+                                     about 4e6 / (n + m), between 16 and 256 */
 } ccg_graph_options;
 
 /** Fills the defaults (window paper, weight count, Leiden, resolution 1, fixed seed). */

@@ -93,7 +93,7 @@ def expected(G, directed):
 
 def compare(name, G, directed, sampled=False):
     n = G.number_of_nodes()
-    got = run_tool(G, n, directed, *((0, n) if sampled else ()))
+    got = run_tool(G, n, directed, *((1, n) if sampled else ()))
     exp = expected(G, directed)
     for metric, want in exp.items():
         tol = 1e-6 if metric in ("pagerank", "eigenvector") else 1e-9
@@ -131,10 +131,13 @@ G.add_edges_from([(40, 41, {"weight": 2}), (41, 42, {"weight": 1})])
 G.add_node(43)
 compare("disconnected", G, False)
 
-# The sampled estimator with every node as a source is exact.
+# The sampled estimator (ccgraph's own Brandes) with every node as a source
+# is exact: undirected, disconnected, directed.
 compare("sampled=all", karate, False, sampled=True)
+compare("sampled=all disconnected", G, False, sampled=True)
 
 D = weighted(nx.gnp_random_graph(30, 0.12, seed=5, directed=True), rng)
 compare("directed", D, True)
+compare("sampled=all directed", D, True, sampled=True)
 
 sys.exit(1 if failures else 0)

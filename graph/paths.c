@@ -1,0 +1,272 @@
+/*
+ * paths.c: betweenness, closeness and harmonic centrality estimated from
+ * sampled sources, for graphs too big for the exact all-pairs versions.
+ *
+ * One Dijkstra per sampled source s (lengths 1/weight) gives the distances
+ * (closeness, harmonic: by symmetry of the undirected view, d(s,v) counts
+ * for v) and Brandes' dependencies (betweenness) at once, where igraph
+ * would need two passes (igraph_betweenness_subset, then
+ * igraph_distances_dijkstra). Distances within a relative 1e-10 count as
+ * equal, as igraph compares them. With k = n sources the results are the
+ * exact ones (tests/graph/check_networkx.py checks it against networkx).
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "graph_internal.h"
+#include "util.h"
+
+typedef struct {
+    size_t n;
+    size_t *start;  /* n + 1 */
+    uint32_t *to;
+    double *len;
+} csr;
+
+static void csr_free(csr *g)
+{
+    free(g->start);
+    free(g->to);
+    free(g->len);
+}
+
+/* Adjacency of net: out-edges (dir = 1), in-edges (dir = -1) or both
+ * (dir = 0, the undirected view; u->v and v->u of a directed net merge into
+ * one edge whose weight is their sum, as in metrics.c). */
+typedef struct {
+    uint64_t key; /* from << 32 | to: first, so ccg__cmp_u64 sorts by it */
+    double w;
+} keyed;
+
+static int csr_make(const ccg_network *net, int dir, csr *g)
+{
+    size_t n = net->n_nodes, m = net->n_edges, ne = 0;
+    keyed *v = NULL;
+    memset(g, 0, sizeof *g);
+    g->n = n;
+    v = ccg__malloc((2 * m + 1) * sizeof *v);
+    g->start = ccg__calloc(n + 2, sizeof *g->start);
+    if (!v || !g->start)
+        goto nomem;
+    for (size_t e = 0; e < m; e++) {
+        uint64_t s = net->source[e], t = net->target[e];
+        if (dir >= 0)
+            v[ne++] = (keyed){s << 32 | t, net->weight[e]};
+        if (dir <= 0)
+            v[ne++] = (keyed){t << 32 | s, net->weight[e]};
+    }
+    ccg__sort(v, ne, sizeof *v, ccg__cmp_u64);
+    size_t k2 = 0;
+    for (size_t k = 0; k < ne; k++) {
+        if (k2 && v[k2 - 1].key == v[k].key)
+            v[k2 - 1].w += v[k].w; /* only u->v plus v->u in the undirected view */
+        else
+            v[k2++] = v[k];
+    }
+    ne = k2;
+    g->to = ccg__malloc((ne + 1) * sizeof *g->to);
+    g->len = ccg__malloc((ne + 1) * sizeof *g->len);
+    if (!g->to || !g->len)
+        goto nomem;
+    for (size_t k = 0; k < ne; k++) {
+        g->start[(v[k].key >> 32) + 1]++;
+        g->to[k] = (uint32_t)v[k].key;
+        g->len[k] = v[k].w > 0 ? 1.0 / v[k].w : 1e12;
+    }
+    for (size_t u = 0; u < n; u++)
+        g->start[u + 1] += g->start[u];
+    free(v);
+    return 0;
+nomem:
+    free(v);
+    csr_free(g);
+    return ccg__err(CCG_ENOMEM, "out of memory");
+}
+
+/* A binary min-heap of (distance, node) with lazy deletion. */
+typedef struct {
+    double d;
+    uint32_t v;
+} hitem;
+
+static void heap_push(hitem *h, size_t *n, hitem x)
+{
+    size_t i = (*n)++;
+    while (i && h[(i - 1) / 2].d > x.d) {
+        h[i] = h[(i - 1) / 2];
+        i = (i - 1) / 2;
+    }
+    h[i] = x;
+}
+
+static hitem heap_pop(hitem *h, size_t *n)
+{
+    hitem top = h[0], x = h[--*n];
+    size_t i = 0;
+    for (;;) {
+        size_t c = 2 * i + 1;
+        if (c >= *n)
+            break;
+        if (c + 1 < *n && h[c + 1].d < h[c].d)
+            c++;
+        if (h[c].d >= x.d)
+            break;
+        h[i] = h[c];
+        i = c;
+    }
+    h[i] = x;
+    return top;
+}
+
+static bool same(double a, double b)
+{
+    return isfinite(a) && isfinite(b) && fabs(a - b) <= 1e-10 * fmax(fabs(a), fabs(b));
+}
+
+/* Dijkstra from s over g: dist (INFINITY = unreached) and the settle
+ * order (*ns nodes). heap has room for m + 1 items. */
+static void dijkstra(const csr *g, uint32_t s, double *dist, uint32_t *order, size_t *ns,
+                     hitem *heap)
+{
+    size_t nh = 0;
+    *ns = 0;
+    dist[s] = 0;
+    heap_push(heap, &nh, (hitem){0, s});
+    while (nh) {
+        hitem x = heap_pop(heap, &nh);
+        if (x.d > dist[x.v])
+            continue; /* a stale entry: the node was reached shorter since */
+        order[(*ns)++] = x.v;
+        for (size_t k = g->start[x.v]; k < g->start[x.v + 1]; k++) {
+            uint32_t w = g->to[k];
+            double nd = x.d + g->len[k];
+            if (nd < dist[w] && !same(nd, dist[w])) {
+                dist[w] = nd;
+                heap_push(heap, &nh, (hitem){nd, w});
+            }
+        }
+    }
+}
+
+/* splitmix64: a small seeded generator for the sample of sources. */
+static uint64_t next_rand(uint64_t *x)
+{
+    uint64_t z = (*x += 0x9e3779b97f4a7c15ULL);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+    return z ^ (z >> 31);
+}
+
+int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
+                       double *clo, double *har)
+{
+    size_t n = net->n_nodes;
+    csr out = {0}, in = {0}, und = {0};
+    const csr *fwd, *back, *sym;
+    double *dist = NULL, *sigma = NULL, *delta = NULL, *dsum = NULL, *udist = NULL;
+    uint32_t *order = NULL, *pick = NULL;
+    size_t *reach = NULL, ns;
+    hitem *heap = NULL;
+    int err = 0;
+
+    if (k > n)
+        k = n;
+    if ((err = csr_make(net, net->directed ? 1 : 0, &out)) < 0 ||
+        (net->directed && (err = csr_make(net, -1, &in)) < 0) ||
+        (net->directed && (err = csr_make(net, 0, &und)) < 0))
+        goto cleanup;
+    fwd = &out;
+    back = net->directed ? &in : &out;
+    sym = net->directed ? &und : &out;
+    size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
+    dist = ccg__malloc((n + 1) * sizeof *dist);
+    udist = ccg__malloc((n + 1) * sizeof *udist);
+    sigma = ccg__malloc((n + 1) * sizeof *sigma);
+    delta = ccg__malloc((n + 1) * sizeof *delta);
+    dsum = ccg__calloc(n + 1, sizeof *dsum);
+    reach = ccg__calloc(n + 1, sizeof *reach);
+    order = ccg__malloc((n + 1) * sizeof *order);
+    pick = ccg__malloc((n + 1) * sizeof *pick);
+    heap = ccg__malloc((m + 2) * sizeof *heap);
+    if (!dist || !udist || !sigma || !delta || !dsum || !reach || !order || !pick || !heap) {
+        err = ccg__err(CCG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    /* k sources without replacement: a seeded partial Fisher-Yates. */
+    for (size_t v = 0; v < n; v++)
+        pick[v] = (uint32_t)v;
+    uint64_t state = seed;
+    for (size_t i = 0; i < k; i++) {
+        size_t j = i + (size_t)(next_rand(&state) % (n - i));
+        uint32_t t = pick[i];
+        pick[i] = pick[j];
+        pick[j] = t;
+    }
+    for (size_t v = 0; v < n; v++) {
+        btw[v] = 0;
+        har[v] = 0;
+    }
+    for (size_t i = 0; i < k; i++) {
+        uint32_t s = pick[i];
+        for (size_t v = 0; v < n; v++) {
+            dist[v] = INFINITY;
+            sigma[v] = 0;
+            delta[v] = 0;
+        }
+        dijkstra(fwd, s, dist, order, &ns, heap);
+        /* Shortest-path counts in settle order, then dependencies backwards. */
+        sigma[s] = 1;
+        for (size_t j = 1; j < ns; j++) {
+            uint32_t w = order[j];
+            for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
+                uint32_t v = back->to[e];
+                if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
+                    sigma[w] += sigma[v];
+            }
+        }
+        for (size_t j = ns; j-- > 1;) {
+            uint32_t w = order[j];
+            for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
+                uint32_t v = back->to[e];
+                if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
+                    delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
+            }
+            btw[w] += delta[w];
+        }
+        const double *d = dist;
+        if (net->directed) {
+            for (size_t v = 0; v < n; v++)
+                udist[v] = INFINITY;
+            dijkstra(sym, s, udist, order, &ns, heap);
+            d = udist;
+        }
+        for (size_t v = 0; v < n; v++)
+            if (v != s && isfinite(d[v]) && d[v] > 0) {
+                har[v] += 1.0 / d[v];
+                dsum[v] += d[v];
+                reach[v]++;
+            }
+    }
+    /* Scale to all n sources; undirected pairs count once (as igraph). */
+    double scale = k ? (double)n / (double)k : 0;
+    for (size_t v = 0; v < n; v++) {
+        btw[v] *= scale * (net->directed ? 1.0 : 0.5);
+        har[v] *= n > 1 ? scale / (double)(n - 1) : 0;
+        clo[v] = reach[v] ? (double)reach[v] / dsum[v] : 0;
+    }
+cleanup:
+    csr_free(&out);
+    csr_free(&in);
+    csr_free(&und);
+    free(dist);
+    free(udist);
+    free(sigma);
+    free(delta);
+    free(dsum);
+    free(reach);
+    free(order);
+    free(pick);
+    free(heap);
+    return err;
+}
