@@ -595,8 +595,10 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
             s--;
             continue;
         }
+        /* the first character starts a word, or is a capital inside a lower-case
+         * word: "stReaming oriEnted interactiVe vidEo manipuLation (REVEL)" */
         while (l >= 0 && ((char)tolower((unsigned char)lf[l]) != ch ||
-                          (s == 0 && l > 0 && alnum_c(lf[l - 1]))))
+                          (s == 0 && l > 0 && alnum_c(lf[l - 1]) && !up_c(lf[l]))))
             l--;
         if (l < 0)
             return -1;
@@ -638,6 +640,17 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
     /* the short form may be in the lexicon (DPO): use its name */
     int entry = -1;
     size_t e = lex_match(c, &c->x->lex, sa, &entry, false);
+    if (e && c->x->entries[entry].has_long) {
+        /* PALM "Portfolio of Aligned LLMs" is not PaLM: a lexicon acronym
+         * defined with a long form that starts no lexicon form is a new name
+         * ("retrieval augmented (RAG)" still starts one) */
+        c->key.len = 0;
+        if (ccg__fold_atoms(&c->key, c->s, &c->t, la, lend_atom) < 0)
+            return CCG_ENOMEM;
+        if (!ccg__table_find(&c->x->lex, c->key.data, c->key.len,
+                             ccg__hash(c->key.data, c->key.len)))
+            e = 0;
+    }
     size_t lm = 0;
     int err;
     if (e) {
@@ -655,8 +668,10 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
             (err = add_def(c, c->s + ls, le - ls, c->s + ss, core)) < 0)
             return err;
         /* An abstract spells out the acronyms it coins: a defined name the
-         * lexicon does not know is, more often than not, the paper's own. */
-        c->m[lm].introduced = true;
+         * lexicon does not know is, more often than not, the paper's own
+         * (when its long form is a capitalised name, not a lower-case
+         * description such as "mobile edge computing (MEC)"). */
+        c->m[lm].introduced = up_c(c->s[ls]);
     }
     return 0;
 }
@@ -711,6 +726,8 @@ static int pass_definitions(ctx *c)
         if (st < 0)
             continue;
         size_t ls = lw + (size_t)st;
+        while (ls > lw && alnum_c(c->s[ls - 1]))
+            ls--; /* back to the start of the word */
         /* the long form starts at a word (or a hyphen part) and is longer than the SF */
         size_t la = atom_at(c, ls);
         if (la >= c->t.n_atoms || c->t.atoms[la].start != ls)
@@ -1237,6 +1254,22 @@ static bool atom_in(const ctx *c, size_t k, const char *const *list)
     return word_in(c->s + c->t.atoms[k].start, atom_len(c, k), list);
 }
 
+/* Past a closing parenthesis or a short parenthesis: "SAM), a" or "Long Form (LF), a". */
+static size_t after_parens(const ctx *c, size_t end)
+{
+    size_t p = end;
+    if (p < c->len && c->s[p] == ')')
+        return p + 1;
+    while (p < c->len && c->s[p] == ' ')
+        p++;
+    if (p < c->len && c->s[p] == '(') {
+        const char *close = memchr(c->s + p, ')', c->len - p < 40 ? c->len - p : 40);
+        if (close)
+            return (size_t)(close - c->s) + 1;
+    }
+    return end;
+}
+
 static void cues(ctx *c, ccg__mention *m)
 {
     static const char *const eval_words[] = {
@@ -1269,7 +1302,8 @@ static void cues(ctx *c, ccg__mention *m)
     vote(m, name_type(c->s + m->start, m->end - m->start), 2);
     /* an apposition: "X, a benchmark for ...", "SAGE: A ... Benchmark" */
     size_t ov[2];
-    if (ccg__match(c->x->patterns, c->mt, PAT_APPOS, c->s, c->len, m->end, ov, 1) > 0) {
+    if (ccg__match(c->x->patterns, c->mt, PAT_APPOS, c->s, c->len, after_parens(c, m->end), ov,
+                   1) > 0) {
         /* the head of the noun phrase: its last type noun before a preposition
          * or a clause ("a robust world model framework for ...": framework) */
         static const char *const ends[] = {"for", "that", "which", "to", "with", "on", "in",

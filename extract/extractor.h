@@ -97,6 +97,7 @@ typedef struct {
     uint32_t name;        /* offset in x->strings */
     uint8_t type;
     uint8_t family;       /* the name carries no digit: versions may follow */
+    uint8_t has_long;     /* one of its forms has several words (a long form) */
 } ccg__lexentry;
 
 typedef struct {

@@ -348,6 +348,8 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
         return err;
     uint32_t h1 = ccg__hash(key->data, key->len) & 0xffff;
     x->first[h1 >> 6] |= (uint64_t)1 << (h1 & 63);
+    if (t->n_words > 1)
+        x->entries[entry].has_long = 1;
     /* prefixes first: a later put may move the slots */
     for (size_t k = 1; k < t->n_atoms; k++) {
         key->len = 0;
@@ -446,6 +448,7 @@ static int lexicon_line(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, const cha
     le->name = off;
     le->type = (uint8_t)type;
     le->family = 1;
+    le->has_long = 0;
     for (const char *p = f[0]; p < fe[0]; p++)
         if (*p >= '0' && *p <= '9')
             le->family = 0;
