@@ -358,6 +358,15 @@ cleanup:
     return err;
 }
 
+/*
+ * One Graphviz context for the whole process. Graphviz 2.43's pango
+ * plugin remembers the last font name by pointer; freeing a context frees
+ * that name, and the next context's first text measurement reads freed
+ * memory (found by ASan rendering an SVG and then a PDF in one run). Kept
+ * in a static, so it is still reachable at exit, not a leak.
+ */
+static GVC_t *shared_gvc;
+
 int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
                        const ccg_export_options *o)
 {
@@ -418,7 +427,9 @@ int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
     if (f == CCG_OUT_PNG)
         agattr(g, AGRAPH, "dpi", "150");
 
-    if (!(gvc = gvContext())) {
+    if (!shared_gvc)
+        shared_gvc = gvContext();
+    if (!(gvc = shared_gvc)) {
         err = ccg__err(CCG_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -447,8 +458,6 @@ cleanup:
         gvFreeLayout(gvc, g);
     if (g)
         agclose(g);
-    if (gvc)
-        gvFreeContext(gvc);
     int gverr = ccg__gv_end(ccg_output_format_name(f));
     if (!err)
         err = gverr;
