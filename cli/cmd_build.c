@@ -15,6 +15,7 @@
 #include <math.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -266,12 +267,19 @@ int cmd_build(int argc, char **argv)
                 "ccgraph: build: read, extract, graph: %.2f s (%zu nodes, %zu edges); "
                 "layout: %.2f s\n",
                 t1 - t0, net->n_nodes, net->n_edges, seconds() - t1);
+    /* A progress line per output when someone watches the terminal. */
+    bool progress = !timings && !cli_quiet && isatty(STDERR_FILENO);
     for (size_t k = 0; k < nouts; k++) {
         ccg_export_options o = eo;
+        if (progress)
+            fprintf(stderr, "ccgraph: build: writing %s (%zu of %zu)\r", outs[k].path, k + 1,
+                    nouts);
         if (!rows_given && (outs[k].format == CCG_OUT_CSV || outs[k].format == CCG_OUT_TSV))
             o.table_rows = 0; /* data tables keep every node */
         double t = seconds();
         if ((err = ccg_export_file(net, ann, outs[k].format, outs[k].path, &o)) < 0) {
+            if (progress)
+                fputs("\033[K", stderr);
             cli_lib_error(err);
             rc = CLI_ERROR;
             goto done;
@@ -282,6 +290,8 @@ int cmd_build(int argc, char **argv)
                     seconds() - t,
                     stat(outs[k].path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0);
     }
+    if (progress)
+        fputs("\033[K", stderr); /* clear the progress line */
     goto done;
 usage_error:
     rc = CLI_USAGE;
