@@ -1,5 +1,5 @@
 /*
- * read_jsonl.c: JSON Lines and JSON documents (jansson).
+ * read_jsonl.c: JSON Lines and JSON documents (json.c, see there why not jansson).
  *
  * Field names are detected per record, so one file may mix sources:
  *   arXiv API-like   id, title, authors[], categories[], comment, summary
@@ -15,37 +15,40 @@
  * A JSON document is an OpenAlex page ({"results": [...]}), a Semantic
  * Scholar batch (a top-level array, null for papers not found) or one work.
  */
+#include "json.h"
 #include "read.h"
 
 #include <ctype.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef struct {
-    json_t *doc;        /* the array being walked (a document or a "results" line) */
+    ccg_json *parser;
+    ccg_jv *cur;        /* the next element of the array being walked, if any */
     size_t index;
     unsigned long line; /* line the array came from */
     bool loaded;        /* the JSON document was parsed */
-    int read_err;       /* an input error met while jansson was reading */
-    size_t total;       /* bytes of the document so far */
+    ccg_buf doc;        /* the whole JSON document */
 } json_state;
+
+/* Elements of an array (NULL for anything else). */
+static ccg_jv *elems(const ccg_jv *v) { return ccg__jis(v, CCG_J_ARR) ? v->first : NULL; }
 
 /* A JSON document is parsed whole; beyond this it is refused, not swapped. */
 #define MAX_DOCUMENT ((size_t)512 << 20)
 
-static const char *str_of(json_t *o, const char *key)
+static const char *str_of(ccg_jv *o, const char *key)
 {
-    json_t *v = json_object_get(o, key);
-    return json_is_string(v) ? json_string_value(v) : NULL;
+    ccg_jv *v = ccg__jget(o, key);
+    return ccg__jis(v, CCG_J_STR) ? v->s : NULL;
 }
 
-static int set_text(ccg_reader *r, ccg_record *rec, char **field, json_t *v)
+static int set_text(ccg_reader *r, ccg_record *rec, char **field, ccg_jv *v)
 {
-    if (!json_is_string(v))
+    if (!ccg__jis(v, CCG_J_STR))
         return 0;
-    return ccg__record_text(r, rec, field, json_string_value(v), json_string_length(v));
+    return ccg__record_text(r, rec, field, v->s, v->len);
 }
 
 /* "A, B and C" (arXiv snapshot): split at commas and " and " outside parentheses. */
@@ -74,49 +77,48 @@ static int split_authors(ccg_reader *r, ccg_record *rec, const char *s)
     }
 }
 
-static int authors(ccg_reader *r, ccg_record *rec, json_t *o)
+static int authors(ccg_reader *r, ccg_record *rec, ccg_jv *o)
 {
     int err = 0;
-    json_t *a = json_object_get(o, "authors"), *v;
-    size_t i;
-    if (json_is_string(a))
-        return split_authors(r, rec, json_string_value(a));
-    if (json_is_array(a)) {
-        json_array_foreach(a, i, v) {
-            json_t *name = json_is_object(v) ? json_object_get(v, "name") : v;
-            if (json_is_string(name) &&
+    ccg_jv *a = ccg__jget(o, "authors"), *v;
+    if (ccg__jis(a, CCG_J_STR))
+        return split_authors(r, rec, a->s);
+    if (ccg__jis(a, CCG_J_ARR)) {
+        for (v = elems(a); v; v = v->next) {
+            ccg_jv *name = ccg__jis(v, CCG_J_OBJ) ? ccg__jget(v, "name") : v;
+            if (ccg__jis(name, CCG_J_STR) &&
                 (err = ccg__record_push(r, rec, &rec->authors, &rec->n_authors,
-                                        json_string_value(name), json_string_length(name))) < 0)
+                                        name->s, name->len)) < 0)
                 return err;
         }
         return 0;
     }
-    json_array_foreach(json_object_get(o, "authorships"), i, v) {
-        json_t *name = json_object_get(json_object_get(v, "author"), "display_name");
-        if (!json_is_string(name))
-            name = json_object_get(v, "raw_author_name");
-        if (json_is_string(name) &&
+    for (v = elems(ccg__jget(o, "authorships")); v; v = v->next) {
+        ccg_jv *name = ccg__jget(ccg__jget(v, "author"), "display_name");
+        if (!ccg__jis(name, CCG_J_STR))
+            name = ccg__jget(v, "raw_author_name");
+        if (ccg__jis(name, CCG_J_STR) &&
             (err = ccg__record_push(r, rec, &rec->authors, &rec->n_authors,
-                                    json_string_value(name), json_string_length(name))) < 0)
+                                    name->s, name->len)) < 0)
             return err;
     }
     return 0;
 }
 
 /* OpenAlex stores abstracts as {word: [positions]}: put the words back in order. */
-static int inverted_index(ccg_reader *r, ccg_record *rec, json_t *idx)
+static int inverted_index(ccg_reader *r, ccg_record *rec, ccg_jv *idx)
 {
-    const char *word;
-    json_t *pos, *p;
-    size_t n = 0, maxpos = 0, i;
-    json_object_foreach(idx, word, pos) {
-        if (!json_is_array(pos))
+    ccg_jv *pos, *p;
+    size_t n = 0, maxpos = 0;
+    for (pos = ccg__jfirst(idx); pos; pos = pos->next) {
+        const char *word = pos->key;
+        if (!ccg__jis(pos, CCG_J_ARR))
             return ccg__reader_bad(r, rec->line, "abstract_inverted_index: '%s' has no position list", word);
-        json_array_foreach(pos, i, p) {
-            if (!json_is_integer(p) || json_integer_value(p) < 0)
+        for (p = elems(pos); p; p = p->next) {
+            if (!(ccg__jis(p, CCG_J_NUM) && p->is_int) || p->i < 0)
                 return ccg__reader_bad(r, rec->line, "abstract_inverted_index: bad position for '%s'", word);
-            if ((size_t)json_integer_value(p) > maxpos)
-                maxpos = (size_t)json_integer_value(p);
+            if ((size_t)p->i > maxpos)
+                maxpos = (size_t)p->i;
             n++;
         }
     }
@@ -129,7 +131,9 @@ static int inverted_index(ccg_reader *r, ccg_record *rec, json_t *idx)
     int err = 0;
     if (!words)
         return ccg__err(CCG_ENOMEM, "out of memory");
-    json_object_foreach(idx, word, pos) json_array_foreach(pos, i, p) words[json_integer_value(p)] = word;
+    for (pos = ccg__jfirst(idx); pos; pos = pos->next)
+        for (p = elems(pos); p; p = p->next)
+            words[p->i] = pos->key;
     for (size_t k = 0; k <= maxpos; k++)
         if (words[k] && ((b.len && (err = ccg__buf_putc(&b, ' ')) < 0) ||
                          (err = ccg__buf_puts(&b, words[k])) < 0))
@@ -162,28 +166,25 @@ static void parse_date(const char *s, int *year, int *month)
     }
 }
 
-static int year_of(json_t *v)
+static int year_of(ccg_jv *v)
 {
-    if (json_is_integer(v))
-        return (int)json_integer_value(v);
-    if (json_is_string(v))
-        return atoi(json_string_value(v));
+    if ((ccg__jis(v, CCG_J_NUM) && v->is_int))
+        return (int)v->i;
+    if (ccg__jis(v, CCG_J_STR))
+        return atoi(v->s);
     return 0;
 }
 
-static int strv_from(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, json_t *arr,
+static int strv_from(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, ccg_jv *arr,
                      const char *objkey)
 {
     int err = 0;
-    size_t i;
-    json_t *e;
-    json_array_foreach(arr, i, e) {
-        if (json_is_object(e) && objkey)
-            e = json_object_get(e, objkey);
-        if (!json_is_string(e))
+    for (ccg_jv *el = elems(arr); el; el = el->next) {
+        ccg_jv *e = ccg__jis(el, CCG_J_OBJ) && objkey ? ccg__jget(el, objkey) : el;
+        if (!ccg__jis(e, CCG_J_STR))
             continue;
-        const char *s = json_string_value(e);
-        size_t len = json_string_length(e);
+        const char *s = e->s;
+        size_t len = e->len;
         if (strncmp(s, "https://openalex.org/", 21) == 0) {
             s += 21;
             len -= 21;
@@ -195,16 +196,16 @@ static int strv_from(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, json_
     return 0;
 }
 
-static int categories(ccg_reader *r, ccg_record *rec, json_t *o)
+static int categories(ccg_reader *r, ccg_record *rec, ccg_jv *o)
 {
-    json_t *c = json_object_get(o, "categories");
+    ccg_jv *c = ccg__jget(o, "categories");
     if (!c)
-        c = json_object_get(o, "fieldsOfStudy");
-    if (json_is_array(c))
+        c = ccg__jget(o, "fieldsOfStudy");
+    if (ccg__jis(c, CCG_J_ARR))
         return strv_from(r, rec, &rec->categories, &rec->n_categories, c, NULL);
-    if (!json_is_string(c))
+    if (!ccg__jis(c, CCG_J_STR))
         return 0;
-    const char *s = json_string_value(c);
+    const char *s = c->s;
     while (*s) { /* the snapshot's "cs.CL cs.AI" */
         size_t n = strcspn(s, " \t\n");
         int err = ccg__record_push(r, rec, &rec->categories, &rec->n_categories, s, n);
@@ -217,64 +218,64 @@ static int categories(ccg_reader *r, ccg_record *rec, json_t *o)
 }
 
 /* Builds a record from one JSON object. 1, or CCG_EPARSE (skipped), or an error. */
-static int from_object(ccg_reader *r, json_t *o, unsigned long line, const char *where,
+static int from_object(ccg_reader *r, ccg_jv *o, unsigned long line, const char *where,
                        ccg_record **out)
 {
     ccg_record *rec = NULL;
     int err;
     char own_id[64] = "";
-    if (!json_is_object(o))
+    if (!ccg__jis(o, CCG_J_OBJ))
         return ccg__reader_bad(r, line, "%sexpected a JSON object, got %s", where,
-                               json_is_array(o) ? "an array" : json_is_null(o) ? "null" : "a scalar");
+                               ccg__jis(o, CCG_J_ARR) ? "an array" : ccg__jis(o, CCG_J_NULL) ? "null" : "a scalar");
     if ((err = ccg__record_new(r, line, &rec)) < 0)
         return err;
-    json_t *v;
-    if ((err = set_text(r, rec, &rec->title, json_object_get(o, "title"))) < 0 ||
-        (!rec->title && (err = set_text(r, rec, &rec->title, json_object_get(o, "display_name"))) < 0))
+    ccg_jv *v;
+    if ((err = set_text(r, rec, &rec->title, ccg__jget(o, "title"))) < 0 ||
+        (!rec->title && (err = set_text(r, rec, &rec->title, ccg__jget(o, "display_name"))) < 0))
         goto fail;
-    if ((v = json_object_get(o, "abstract")) || (v = json_object_get(o, "summary"))) {
+    if ((v = ccg__jget(o, "abstract")) || (v = ccg__jget(o, "summary"))) {
         if ((err = set_text(r, rec, &rec->abstract, v)) < 0)
             goto fail;
-    } else if (json_is_object(v = json_object_get(o, "abstract_inverted_index"))) {
+    } else if (ccg__jis(v = ccg__jget(o, "abstract_inverted_index"), CCG_J_OBJ)) {
         if ((err = inverted_index(r, rec, v)) < 0)
             goto fail;
     }
     if ((err = authors(r, rec, o)) < 0)
         goto fail;
     /* date: explicit fields first, then the first arXiv version; else the arXiv id decides */
-    if ((rec->year = year_of(json_object_get(o, "year"))) != 0) {
-        json_t *m = json_object_get(o, "month");
-        rec->month = json_is_integer(m) && json_integer_value(m) >= 1 && json_integer_value(m) <= 12
-                         ? (int)json_integer_value(m) : 0;
+    if ((rec->year = year_of(ccg__jget(o, "year"))) != 0) {
+        ccg_jv *m = ccg__jget(o, "month");
+        rec->month = (ccg__jis(m, CCG_J_NUM) && m->is_int) && m->i >= 1 && m->i <= 12
+                         ? (int)m->i : 0;
     }
     const char *date;
     if (!rec->year && ((date = str_of(o, "publication_date")) || (date = str_of(o, "publicationDate")) ||
                        (date = str_of(o, "published"))))
         parse_date(date, &rec->year, &rec->month);
     if (!rec->year)
-        rec->year = year_of(json_object_get(o, "publication_year"));
-    if (!rec->year && (date = str_of(json_array_get(json_object_get(o, "versions"), 0), "created")))
+        rec->year = year_of(ccg__jget(o, "publication_year"));
+    if (!rec->year && (date = str_of(elems(ccg__jget(o, "versions")), "created")))
         parse_date(date, &rec->year, &rec->month);
     if (rec->year < 0 || rec->year > 9999)
         rec->year = rec->month = 0;
     /* venue: journal reference, venue, source, else the arXiv comment */
-    json_t *src = json_object_get(json_object_get(o, "primary_location"), "source");
-    if ((err = set_text(r, rec, &rec->venue, json_object_get(o, "journal-ref"))) < 0 ||
-        (!rec->venue && (err = set_text(r, rec, &rec->venue, json_object_get(o, "venue"))) < 0) ||
+    ccg_jv *src = ccg__jget(ccg__jget(o, "primary_location"), "source");
+    if ((err = set_text(r, rec, &rec->venue, ccg__jget(o, "journal-ref"))) < 0 ||
+        (!rec->venue && (err = set_text(r, rec, &rec->venue, ccg__jget(o, "venue"))) < 0) ||
         (!rec->venue && (err = set_text(r, rec, &rec->venue,
-                                        json_object_get(json_object_get(o, "journal"), "name"))) < 0) ||
-        (!rec->venue && (err = set_text(r, rec, &rec->venue, json_object_get(src, "display_name"))) < 0) ||
+                                        ccg__jget(ccg__jget(o, "journal"), "name"))) < 0) ||
+        (!rec->venue && (err = set_text(r, rec, &rec->venue, ccg__jget(src, "display_name"))) < 0) ||
         (!rec->venue && (err = set_text(r, rec, &rec->venue,
-                                        json_object_get(json_object_get(o, "host_venue"), "display_name"))) < 0) ||
-        (!rec->venue && (err = set_text(r, rec, &rec->venue, json_object_get(o, "comment"))) < 0) ||
-        (!rec->venue && (err = set_text(r, rec, &rec->venue, json_object_get(o, "comments"))) < 0))
+                                        ccg__jget(ccg__jget(o, "host_venue"), "display_name"))) < 0) ||
+        (!rec->venue && (err = set_text(r, rec, &rec->venue, ccg__jget(o, "comment"))) < 0) ||
+        (!rec->venue && (err = set_text(r, rec, &rec->venue, ccg__jget(o, "comments"))) < 0))
         goto fail;
-    json_t *ext = json_object_get(o, "externalIds");
+    ccg_jv *ext = ccg__jget(o, "externalIds");
     const char *doi = str_of(o, "doi");
     if (!doi)
         doi = str_of(ext, "DOI");
     if (!doi)
-        doi = str_of(json_object_get(o, "ids"), "doi");
+        doi = str_of(ccg__jget(o, "ids"), "doi");
     if (doi && (err = ccg__record_set_doi(rec, doi, strlen(doi))) < 0)
         goto fail;
     const char *ax = str_of(o, "arxiv_id");
@@ -291,13 +292,13 @@ static int from_object(ccg_reader *r, json_t *o, unsigned long line, const char 
         if (strncmp(id, "https://openalex.org/", 21) == 0)
             id += 21;
         snprintf(own_id, sizeof own_id, "%s", id);
-    } else if (json_is_integer(v = json_object_get(o, "id"))) {
-        snprintf(own_id, sizeof own_id, "%lld", (long long)json_integer_value(v));
+    } else if (ccg__jis(v = ccg__jget(o, "id"), CCG_J_NUM) && v->is_int) {
+        snprintf(own_id, sizeof own_id, "%lld", (long long)v->i);
     }
-    if ((v = json_object_get(o, "referenced_works")) || (v = json_object_get(o, "refs"))) {
+    if ((v = ccg__jget(o, "referenced_works")) || (v = ccg__jget(o, "refs"))) {
         if ((err = strv_from(r, rec, &rec->refs, &rec->n_refs, v, NULL)) < 0)
             goto fail;
-    } else if ((err = strv_from(r, rec, &rec->refs, &rec->n_refs, json_object_get(o, "references"),
+    } else if ((err = strv_from(r, rec, &rec->refs, &rec->n_refs, ccg__jget(o, "references"),
                                 "paperId")) < 0) {
         goto fail;
     }
@@ -313,124 +314,148 @@ fail:
 }
 
 /* The array of works a value holds: itself, or its "results"/"data" member. */
-static json_t *works_array(json_t *v)
+static ccg_jv *works_array(ccg_jv *v)
 {
-    if (json_is_array(v))
+    if (ccg__jis(v, CCG_J_ARR))
         return v;
-    json_t *a = json_object_get(v, "results");
-    if (!json_is_array(a))
-        a = json_object_get(v, "data");
-    return json_is_array(a) ? a : NULL;
+    ccg_jv *a = ccg__jget(v, "results");
+    if (!ccg__jis(a, CCG_J_ARR))
+        a = ccg__jget(v, "data");
+    return ccg__jis(a, CCG_J_ARR) ? a : NULL;
 }
+
 
 /* The next element of the array being walked: 1, 0 when done, or an error. */
 static int next_in_array(ccg_reader *r, json_state *st, ccg_record **out)
 {
-    while (st->doc && st->index < json_array_size(works_array(st->doc))) {
-        size_t i = st->index++;
-        json_t *e = json_array_get(works_array(st->doc), i);
-        if (json_is_null(e)) /* Semantic Scholar's batch answer for an unknown id */
-            return ccg__reader_bad(r, st->line, "entry %zu is null (paper not found)", i + 1);
-        char where[48];
-        snprintf(where, sizeof where, "entry %zu: ", i + 1);
-        return from_object(r, e, st->line, where, out);
+    if (!st->cur)
+        return 0;
+    ccg_jv *e = st->cur;
+    size_t i = st->index++;
+    st->cur = e->next;
+    if (ccg__jis(e, CCG_J_NULL)) /* Semantic Scholar's batch answer for an unknown id */
+        return ccg__reader_bad(r, st->line, "entry %zu is null (paper not found)", i + 1);
+    char where[48];
+    snprintf(where, sizeof where, "entry %zu: ", i + 1);
+    return from_object(r, e, st->line, where, out);
+}
+
+/* Parses one JSON text; on failure reports it at line (+ the lines before the error). */
+static int parse(ccg_reader *r, json_state *st, const char *s, size_t n, unsigned long line,
+                 bool whole_doc, ccg_jv **out)
+{
+    char msg[128];
+    bool truncated;
+    size_t off;
+    int rc = ccg__json_parse(st->parser, s, n, out, msg, &truncated, &off);
+    if (rc == 0 || rc == CCG_ENOMEM)
+        return rc;
+    unsigned long col = 1;
+    for (size_t k = 0; k < off && k < n; k++) {
+        col++;
+        if (s[k] == '\n') {
+            line++;
+            col = 1;
+        }
     }
-    json_decref(st->doc);
-    st->doc = NULL;
-    return 0;
+    if (rc == CCG_ELIMIT)
+        return ccg__reader_fatal(r, line, CCG_ELIMIT, "JSON too large or too deep: %s", msg);
+    /* a cut-off document, or an unfinished last line, is a truncated file, not one bad record */
+    if (truncated && (whole_doc || (r->eof && r->pos == r->end)))
+        return ccg__reader_fatal(r, line, CCG_EPARSE, "truncated JSON: %s", msg);
+    if (truncated)
+        snprintf(msg, sizeof msg, "the line ends inside a value");
+    if (whole_doc)
+        return ccg__reader_fatal(r, line, CCG_EPARSE, "invalid JSON at column %lu: %s", col, msg);
+    return ccg__reader_bad(r, line, "invalid JSON at column %lu: %s", col, msg);
+}
+
+/*
+ * Starts on a parsed value: an array of works is walked, one work is read.
+ * A JSON Lines line holds one work or one page ({"results": [...]}).
+ */
+static int start(ccg_reader *r, json_state *st, ccg_jv *v, unsigned long line, bool whole_doc,
+                 ccg_record **out)
+{
+    ccg_jv *works = whole_doc || ccg__jis(v, CCG_J_OBJ) ? works_array(v) : NULL;
+    if (works) {
+        st->cur = works->first;
+        st->index = 0;
+        st->line = line;
+        return next_in_array(r, st, out);
+    }
+    return from_object(r, v, line, "", out);
 }
 
 static int jsonl_next(ccg_reader *r, ccg_record **out)
 {
     json_state *st = r->state;
     int rc;
-    if (st->doc && (rc = next_in_array(r, st, out)) != 0)
+    if (st->cur && (rc = next_in_array(r, st, out)) != 0)
         return rc;
-    char *line;
-    size_t len;
     for (;;) {
+        char *line;
+        size_t len, k = 0;
         if ((rc = ccg__reader_getline(r, &line, &len)) <= 0)
             return rc;
-        size_t k = 0;
         while (k < len && isspace((unsigned char)line[k]))
             k++;
-        if (k < len)
-            break;
+        if (k == len)
+            continue;
+        ccg_jv *v;
+        if ((rc = parse(r, st, line, len, r->line, false, &v)) < 0)
+            return rc;
+        if ((rc = start(r, st, v, r->line, false, out)) != 0)
+            return rc; /* else an empty page: on to the next line */
     }
-    json_error_t jerr;
-    json_t *o = json_loadb(line, len, JSON_ALLOW_NUL, &jerr);
-    if (!o) {
-        /* an unfinished last line is a cut-off file, not one bad record */
-        if (r->eof && r->pos == r->end && jerr.position >= (int)len - 1 &&
-            strstr(jerr.text, "premature end"))
-            return ccg__reader_fatal(r, r->line, CCG_EPARSE, "truncated JSON: %s", jerr.text);
-        return ccg__reader_bad(r, r->line, "invalid JSON at column %d: %s", jerr.column, jerr.text);
-    }
-    if (json_is_object(o) && works_array(o)) { /* an OpenAlex page on one line */
-        st->doc = o;
-        st->index = 0;
-        st->line = r->line;
-        return next_in_array(r, st, out);
-    }
-    rc = from_object(r, o, r->line, "", out);
-    json_decref(o);
-    return rc;
-}
-
-static size_t load_cb(void *buf, size_t n, void *ud)
-{
-    ccg_reader *r = ud;
-    json_state *st = r->state;
-    long k = ccg__reader_read(r, buf, n);
-    if (k >= 0 && (st->total += (size_t)k) > MAX_DOCUMENT)
-        k = CCG_ELIMIT;
-    if (k < 0) {
-        st->read_err = (int)k;
-        return (size_t)-1;
-    }
-    return (size_t)k;
 }
 
 static int json_next(ccg_reader *r, ccg_record **out)
 {
     json_state *st = r->state;
-    if (!st->loaded) {
-        json_error_t jerr;
-        st->loaded = true;
-        json_t *d = json_load_callback(load_cb, r, JSON_ALLOW_NUL, &jerr);
-        if (!d) {
-            unsigned long line = jerr.line > 0 ? (unsigned long)jerr.line : 1;
-            if (st->read_err == CCG_ELIMIT)
-                return ccg__reader_fatal(r, line, CCG_ELIMIT, "JSON document larger than %zu MB",
-                                         MAX_DOCUMENT >> 20);
-            if (st->read_err < 0)
-                return ccg__reader_fatal(r, line, st->read_err, "%s", ccg_error_last());
-            bool cut = strstr(jerr.text, "premature end") || strstr(jerr.text, "end of file");
-            return ccg__reader_fatal(r, line, CCG_EPARSE, "%s: %s",
-                                     cut ? "truncated JSON" : "invalid JSON", jerr.text);
-        }
-        st->line = 1;
-        if (!works_array(d)) {
-            int rc = from_object(r, d, 1, "", out);
-            json_decref(d);
-            return rc;
-        }
-        st->doc = d;
+    if (st->loaded)
+        return next_in_array(r, st, out);
+    st->loaded = true;
+    char chunk[1 << 16];
+    long k;
+    int err;
+    while ((k = ccg__reader_read(r, chunk, sizeof chunk)) > 0) {
+        if (st->doc.len + (size_t)k > MAX_DOCUMENT)
+            return ccg__reader_fatal(r, 1, CCG_ELIMIT, "JSON document larger than %zu MB",
+                                     MAX_DOCUMENT >> 20);
+        if ((err = ccg__buf_add(&st->doc, chunk, (size_t)k)) < 0)
+            return err;
     }
-    return next_in_array(r, st, out);
+    if (k < 0)
+        return (int)k;
+    ccg_jv *v;
+    if ((err = parse(r, st, st->doc.data ? st->doc.data : "", st->doc.len, 1, true, &v)) < 0)
+        return err;
+    return start(r, st, v, 1, true, out);
 }
 
 static void json_state_free(void *p)
 {
     json_state *st = p;
-    if (st)
-        json_decref(st->doc);
+    if (!st)
+        return;
+    ccg__json_free(st->parser);
+    ccg__buf_free(&st->doc);
     free(st);
 }
 
 static const ccg__format_ops jsonl_ops = {jsonl_next, json_state_free};
 static const ccg__format_ops json_ops = {json_next, json_state_free};
 
-int ccg__open_jsonl(ccg_reader *r) { return ccg__reader_use(r, &jsonl_ops, sizeof(json_state)); }
+static int open_json(ccg_reader *r, const ccg__format_ops *ops)
+{
+    int err = ccg__reader_use(r, ops, sizeof(json_state));
+    if (err < 0)
+        return err;
+    json_state *st = r->state;
+    return (st->parser = ccg__json_new()) ? 0 : CCG_ENOMEM;
+}
 
-int ccg__open_json(ccg_reader *r) { return ccg__reader_use(r, &json_ops, sizeof(json_state)); }
+int ccg__open_jsonl(ccg_reader *r) { return open_json(r, &jsonl_ops); }
+
+int ccg__open_json(ccg_reader *r) { return open_json(r, &json_ops); }

@@ -6,6 +6,7 @@ set(CCG_EXPECT sh ${CCG_READ_FIX}/expect.sh)
 
 ccg_unit_test(test_read_text ${CCG_TEST_DIR}/unit/test_read_text.c ccg_extract)
 ccg_unit_test(test_read ${CCG_TEST_DIR}/unit/test_read.c ccg_extract)
+ccg_unit_test(test_read_json ${CCG_TEST_DIR}/unit/test_read_json.c ccg_extract)
 
 # Golden outputs: one per format, plus dedup across files and --format.
 foreach(pair
@@ -65,7 +66,7 @@ ccg_read_expect(truncated_xml 1 "read/bad/truncated.xml:27: invalid XML" --absen
 ccg_read_expect(not_atom 1 "read/bad/not_atom.xml:2: not an Atom feed" --absent ${OUT}
   ${CCG_BIN} read read/bad/not_atom.xml -o ${OUT})
 # A malformed record is skipped and counted; --strict makes it fatal.
-ccg_read_expect(skip_bad_line 0 "read/sources.jsonl:8: invalid JSON at column 76"
+ccg_read_expect(skip_bad_line 0 "read/sources.jsonl:8: invalid JSON at column 77: the line ends inside a value"
   ${CCG_BIN} read read/sources.jsonl)
 ccg_read_expect(skip_summary 0 "6 papers, 0 duplicates, 3 skipped" ${CCG_BIN} read read/sources.jsonl)
 ccg_read_expect(strict 1 "read/sources.jsonl:5: record has neither title nor abstract" --absent ${OUT}

@@ -1,0 +1,410 @@
+/*
+ * json.c: recursive-descent JSON parser into an arena (RFC 8259; strings
+ * may carry invalid UTF-8, which text cleanup repairs with a warning).
+ */
+#include "json.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define MAX_DEPTH 512
+#define MAX_VALUES ((size_t)8 << 20)
+
+typedef struct chunk {
+    struct chunk *next;
+    size_t size, used;
+    char data[];
+} chunk;
+
+struct ccg_json {
+    chunk *chunks;      /* current chunk first; reset keeps the largest */
+    const char *s, *p, *end;
+    size_t values;
+    char *err;
+    bool *truncated;
+    int depth;
+};
+
+ccg_json *ccg__json_new(void)
+{
+    ccg_json *j = ccg__calloc(1, sizeof *j);
+    if (!j)
+        ccg__err(CCG_ENOMEM, "out of memory");
+    return j;
+}
+
+void ccg__json_free(ccg_json *j)
+{
+    if (!j)
+        return;
+    for (chunk *c = j->chunks, *next; c; c = next) {
+        next = c->next;
+        free(c);
+    }
+    free(j);
+}
+
+static void *alloc(ccg_json *j, size_t n)
+{
+    n = (n + 15) & ~(size_t)15;
+    chunk *c = j->chunks;
+    if (!c || c->size - c->used < n) {
+        size_t size = c ? c->size * 2 : (size_t)64 << 10;
+        while (size < n)
+            size *= 2;
+        chunk *nc = ccg__malloc(sizeof *nc + size);
+        if (!nc)
+            return NULL;
+        nc->next = c;
+        nc->size = size;
+        nc->used = 0;
+        j->chunks = c = nc;
+    }
+    void *p = c->data + c->used;
+    c->used += n;
+    return p;
+}
+
+/* Frees all chunks but the first (the largest), and empties it. */
+static void reset(ccg_json *j)
+{
+    chunk *c = j->chunks;
+    if (!c)
+        return;
+    for (chunk *o = c->next, *next; o; o = next) {
+        next = o->next;
+        free(o);
+    }
+    c->next = NULL;
+    c->used = 0;
+}
+
+static int fail(ccg_json *j, const char *what)
+{
+    bool at_end = j->p >= j->end;
+    if (j->truncated)
+        *j->truncated = at_end;
+    snprintf(j->err, 128, "%s", at_end ? "premature end of input" : what);
+    return CCG_EPARSE;
+}
+
+static void skip_ws(ccg_json *j)
+{
+    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
+        j->p++;
+}
+
+static int hex4(const char *p, uint32_t *out)
+{
+    uint32_t v = 0;
+    for (int k = 0; k < 4; k++) {
+        char c = p[k];
+        v <<= 4;
+        if (c >= '0' && c <= '9')
+            v |= (uint32_t)(c - '0');
+        else if (c >= 'a' && c <= 'f')
+            v |= (uint32_t)(c - 'a' + 10);
+        else if (c >= 'A' && c <= 'F')
+            v |= (uint32_t)(c - 'A' + 10);
+        else
+            return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+static size_t put_utf8(char *d, uint32_t c)
+{
+    if (c < 0x80) {
+        d[0] = (char)c;
+        return 1;
+    }
+    if (c < 0x800) {
+        d[0] = (char)(0xC0 | (c >> 6));
+        d[1] = (char)(0x80 | (c & 0x3F));
+        return 2;
+    }
+    if (c < 0x10000) {
+        d[0] = (char)(0xE0 | (c >> 12));
+        d[1] = (char)(0x80 | ((c >> 6) & 0x3F));
+        d[2] = (char)(0x80 | (c & 0x3F));
+        return 3;
+    }
+    d[0] = (char)(0xF0 | (c >> 18));
+    d[1] = (char)(0x80 | ((c >> 12) & 0x3F));
+    d[2] = (char)(0x80 | ((c >> 6) & 0x3F));
+    d[3] = (char)(0x80 | (c & 0x3F));
+    return 4;
+}
+
+/* A string at j->p (just after the opening quote); decoded into the arena. */
+static int string(ccg_json *j, const char **out, size_t *len)
+{
+    const char *start = j->p;
+    /* fast path: find the closing quote; escapes only make the text shorter */
+    const char *q = start;
+    while (q < j->end && *q != '"') {
+        if (*q == '\\')
+            q++;
+        q++;
+    }
+    if (q >= j->end) {
+        j->p = j->end;
+        return fail(j, "unterminated string");
+    }
+    char *d = alloc(j, (size_t)(q - start) + 1);
+    if (!d)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    char *w = d;
+    const char *p = start;
+    while (p < q) {
+        const char *run = p;
+        while (p < q && *p != '\\' && (unsigned char)*p >= 0x20)
+            p++;
+        memcpy(w, run, (size_t)(p - run));
+        w += p - run;
+        if (p >= q)
+            break;
+        if ((unsigned char)*p < 0x20) {
+            j->p = p;
+            return fail(j, "control character in a string");
+        }
+        p++; /* the backslash */
+        char e = *p++;
+        switch (e) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '/': *w++ = '/'; break;
+        case 'b': *w++ = '\b'; break;
+        case 'f': *w++ = '\f'; break;
+        case 'n': *w++ = '\n'; break;
+        case 'r': *w++ = '\r'; break;
+        case 't': *w++ = '\t'; break;
+        case 'u': {
+            uint32_t c, lo;
+            if (q - p < 4 || hex4(p, &c) < 0) {
+                j->p = p;
+                return fail(j, "invalid \\u escape");
+            }
+            p += 4;
+            if (c >= 0xD800 && c <= 0xDBFF && q - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+                hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
+                c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
+                p += 6;
+            } else if (c >= 0xD800 && c <= 0xDFFF) {
+                c = 0xFFFD; /* a lone surrogate */
+            }
+            /* "\u0000" cannot live in a C string: dropped. 6 escape bytes >= 4 output bytes. */
+            if (c != 0)
+                w += put_utf8(w, c);
+            break;
+        }
+        default:
+            j->p = p - 1;
+            return fail(j, "invalid escape in a string");
+        }
+    }
+    *w = '\0';
+    *out = d;
+    *len = (size_t)(w - d);
+    j->p = q + 1;
+    return 0;
+}
+
+static int number(ccg_json *j, ccg_jv *v)
+{
+    const char *p = j->p, *start = p;
+    bool neg = false, is_int = true;
+    uint64_t mag = 0;
+    if (p < j->end && *p == '-') {
+        neg = true;
+        p++;
+    }
+    if (p >= j->end || *p < '0' || *p > '9')
+        return j->p = p, fail(j, "invalid number");
+    if (*p == '0' && p + 1 < j->end && p[1] >= '0' && p[1] <= '9')
+        return j->p = p, fail(j, "leading zero in a number");
+    while (p < j->end && *p >= '0' && *p <= '9') {
+        if (mag > (UINT64_MAX - 9) / 10)
+            is_int = false;
+        else
+            mag = mag * 10 + (uint64_t)(*p - '0');
+        p++;
+    }
+    if (p < j->end && *p == '.') {
+        is_int = false;
+        p++;
+        if (p >= j->end || *p < '0' || *p > '9')
+            return j->p = p, fail(j, "invalid number");
+        while (p < j->end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (p < j->end && (*p == 'e' || *p == 'E')) {
+        is_int = false;
+        p++;
+        if (p < j->end && (*p == '+' || *p == '-'))
+            p++;
+        if (p >= j->end || *p < '0' || *p > '9')
+            return j->p = p, fail(j, "invalid number");
+        while (p < j->end && *p >= '0' && *p <= '9')
+            p++;
+    }
+    if (is_int && mag > (uint64_t)INT64_MAX + neg)
+        is_int = false;
+    v->type = CCG_J_NUM;
+    v->is_int = is_int;
+    v->i = is_int ? (neg ? (int64_t)(0 - mag) : (int64_t)mag) : 0;
+    v->s = start;
+    v->len = (size_t)(p - start);
+    j->p = p;
+    return 0;
+}
+
+static int literal(ccg_json *j, const char *word, ccg_jtype t, ccg_jv *v)
+{
+    size_t n = strlen(word);
+    if ((size_t)(j->end - j->p) < n || memcmp(j->p, word, n) != 0) {
+        if ((size_t)(j->end - j->p) < n && memcmp(j->p, word, (size_t)(j->end - j->p)) == 0)
+            j->p = j->end; /* "tru" at the end: truncated */
+        return fail(j, "invalid literal");
+    }
+    j->p += n;
+    v->type = t;
+    return 0;
+}
+
+static int value(ccg_json *j, ccg_jv *v);
+
+static ccg_jv *new_value(ccg_json *j)
+{
+    if (++j->values > MAX_VALUES) {
+        ccg__err(CCG_ELIMIT, "more than %zu JSON values", MAX_VALUES);
+        return NULL;
+    }
+    ccg_jv *v = alloc(j, sizeof *v);
+    if (!v) {
+        ccg__err(CCG_ENOMEM, "out of memory");
+        return NULL;
+    }
+    memset(v, 0, sizeof *v);
+    return v;
+}
+
+static int container(ccg_json *j, ccg_jv *v, bool object)
+{
+    int err;
+    char close = object ? '}' : ']';
+    if (++j->depth > MAX_DEPTH) {
+        snprintf(j->err, 128, "nesting deeper than %d", MAX_DEPTH);
+        return CCG_ELIMIT;
+    }
+    v->type = object ? CCG_J_OBJ : CCG_J_ARR;
+    j->p++;
+    skip_ws(j);
+    if (j->p < j->end && *j->p == close) {
+        j->p++;
+        j->depth--;
+        return 0;
+    }
+    ccg_jv **tail = &v->first;
+    for (;;) {
+        ccg_jv *e = new_value(j);
+        if (!e)
+            return j->values > MAX_VALUES ? CCG_ELIMIT : CCG_ENOMEM;
+        if (object) {
+            skip_ws(j);
+            if (j->p >= j->end || *j->p != '"')
+                return fail(j, "expected a member name");
+            j->p++;
+            size_t klen;
+            if ((err = string(j, &e->key, &klen)) < 0)
+                return err;
+            skip_ws(j);
+            if (j->p >= j->end || *j->p != ':')
+                return fail(j, "expected ':'");
+            j->p++;
+        }
+        if ((err = value(j, e)) < 0)
+            return err;
+        *tail = e;
+        tail = &e->next;
+        v->count++;
+        skip_ws(j);
+        if (j->p < j->end && *j->p == ',') {
+            j->p++;
+            continue;
+        }
+        if (j->p < j->end && *j->p == close) {
+            j->p++;
+            j->depth--;
+            return 0;
+        }
+        return fail(j, object ? "expected ',' or '}'" : "expected ',' or ']'");
+    }
+}
+
+static int value(ccg_json *j, ccg_jv *v)
+{
+    skip_ws(j);
+    if (j->p >= j->end)
+        return fail(j, "expected a value");
+    switch (*j->p) {
+    case '{': return container(j, v, true);
+    case '[': return container(j, v, false);
+    case '"':
+        j->p++;
+        v->type = CCG_J_STR;
+        return string(j, &v->s, &v->len);
+    case 't': return literal(j, "true", CCG_J_TRUE, v);
+    case 'f': return literal(j, "false", CCG_J_FALSE, v);
+    case 'n': return literal(j, "null", CCG_J_NULL, v);
+    default: return number(j, v);
+    }
+}
+
+int ccg__json_parse(ccg_json *j, const char *s, size_t n, ccg_jv **out, char err[128],
+                    bool *truncated, size_t *err_offset)
+{
+    reset(j);
+    j->s = j->p = s;
+    j->end = s + n;
+    j->values = 0;
+    j->depth = 0;
+    j->err = err;
+    j->truncated = truncated;
+    *truncated = false;
+    err[0] = '\0';
+    ccg_jv *v = new_value(j);
+    int rc = v ? value(j, v) : CCG_ENOMEM;
+    if (rc == 0) {
+        skip_ws(j);
+        if (j->p < j->end)
+            rc = fail(j, "end of input expected after the value");
+    }
+    if (rc == CCG_ELIMIT && !err[0])
+        snprintf(err, 128, "more than %zu values", MAX_VALUES);
+    *err_offset = (size_t)(j->p - s);
+    if (rc == 0)
+        *out = v;
+    return rc;
+}
+
+ccg_jv *ccg__jget(const ccg_jv *o, const char *key)
+{
+    if (!o || o->type != CCG_J_OBJ)
+        return NULL;
+    for (ccg_jv *m = o->first; m; m = m->next)
+        if (strcmp(m->key, key) == 0)
+            return m;
+    return NULL;
+}
+
+const char *ccg__jstr(const ccg_jv *v) { return v && v->type == CCG_J_STR ? v->s : NULL; }
+
+ccg_jv *ccg__jfirst(const ccg_jv *v)
+{
+    return v && (v->type == CCG_J_ARR || v->type == CCG_J_OBJ) ? v->first : NULL;
+}

@@ -1,0 +1,204 @@
+/*
+ * test_read_json.c: the readers' JSON parser (extract/json.c): RFC 8259
+ * corners, escapes and surrogates, numbers, limits, and the truncation flag
+ * that tells a cut-off file from a bad record.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "ccg_common.h"
+#include "json.h"
+
+static ccg_json *J;
+
+static int parse(const char *s, ccg_jv **v, char err[128], bool *truncated)
+{
+    size_t off;
+    return ccg__json_parse(J, s, strlen(s), v, err, truncated, &off);
+}
+
+static ccg_jv *ok(const char *s)
+{
+    ccg_jv *v = NULL;
+    char err[128];
+    bool t;
+    int rc = parse(s, &v, err, &t);
+    if (rc != 0)
+        fail_msg("'%s' did not parse: %s", s, err);
+    return v;
+}
+
+static void bad(const char *s, bool want_truncated)
+{
+    ccg_jv *v;
+    char err[128];
+    bool t;
+    int rc = parse(s, &v, err, &t);
+    if (rc != CCG_EPARSE)
+        fail_msg("'%s' should fail, rc %d", s, rc);
+    assert_true(err[0] != '\0');
+    if (t != want_truncated)
+        fail_msg("'%s': truncated is %d", s, t);
+}
+
+static void test_values(void **state)
+{
+    (void)state;
+    ccg_jv *v = ok(" {\"a\": [1, -2, 3.5, 1e3, true, false, null, \"x\"], \"b\": {}, \"c\": []} ");
+    assert_int_equal(v->type, CCG_J_OBJ);
+    assert_int_equal(v->count, 3);
+    ccg_jv *a = ccg__jget(v, "a");
+    assert_int_equal(a->count, 8);
+    ccg_jv *e = ccg__jfirst(a);
+    assert_true(e->is_int && e->i == 1);
+    e = e->next;
+    assert_true(e->is_int && e->i == -2);
+    e = e->next;
+    assert_false(e->is_int);
+    assert_int_equal(e->len, 3);
+    e = e->next;
+    assert_false(e->is_int); /* 1e3 is not written as an integer */
+    assert_int_equal(e->next->type, CCG_J_TRUE);
+    assert_int_equal(e->next->next->type, CCG_J_FALSE);
+    assert_int_equal(e->next->next->next->type, CCG_J_NULL);
+    assert_string_equal(ccg__jstr(e->next->next->next->next), "x");
+    assert_int_equal(ccg__jget(v, "b")->count, 0);
+    assert_null(ccg__jfirst(ccg__jget(v, "c")));
+    assert_null(ccg__jget(v, "missing"));
+    assert_null(ccg__jget(a, "a")); /* not an object */
+    assert_null(ccg__jstr(a));
+    v = ok("9223372036854775807");
+    assert_true(v->is_int && v->i == INT64_MAX);
+    v = ok("-9223372036854775808");
+    assert_true(v->is_int && v->i == INT64_MIN);
+    v = ok("99999999999999999999");
+    assert_false(v->is_int);
+}
+
+static void test_strings(void **state)
+{
+    (void)state;
+    ccg_jv *v = ok("\"q\\\" b\\\\ s\\/ \\b\\f\\n\\r\\t u\\u00e9 \\u4E2D \\ud83d\\ude00 lone\\ud800x nul\\u0000end\"");
+    assert_string_equal(v->s, "q\" b\\ s/ \b\f\n\r\t ué 中 \xF0\x9F\x98\x80 lone\xEF\xBF\xBDx nulend");
+    assert_int_equal(v->len, strlen(v->s));
+    /* invalid UTF-8 passes through: text cleanup repairs it with a warning */
+    v = ok("\"a\xFF" "b\"");
+    assert_string_equal(v->s, "a\xFF" "b");
+    v = ok("{\"k\\u0041\": 1}");
+    assert_non_null(ccg__jget(v, "kA"));
+}
+
+static void test_errors(void **state)
+{
+    (void)state;
+    bad("", true);
+    bad("{", true);
+    bad("{\"a\": [1, 2", true);
+    bad("\"abc", true);
+    bad("tru", true);
+    bad("{\"a\" 1}", false);
+    bad("{\"a\": 1,}", false);
+    bad("[1 2]", false);
+    bad("01", false);
+    bad("1.", true);
+    bad("-", true);
+    bad("+1", false);
+    bad("\"a\tb\"", false);
+    bad("\"\\x\"", false);
+    bad("\"\\u12G4\"", false);
+    bad("{} {}", false);
+    bad("nul", true);
+    bad("[1,]", false);
+    bad("{'a': 1}", false);
+}
+
+static void test_limits(void **state)
+{
+    (void)state;
+    char deep[2000];
+    memset(deep, '[', 1000);
+    memset(deep + 1000, ']', 1000);
+    deep[1999] = '\0';
+    ccg_jv *v;
+    char err[128];
+    bool t;
+    size_t off;
+    assert_int_equal(ccg__json_parse(J, deep, 2000, &v, err, &t, &off), CCG_ELIMIT);
+    assert_non_null(strstr(err, "nesting"));
+    memset(deep, '[', 500);
+    memset(deep + 500, ']', 500);
+    assert_int_equal(ccg__json_parse(J, deep, 1000, &v, err, &t, &off), 0);
+}
+
+static void test_reuse_and_large(void **state)
+{
+    (void)state;
+    /* a document larger than the arena's first chunk, then small ones reusing it */
+    size_t n = 200000;
+    char *big = malloc(n * 4 + 3);
+    size_t k = 0;
+    big[k++] = '[';
+    for (size_t i = 0; i < n; i++) {
+        memcpy(big + k, "\"x\",", 4);
+        k += 4;
+    }
+    big[k - 1] = ']';
+    big[k] = '\0';
+    ccg_jv *v;
+    char err[128];
+    bool t;
+    size_t off;
+    assert_int_equal(ccg__json_parse(J, big, k, &v, err, &t, &off), 0);
+    assert_int_equal(v->count, n);
+    free(big);
+    for (int i = 0; i < 100; i++)
+        assert_int_equal(ok("{\"a\":\"b\"}")->count, 1);
+}
+
+static void test_alloc_failures(void **state)
+{
+    (void)state;
+    for (unsigned long n = 1; n < 10; n++) {
+        ccg_json *j = NULL;
+        ccg_alloc_fail_after(n);
+        j = ccg__json_new();
+        ccg_jv *v;
+        char err[128];
+        bool t;
+        size_t off;
+        int rc = j ? ccg__json_parse(j, "{\"a\": [\"b\", 2]}", 15, &v, err, &t, &off) : CCG_ENOMEM;
+        ccg_alloc_fail_after(0);
+        assert_true(rc == 0 || rc == CCG_ENOMEM);
+        ccg__json_free(j);
+    }
+}
+
+static int setup(void **state)
+{
+    (void)state;
+    J = ccg__json_new();
+    return J ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+    (void)state;
+    ccg__json_free(J);
+    return 0;
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_values),          cmocka_unit_test(test_strings),
+        cmocka_unit_test(test_errors),          cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_reuse_and_large), cmocka_unit_test(test_alloc_failures),
+    };
+    return cmocka_run_group_tests(tests, setup, teardown);
+}
