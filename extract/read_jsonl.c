@@ -304,6 +304,11 @@ static int from_object(ccg_reader *r, ccg_jv *o, unsigned long line, const char 
     }
     if ((err = categories(r, rec, o)) < 0)
         goto fail;
+    /* ccgraph's own output keeps the format each paper was first read from */
+    ccg_format f;
+    const char *fname = str_of(o, "format");
+    if (fname && ccg_format_parse(fname, &f) == 0 && f != CCG_FORMAT_AUTO)
+        rec->format = f;
     if ((err = ccg__record_finish(r, &rec, own_id)) < 0)
         return err;
     *out = rec;

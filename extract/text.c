@@ -12,6 +12,7 @@
 
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 #include <utf8proc.h>
@@ -141,6 +142,22 @@ static const pair latex_symbols[] = {
     {"textasciitilde", "~"}, {"textbackslash", "\\"}, {"textbar", "|"},
     {"textless", "<"}, {"textgreater", ">"}, {"degree", "\xC2\xB0"},
     {"euro", "\xE2\x82\xAC"}, {"LaTeX", "LaTeX"}, {"TeX", "TeX"},
+    {"in", "\xE2\x88\x88"}, {"notin", "\xE2\x88\x89"}, {"subset", "\xE2\x8A\x82"},
+    {"subseteq", "\xE2\x8A\x86"}, {"cup", "\xE2\x88\xAA"}, {"cap", "\xE2\x88\xA9"},
+    {"forall", "\xE2\x88\x80"}, {"exists", "\xE2\x88\x83"}, {"sum", "\xE2\x88\x91"},
+    {"prod", "\xE2\x88\x8F"}, {"int", "\xE2\x88\xAB"}, {"partial", "\xE2\x88\x82"},
+    {"nabla", "\xE2\x88\x87"}, {"ell", "\xE2\x84\x93"}, {"propto", "\xE2\x88\x9D"},
+    {"equiv", "\xE2\x89\xA1"}, {"ll", "\xE2\x89\xAA"}, {"gg", "\xE2\x89\xAB"},
+    {"circ", "\xE2\x88\x98"}, {"emptyset", "\xE2\x88\x85"}, {"varnothing", "\xE2\x88\x85"},
+    {"oplus", "\xE2\x8A\x95"}, {"otimes", "\xE2\x8A\x97"}, {"langle", "\xE2\x9F\xA8"},
+    {"rangle", "\xE2\x9F\xA9"}, {"mid", "|"}, {"vert", "|"}, {"lvert", "|"}, {"rvert", "|"},
+    {"Vert", "\xE2\x80\x96"}, {"prime", "\xE2\x80\xB2"}, {"dagger", "\xE2\x80\xA0"},
+    {"checkmark", "\xE2\x9C\x93"}, {"uparrow", "\xE2\x86\x91"}, {"downarrow", "\xE2\x86\x93"},
+    {"leftrightarrow", "\xE2\x86\x94"}, {"Leftrightarrow", "\xE2\x87\x94"},
+    {"mapsto", "\xE2\x86\xA6"}, {"top", "\xE2\x8A\xA4"}, {"perp", "\xE2\x8A\xA5"},
+    {"neg", "\xC2\xAC"}, {"land", "\xE2\x88\xA7"}, {"lor", "\xE2\x88\xA8"},
+    {"wedge", "\xE2\x88\xA7"}, {"vee", "\xE2\x88\xA8"}, {"simeq", "\xE2\x89\x83"},
+    {"ast", "*"}, {"star", "\xE2\x8B\x86"}, {"bullet", "\xE2\x80\xA2"},
     {"ss", "\xC3\x9F"}, {"o", "\xC3\xB8"}, {"O", "\xC3\x98"}, {"ae", "\xC3\xA6"},
     {"AE", "\xC3\x86"}, {"oe", "\xC5\x93"}, {"OE", "\xC5\x92"}, {"aa", "\xC3\xA5"},
     {"AA", "\xC3\x85"}, {"l", "\xC5\x82"}, {"L", "\xC5\x81"}, {"i", "\xC4\xB1"},
@@ -424,7 +441,13 @@ static int latex(writer *w, const char *s, size_t n, size_t i, size_t *next)
                              s + name, nlen);
     if (sym) {
         /* TeX eats the space after a control word: "Stra\ss e" is Straße */
-        bool letter = nlen <= 2 && sym[0] & 0x80;
+        static const char letters[] = " ss o O ae AE oe OE aa AA l L i j ";
+        char word[8];
+        bool letter = false;
+        if (nlen <= 2) {
+            snprintf(word, sizeof word, " %.*s ", (int)nlen, s + name);
+            letter = strstr(letters, word) != NULL;
+        }
         if (letter && j < n && s[j] == ' ')
             j++;
         if (j + 1 < n && s[j] == '{' && s[j + 1] == '}')

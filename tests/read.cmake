@@ -130,3 +130,7 @@ target_link_libraries(bench_read PRIVATE ccg_extract)
 target_compile_options(bench_read PRIVATE ${CCG_WARNINGS})
 add_test(NAME bench_read_smoke COMMAND bench_read ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz --corpus)
 set_tests_properties(bench_read_smoke PROPERTIES LABELS bench PASS_REGULAR_EXPRESSION "corpus: 50 papers")
+
+# `ccgraph read` output read back is the same output, byte for byte.
+add_test(NAME read_roundtrip WORKING_DIRECTORY ${CCG_FIXTURES}
+  COMMAND sh -c "\"$1\" read --quiet read/golden/dedup.jsonl | cmp - read/golden/dedup.jsonl" sh ${CCG_BIN})
