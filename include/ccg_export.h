@@ -60,12 +60,36 @@ typedef struct {
                                  size_by metric (those present) so it fits a page */
 } ccg_export_options;
 
+/** Fills the defaults: draw_top 300, label_top 40, table_rows 50, the rest NULL. */
 void ccg_export_options_init(ccg_export_options *o);
 
 /**
- * Writes net in format f to path, atomically ("-" = stdout). The thesaurus
- * format needs the annotation; pass NULL for other formats.
- * Returns 0, CCG_EIO, CCG_ENOMEM, CCG_ERENDER.
+ * Writes net in format f to path, atomically ("-" = stdout): the bytes go
+ * to a temporary file beside path, renamed over it only when complete, so
+ * a failure leaves no partial file. Same network and options, same bytes
+ * (PDF aside: cairo's text positions can differ in the 6th decimal).
+ *
+ * Conventions shared by the formats:
+ * - Untrusted text (labels, ids, values) is made valid UTF-8 (an invalid
+ *   byte becomes U+FFFD) with control characters as spaces, then escaped
+ *   for the format; SVG, JSON and Markdown outputs stay inert.
+ * - Positions are net->x/y scaled to a box 1000 units wide centred on 0,
+ *   the same numbers in every format; nodes with NaN positions get none.
+ * - Colours: communities by size get the Okabe-Ito palette, grey beyond
+ *   eight. Sizes (Gephi, VOSviewer): area in proportion to net->size.
+ * - CSV writes the node table to path and the edges to NAME.edges.csv
+ *   beside it (path "x.csv" -> "x.edges.csv"; only nodes on stdout).
+ * - SVG/PDF/PNG draw the top o->draw_top nodes by size and, among them,
+ *   each node's four strongest edges; Graphviz lays them out only if
+ *   o->engine says so, otherwise positions come from net->x/y.
+ * The thesaurus format needs the annotation; pass NULL for other formats.
+ *
+ * Returns 0, CCG_EIO (cannot write path), CCG_ENOMEM, CCG_EINVAL (unknown
+ * o->sort_by or o->columns name, unknown o->engine, thesaurus without
+ * annotation), or CCG_ERENDER (Graphviz failed; its message is in
+ * ccg_error_last()). Graphviz is not thread-safe: export figures and DOT
+ * from one thread. Time: O(n log n + m) for every format but the figures,
+ * whose cost is Graphviz's (about 0.1 s for 300 nodes).
  */
 int ccg_export_file(const ccg_network *net, const ccg_annotation *a,
                     ccg_output_format f, const char *path,
