@@ -29,6 +29,9 @@ typedef struct {
     macro *macros;
     size_t n_macros;
     ccg_buf carry;        /* text after the end of the last entry on its line */
+    size_t scan;          /* entry_end: where to resume, 0 = from the start */
+    int depth;            /* entry_end: brace depth at scan */
+    char close;           /* entry_end: the closing delimiter, '}' or ')' */
     unsigned long carry_line;
 } bib_state;
 
@@ -285,31 +288,38 @@ cleanup:
 }
 
 /*
- * Scans text for the end of the entry collected so far: returns the offset
- * just past its closing brace, or 0 if it is still open.
+ * Where the entry collected so far ends: just past its closing brace, or 0
+ * while it is still open. The scan resumes where the last call stopped
+ * (st->scan, st->depth), so an entry of many lines costs linear time.
  */
-static size_t entry_end(const char *s, size_t n)
+static size_t entry_end(bib_state *st, const char *s, size_t n)
 {
-    size_t i = 1;
-    while (i < n && isalpha((unsigned char)s[i]))
+    size_t i = st->scan;
+    if (i == 0) { /* "@type" and the opening delimiter */
+        i = 1;
+        while (i < n && isalpha((unsigned char)s[i]))
+            i++;
+        while (i < n && isspace((unsigned char)s[i]))
+            i++;
+        if (i >= n)
+            return 0;
+        st->close = s[i] == '(' ? ')' : '}';
+        st->depth = 1;
         i++;
-    while (i < n && isspace((unsigned char)s[i]))
-        i++;
-    if (i >= n)
-        return 0;
-    char open = s[i], close = open == '(' ? ')' : '}';
-    int depth = 0;
+    }
     for (; i < n; i++) {
         if (s[i] == '\\' && i + 1 < n) {
             i++;
-        } else if (s[i] == '{' || (open == '(' && s[i] == '(' && depth == 0)) {
-            depth++;
-        } else if (s[i] == close && depth == 1) {
+        } else if (s[i] == '{') {
+            st->depth++;
+        } else if (s[i] == st->close && st->depth == 1) {
+            st->scan = 0;
             return i + 1;
         } else if (s[i] == '}') {
-            depth--;
+            st->depth--;
         }
     }
+    st->scan = i;
     return 0;
 }
 
@@ -364,7 +374,8 @@ static int bib_next(ccg_reader *r, ccg_record **out)
             return rc;
         ccg__buf_clear(&st->carry);
         size_t end;
-        while ((end = entry_end(st->entry.data, st->entry.len)) == 0) {
+        st->scan = 0;
+        while ((end = entry_end(st, st->entry.data, st->entry.len)) == 0) {
             if ((rc = ccg__reader_getline(r, &line, &len)) < 0)
                 return rc;
             if (rc == 0)

@@ -29,13 +29,13 @@ typedef struct {
     bool header_done;
 } csv_state;
 
-/* Is the row complete (an even number of quotes)? */
-static bool row_complete(const char *s, size_t n)
+/* Number of quote characters in s (a row is complete when the total is even). */
+static size_t quotes(const char *s, size_t n)
 {
     size_t q = 0;
     for (const char *p = s; (p = memchr(p, '"', (size_t)(s + n - p))) != NULL; p++)
         q++;
-    return q % 2 == 0;
+    return q;
 }
 
 /* Splits a complete row into fields. */
@@ -167,6 +167,7 @@ static int csv_next(ccg_reader *r, ccg_record **out)
     for (;;) {
         ccg__buf_clear(&st->row);
         unsigned long start = 0;
+        size_t nquotes = 0;
         do {
             if ((rc = ccg__reader_getline(r, &line, &len)) < 0)
                 return rc;
@@ -183,7 +184,8 @@ static int csv_next(ccg_reader *r, ccg_record **out)
             if ((st->row.len && (rc = ccg__buf_putc(&st->row, '\n')) < 0) ||
                 (rc = ccg__buf_add(&st->row, line, len)) < 0)
                 return rc;
-        } while (!row_complete(st->row.data, st->row.len));
+            nquotes += quotes(line, len);
+        } while (nquotes % 2 != 0);
         if (st->row.len == 0)
             continue;
         if ((rc = split_row(st, st->row.data, st->row.len)) < 0)

@@ -134,3 +134,5 @@ set_tests_properties(bench_read_smoke PROPERTIES LABELS bench PASS_REGULAR_EXPRE
 # `ccgraph read` output read back is the same output, byte for byte.
 add_test(NAME read_roundtrip WORKING_DIRECTORY ${CCG_FIXTURES}
   COMMAND sh -c "\"$1\" read --quiet read/golden/dedup.jsonl | cmp - read/golden/dedup.jsonl" sh ${CCG_BIN})
+add_test(NAME read_huge_multiline COMMAND sh ${CCG_READ_FIX}/huge_multiline.sh ${CCG_BIN})
+set_tests_properties(read_huge_multiline PROPERTIES TIMEOUT 60)
