@@ -263,6 +263,27 @@ static int paper_pairs(acc *A, const ccg_doc_entities *doc, const uint32_t *node
     return 0;
 }
 
+/* The ids of papers[0..n-1] joined by ';' (one allocation: this runs for
+ * every edge). NULL on ENOMEM. */
+static char *join_ids(const ccg_corpus *c, const uint32_t *papers, size_t n)
+{
+    size_t len = 0;
+    for (size_t j = 0; j < n; j++)
+        len += strlen(c->records[papers[j]]->id) + 1;
+    char *s = ccg__malloc(len + 1), *q = s;
+    if (!s)
+        return NULL;
+    for (size_t j = 0; j < n; j++) {
+        size_t l = strlen(c->records[papers[j]]->id);
+        if (j)
+            *q++ = ';';
+        memcpy(q, c->records[papers[j]]->id, l);
+        q += l;
+    }
+    *q = '\0';
+    return s;
+}
+
 static int cmp_pair_key(const void *pa, const void *pb)
 {
     const pair_acc *a = pa, *b = pb;
@@ -272,7 +293,7 @@ static int cmp_pair_key(const void *pa, const void *pb)
 /* The sentence s of text, whitespace collapsed, at most ~400 bytes: a longer
  * one is cut at UTF-8 boundaries, with "...", to a window that starts about
  * 100 bytes before the mention at offset off (if known), so the excerpt
- * still names an end of the edge. */
+ * still names an end of the edge. NULL if unknown or on ENOMEM. */
 static char *sentence_text(const char *text, size_t len, const ccg_doc_entities *doc, uint32_t s,
                            uint32_t off)
 {
@@ -282,48 +303,35 @@ static char *sentence_text(const char *text, size_t len, const ccg_doc_entities 
     size_t to = s + 1 < doc->n_sentences ? doc->sentence_starts[s + 1] : len;
     if (from > len || to > len || from >= to)
         return NULL;
-    ccg_buf b = CCG_BUF_INIT;
-    bool space = false;
+    char *out = ccg__malloc(410), *q = out;
+    if (!out)
+        return NULL;
     if (off != UINT32_MAX && off >= from + 300 && off < to) {
         from = off - 100;
         while (from < off && (text[from] & 0xC0) == 0x80)
             from++;
-        if (ccg__buf_puts(&b, "...") < 0)
-            goto fail;
+        memcpy(q, "...", 3);
+        q += 3;
     }
+    bool space = false;
     for (size_t k = from; k < to; k++) {
         unsigned char ch = (unsigned char)text[k];
         if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
-            space = b.len > 0;
+            space = q > out;
             continue;
         }
-        if (b.len >= 403 && (ch & 0xC0) != 0x80) {
-            if (ccg__buf_puts(&b, "...") < 0)
-                goto fail;
+        if (q - out >= 403 && (ch & 0xC0) != 0x80) {
+            memcpy(q, "...", 3);
+            q += 3;
             break;
         }
-        if ((space && ccg__buf_putc(&b, ' ') < 0) || ccg__buf_putc(&b, (char)ch) < 0)
-            goto fail;
+        if (space)
+            *q++ = ' ';
+        *q++ = (char)ch;
         space = false;
     }
-    if (!b.len && ccg__buf_puts(&b, "") < 0)
-        goto fail;
-    return ccg__buf_detach(&b);
-fail:
-    ccg__buf_free(&b);
-    return NULL;
-}
-
-/* qsort has no context argument: the arrays the comparator reads. */
-static const pair_acc *ev_pairs;
-static const uint32_t *ev_edge_pair;
-static int cmp_by_ev_paper(const void *pa, const void *pb)
-{
-    uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;
-    uint32_t x = ev_pairs[ev_edge_pair[a]].ev_paper, y = ev_pairs[ev_edge_pair[b]].ev_paper;
-    if (x != y)
-        return x < y ? -1 : 1;
-    return a < b ? -1 : a > b;
+    *q = '\0';
+    return out;
 }
 
 /* Edge column "evidence": each edge's evidence sentence. Edges are visited
@@ -335,17 +343,27 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
     uint32_t *order = NULL;
     char *text = NULL;
     size_t len = 0;
-    uint32_t cur = UINT32_MAX;
+    uint32_t cur = UINT32_MAX, last = UINT32_MAX;
     int err;
     if ((err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, &col)) < 0)
         return err;
-    if (!(order = ccg__malloc((ne + 1) * sizeof *order)))
+    /* Edges by evidence paper (a counting sort: stable, O(n + m)). */
+    size_t *bucket = ccg__calloc(c->n_records + 2, sizeof *bucket);
+    if (!bucket || !(order = ccg__malloc((ne + 1) * sizeof *order))) {
+        free(bucket);
         return ccg__err(CCG_ENOMEM, "out of memory");
-    for (size_t e = 0; e < ne; e++)
-        order[e] = (uint32_t)e;
-    ev_pairs = pairs;
-    ev_edge_pair = edge_pair;
-    ccg__sort(order, ne, sizeof *order, cmp_by_ev_paper);
+    }
+    for (size_t e = 0; e < ne; e++) {
+        uint32_t p = pairs[edge_pair[e]].ev_paper;
+        bucket[(p == UINT32_MAX ? c->n_records : p) + 1]++;
+    }
+    for (size_t p = 0; p <= c->n_records; p++)
+        bucket[p + 1] += bucket[p];
+    for (size_t e = 0; e < ne; e++) {
+        uint32_t p = pairs[edge_pair[e]].ev_paper;
+        order[bucket[p == UINT32_MAX ? c->n_records : p]++] = (uint32_t)e;
+    }
+    free(bucket);
     for (size_t k = 0; k < ne; k++) {
         size_t e = order[k];
         const pair_acc *p = &pairs[edge_pair[e]];
@@ -359,8 +377,19 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
                 goto cleanup;
             }
             cur = p->ev_paper;
+            last = UINT32_MAX;
         }
-        col->s[e] = sentence_text(text, len, &a->docs[p->ev_paper], p->ev_sent, p->ev_off);
+        /* Edges of one paper often share the sentence (and the mention). */
+        if (last != UINT32_MAX && pairs[edge_pair[last]].ev_sent == p->ev_sent &&
+            pairs[edge_pair[last]].ev_off == p->ev_off && col->s[last]) {
+            if (!(col->s[e] = ccg__strdup(col->s[last]))) {
+                err = ccg__err(CCG_ENOMEM, "out of memory");
+                goto cleanup;
+            }
+        } else {
+            col->s[e] = sentence_text(text, len, &a->docs[p->ev_paper], p->ev_sent, p->ev_off);
+        }
+        last = (uint32_t)e;
     }
 cleanup:
     free(text);
@@ -584,11 +613,13 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     ccg_buf b = CCG_BUF_INIT;
     int err = 0;
 
+    double t0 = ccg__now();
     for (size_t p = 0; p < c->n_records; p++)
         if (sel->paper_ok[p] &&
             (err = paper_pairs(&A, &a->docs[p], sel->node_of, (uint32_t)p, o, &scratch,
                                &scratch_cap)) < 0)
             goto cleanup;
+    t0 = ccg__timing_add("  co-mention pairs", t0);
     /* Pairs in (source, target) order; instances keep paper (= corpus) order. */
     if (!(newpos = ccg__malloc((A.n_pairs + 1) * sizeof *newpos)) ||
         !(edge_pair = ccg__malloc((A.n_pairs + 1) * sizeof *edge_pair)) ||
@@ -646,6 +677,7 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
         if (w[k] >= o->min_weight)
             edge_pair[ne++] = (uint32_t)k;
     }
+    t0 = ccg__timing_add("  sort pairs, weights", t0);
     if ((err = ccg_network_new(&net, CCG_NET_CONCEPTS, sel->n_nodes, ne)) < 0 ||
         (err = entity_nodes(net, c, a, sel)) < 0 ||
         (err = ccg_network_add_edge_column(net, "n_papers", CCG_COL_INT, NULL)) < 0 ||
@@ -666,12 +698,7 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
         size_t np = start[k + 1] - start[k];
         if (o->provenance_max && np > o->provenance_max)
             np = o->provenance_max;
-        ccg__buf_clear(&b);
-        for (size_t j = 0; j < np; j++)
-            if (ccg__buf_printf(&b, "%s%s", j ? ";" : "",
-                                c->records[papers_of[start[k] + j]]->id) < 0)
-                break;
-        if (!(ppap->s[e] = ccg__buf_detach(&b))) {
+        if (!(ppap->s[e] = join_ids(c, papers_of + start[k], np))) {
             free(pair_at);
             free(w);
             free(papers_of);
@@ -682,8 +709,10 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     free(pair_at);
     free(w);
     free(papers_of);
+    t0 = ccg__timing_add("  nodes, time profile, edges, provenance", t0);
     if ((err = fill_evidence(net, c, a, A.pairs, edge_pair, ne)) < 0)
         goto cleanup;
+    ccg__timing_add("  evidence", t0);
     *out = net;
     net = NULL;
     goto cleanup;
