@@ -38,3 +38,25 @@ add_executable(bench_graph ${CCG_TEST_DIR}/bench/bench_graph.c)
 target_include_directories(bench_graph PRIVATE ${CMAKE_SOURCE_DIR}/graph ${CMAKE_SOURCE_DIR}/extract)
 target_link_libraries(bench_graph PRIVATE ccg_graph)
 target_compile_options(bench_graph PRIVATE ${CCG_WARNINGS})
+
+# ccgraph rank: formats, exit codes, no partial output on failure.
+set(CCG_SEED ${CCG_GRAPH_FIX}/arxiv_listing_seed.txt)
+add_test(NAME graph_rank_markdown COMMAND ${CCG_BIN} rank --to md -n 3 ${CCG_SEED})
+set_tests_properties(graph_rank_markdown PROPERTIES
+  PASS_REGULAR_EXPRESSION "^\\| rank \\| label \\| type \\| community \\|")
+add_test(NAME graph_rank_papers COMMAND ${CCG_BIN} rank --graph papers -n 0 ${CCG_SEED})
+set_tests_properties(graph_rank_papers PROPERTIES
+  PASS_REGULAR_EXPRESSION "\tOpen-FinLLMs?\tpaper\t[0-9]+\t[^\t]*\t2024-08\t")
+add_test(NAME graph_rank_bad_value
+  COMMAND sh -c "\"$0\" rank --weight nonsense \"$1\"; test $? -eq 2" ${CCG_BIN} ${CCG_SEED})
+add_test(NAME graph_rank_bad_metric
+  COMMAND sh -c "\"$0\" rank --size-by title \"$1\" 2>&1; test $? -eq 1" ${CCG_BIN} ${CCG_SEED})
+set_tests_properties(graph_rank_bad_metric PROPERTIES PASS_REGULAR_EXPRESSION "size-by: no numeric node column 'title'")
+add_test(NAME graph_rank_missing_file
+  COMMAND sh -c "\"$0\" rank no-such-file.txt 2>&1; test $? -eq 1" ${CCG_BIN})
+set_tests_properties(graph_rank_missing_file PROPERTIES PASS_REGULAR_EXPRESSION "no-such-file.txt")
+add_test(NAME graph_rank_unwritable
+  COMMAND sh -c "\"$0\" rank -o /nonexistent-dir/x.tsv \"$1\"; rc=$?; test $rc -eq 1 && ! ls /nonexistent-dir/ 2>/dev/null"
+          ${CCG_BIN} ${CCG_SEED})
+add_test(NAME graph_rank_not_a_table
+  COMMAND sh -c "\"$0\" rank -o x.svg \"$1\"; test $? -eq 2" ${CCG_BIN} ${CCG_SEED})
