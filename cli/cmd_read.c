@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "cli.h"
 #include "util.h"
@@ -44,8 +45,13 @@ static int read_one(const char *path, const ccg_reader_options *ro, ccg_corpus *
     int err = ccg_reader_open(&r, path, ro);
     if (err < 0)
         return err;
+    bool progress = !cli_quiet && isatty(STDERR_FILENO);
+    size_t n_read = 0;
     while ((err = ccg_reader_next(r, &rec)) > 0) {
         char *json = NULL;
+        if (progress && ++n_read % 4096 == 0)
+            fprintf(stderr, "\rccgraph: %s: %.0f MB, %zu papers", path,
+                    (double)ccg_reader_bytes(r) / 1e6, n_read);
         int isnew = ccg_corpus_mark(seen, rec);
         if (isnew > 0 && (err = ccg_record_to_json(rec, &json)) == 0) {
             fputs(json, out);
@@ -59,6 +65,8 @@ static int read_one(const char *path, const ccg_reader_options *ro, ccg_corpus *
             break;
         }
     }
+    if (progress && n_read >= 4096)
+        fputc('\n', stderr);
     seen->n_skipped += ccg_reader_skipped(r);
     ccg_reader_free(r);
     return err;

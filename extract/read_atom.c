@@ -90,7 +90,7 @@ static int atom_next(ccg_reader *r, ccg_record **out)
     ccg_record *rec = NULL;
     char *published = NULL, *id = NULL, *doi = NULL, *journal = NULL, *comment = NULL;
     int err = 0, rc, depth = -1;
-    bool in_author = false;
+    bool in_author = false, closed = false;
     ccg__err(CCG_OK, "%s", "");
     while ((rc = xmlTextReaderRead(st->xr)) == 1) {
         int type = xmlTextReaderNodeType(st->xr);
@@ -98,25 +98,26 @@ static int atom_next(ccg_reader *r, ccg_record **out)
         if (type == XML_READER_TYPE_ELEMENT && !st->seen_root) {
             st->seen_root = true;
             if (!is(name, "feed") && !is(name, "entry")) {
-                err = ccg__reader_fatal(r, node_line(st),
-                                        CCG_EPARSE, "not an Atom feed: the root element is <%s>",
+                err = ccg__reader_fatal(r, node_line(st), CCG_EPARSE,
+                                        "not an Atom feed: the root element is <%s>",
                                         (const char *)name);
                 goto cleanup;
             }
         }
         if (type == XML_READER_TYPE_ELEMENT && is(name, "entry") && !rec) {
-            if ((err = ccg__record_new(r, node_line(st),
-                                       &rec)) < 0)
+            if ((err = ccg__record_new(r, node_line(st), &rec)) < 0)
                 goto cleanup;
             depth = xmlTextReaderDepth(st->xr);
-            if (xmlTextReaderIsEmptyElement(st->xr))
+            if ((closed = xmlTextReaderIsEmptyElement(st->xr)))
                 break;
             continue;
         }
         if (!rec)
             continue;
-        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(st->xr) == depth)
-            break; /* </entry> */
+        if (type == XML_READER_TYPE_END_ELEMENT && xmlTextReaderDepth(st->xr) == depth) {
+            closed = true; /* </entry> */
+            break;
+        }
         if (type == XML_READER_TYPE_END_ELEMENT && is(name, "author"))
             in_author = false;
         if (type != XML_READER_TYPE_ELEMENT)
@@ -164,8 +165,7 @@ static int atom_next(ccg_reader *r, ccg_record **out)
             err = ccg__reader_fatal(r, 1, CCG_EPARSE, "not an Atom feed: no root element");
         goto cleanup; /* end of the feed */
     }
-    if (rc == 0 && depth >= 0 && xmlTextReaderNodeType(st->xr) != XML_READER_TYPE_END_ELEMENT &&
-        !xmlTextReaderIsEmptyElement(st->xr)) {
+    if (!closed) { /* libxml2 reports a cut-off document; this is a safety net */
         err = ccg__reader_fatal(r, rec->line, CCG_EPARSE, "truncated feed: <entry> not closed");
         goto cleanup;
     }
@@ -176,11 +176,8 @@ static int atom_next(ccg_reader *r, ccg_record **out)
             rec->month = m >= 1 && m <= 12 ? m : 0;
         }
     }
-    if (id)
-        ccg__record_set_arxiv(rec, id, strlen(id)) < 0 ? (void)(err = CCG_ENOMEM) : (void)0;
-    if (err == 0 && doi)
-        err = ccg__record_set_doi(rec, doi, strlen(doi));
-    if (err < 0)
+    if ((id && (err = ccg__record_set_arxiv(rec, id, strlen(id))) < 0) ||
+        (doi && (err = ccg__record_set_doi(rec, doi, strlen(doi))) < 0))
         goto cleanup;
     rec->venue = journal ? journal : comment;
     if (journal)
