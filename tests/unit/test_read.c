@@ -488,6 +488,60 @@ static void test_alloc_failures(void **state)
     }
 }
 
+/* Writes text to a temporary file; returns its path (static buffer). */
+static const char *temp_file(const char *text, size_t n)
+{
+    static char path[64];
+    snprintf(path, sizeof path, "/tmp/ccg_test_detect_XXXXXX");
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, n), (ssize_t)n);
+    close(fd);
+    return path;
+}
+
+static void test_detection(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text;
+        ccg_format want;
+        size_t records;
+    } cases[] = {
+        {"\xEF\xBB\xBF{\"id\": \"2401.00001\", \"title\": \"T\"}\n", CCG_FORMAT_JSONL, 1},
+        {"\n  {\n  \"title\": \"Pretty\"\n}\n", CCG_FORMAT_JSON, 1},
+        {"[null, {\"title\": \"S2\"}]", CCG_FORMAT_JSON, 1},
+        {"<?xml version=\"1.0\"?><feed xmlns=\"http://www.w3.org/2005/Atom\"></feed>", CCG_FORMAT_ATOM, 0},
+        {"% exported\n\n@Article{k, title={T}}\n", CCG_FORMAT_BIBTEX, 1},
+        {"TY  - JOUR\r\nTI  - T\r\nER  - \r\n", CCG_FORMAT_RIS, 1},
+        {"FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI T\nER\nEF\n", CCG_FORMAT_WOS, 1},
+        {"Authors,Title,Year,Source title,DOI,Abstract\nA.,T,2020,S,,An abstract.\n", CCG_FORMAT_SCOPUS_CSV, 1},
+        {"An abstract.\narXiv:2401.00001\n", CCG_FORMAT_ARXIV_LISTING, 1},
+        {"An abstract mentioning arXiv:2401.00001 inside a line.\n", CCG_FORMAT_TEXT, 1},
+        {"Just text.\n\nTwo paragraphs.", CCG_FORMAT_TEXT, 2},
+        {"", CCG_FORMAT_TEXT, 0},
+        {"\n\n  \n", CCG_FORMAT_TEXT, 0},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        const char *path = temp_file(cases[i].text, strlen(cases[i].text));
+        ccg_record **recs;
+        diag_log d = {0};
+        ccg_format f;
+        size_t n = read_all(path, CCG_FORMAT_AUTO, &recs, &d, &f);
+        unlink(path);
+        if (f != cases[i].want || n != cases[i].records)
+            fail_msg("case %zu: format %s, %zu records", i, ccg_format_name(f), n);
+        free_all(recs, n);
+    }
+    /* NUL bytes: binary, refused; UTF-16 gets its own message */
+    const char *path = temp_file("\xFF\xFE" "a\0b\0", 6);
+    ccg_reader *r = NULL;
+    ccg_reader_options o = {0};
+    assert_int_equal(ccg_reader_open(&r, path, &o), CCG_EFORMAT);
+    assert_non_null(strstr(ccg_error_last(), "UTF-16"));
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -497,7 +551,7 @@ int main(void)
         cmocka_unit_test(test_bibtex),            cmocka_unit_test(test_ris_wos_scopus),
         cmocka_unit_test(test_text_and_override), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_corpus_dedup),      cmocka_unit_test(test_record_text_and_json),
-        cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_alloc_failures),    cmocka_unit_test(test_detection),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
