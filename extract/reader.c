@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -332,7 +333,12 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
         err = ccg__err(CCG_ENOMEM, "out of memory");
         goto cleanup;
     }
-    gzbuffer((gzFile)r->gz, 64 << 10);
+    /* zlib allocates three times its buffer size: small files get a small one */
+    struct stat st;
+    unsigned zbuf = 64 << 10;
+    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)zbuf)
+        zbuf = st.st_size < 8192 ? 8192 : (unsigned)st.st_size;
+    gzbuffer((gzFile)r->gz, zbuf);
     while (!r->eof && r->end < PEEK)
         if ((err = fill(r)) < 0)
             goto cleanup;

@@ -94,8 +94,16 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
 /**
  * Reads the next record. Returns 1 with *rec set (caller owns it), 0 at the
  * end of input, or a negative error: CCG_EPARSE for malformed input when
- * strict (else the record is skipped and reported through opts->diag),
- * CCG_EIO, CCG_ELIMIT, CCG_ENOMEM. After an error the reader must be freed.
+ * strict (else the record is skipped and reported through opts->diag) and,
+ * even when not strict, for input that cannot be resynchronised (a
+ * truncated JSON document or last JSON line, an unterminated BibTeX entry
+ * or CSV quote, invalid XML); CCG_EIO (bad gzip data, read error);
+ * CCG_ELIMIT (a line or record over 64 MB, a JSON document over 512 MB);
+ * CCG_ENOMEM. The message (ccg_error_last) is "FILE:LINE: what is wrong".
+ * Errors are sticky: after one, the reader returns it again; free it.
+ *
+ * Time: linear in the input. Memory: the largest record, except JSON
+ * documents (CCG_FORMAT_JSON), which are parsed whole.
  */
 int ccg_reader_next(ccg_reader *r, ccg_record **rec);
 
@@ -159,9 +167,12 @@ void ccg_corpus_free(ccg_corpus *c);
 char *ccg_record_text(const ccg_record *rec, size_t *len);
 
 /**
- * Writes a record as one line of JSON (the `ccgraph read` format, fields in
- * a fixed order, absent fields omitted) to buf. Returns 0 or CCG_ENOMEM.
- * The caller frees *out with free().
+ * Writes a record as one line of JSON, without the newline: the `ccgraph
+ * read` format, which the JSON Lines reader reads back unchanged. Keys in
+ * this order, absent ones omitted: id, title, abstract, year, month,
+ * authors, venue, doi, arxiv_id, categories, refs, format. UTF-8 is kept
+ * as is; '"', '\\', control characters and U+2028/U+2029 are escaped.
+ * Returns 0 or CCG_ENOMEM; the caller frees *out with free().
  */
 int ccg_record_to_json(const ccg_record *rec, char **out);
 
