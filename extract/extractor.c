@@ -41,6 +41,7 @@ typedef struct {
     size_t title_end;         /* end of the title, 0 if the text has none */
     char **defs;              /* pairs: long form, name */
     size_t n_defs, cap_defs;
+    unsigned n_scans;         /* whole-text scans of generic_lf so far */
     uint32_t *iw;             /* introduction windows: start, end pairs */
     size_t n_iw, cap_iw;
 } ctx;
@@ -622,6 +623,38 @@ static bool shaped_sf(const char *s, size_t n)
 }
 
 /*
+ * Does a long form read as a field or task rather than a name: it also
+ * occurs in lower case in the text ("Histogram Matching (HM)" ... "histogram
+ * matching"), or it ends in a task noun (Question Answering, Tracking)?
+ */
+static bool generic_lf(ctx *c, size_t ls, size_t le)
+{
+    static const char *const tasks[] = {
+        "answering", "recognition", "extraction", "tracking", "detection", "classification",
+        "retrieval", "imaging", "quantification", "translation", "summarization",
+        "prediction", "forecasting", "resolution", "understanding", "equalization",
+        "localization", "captioning", "parsing", "tagging", "labeling", "intelligence",
+        "processing", "computing", "communication", "sensing", NULL};
+    size_t e = le;
+    while (e > ls && alnum_c(c->s[e - 1]))
+        e--;
+    if (word_in(c->s + e, le - e, tasks))
+        return true;
+    size_t n = le - ls;
+    /* (each scan reads the whole text: at most 64 per text keeps it linear) */
+    if (!memchr(c->s + ls, ' ', n) || c->n_scans >= 64)
+        return false;
+    c->n_scans++;
+    for (size_t p = 0; p + n <= c->len; p++) {
+        if (p == ls || !lo_c(c->s[p]) || (c->s[p] | 32) != (c->s[ls] | 32))
+            continue;
+        if (strncasecmp(c->s + p, c->s + ls, n) == 0 && (p == 0 || !alnum_c(c->s[p - 1])))
+            return true;
+    }
+    return false;
+}
+
+/*
  * One definition: short form at [ss, se) (core: without a plural s; atoms
  * [sa, sa_end)), long form at [ls, le) (atoms [la, lend_atom)). One entity
  * of both, or both claimed and dropped when the pair is generic (LLMs).
@@ -671,7 +704,9 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
          * lexicon does not know is, more often than not, the paper's own
          * (when its long form is a capitalised name, not a lower-case
          * description such as "mobile edge computing (MEC)"). */
-        c->m[lm].introduced = up_c(c->s[ls]);
+        bool generic = generic_lf(c, ls, le);
+        c->m[lm].introduced = up_c(c->s[ls]) && !generic;
+        c->m[lm].generic = c->m[c->n - 1].generic = generic;
     }
     return 0;
 }
@@ -802,7 +837,7 @@ static bool word_is(const ctx *c, size_t wi, const char *const *list)
 static bool defined_lf(const ctx *c, size_t w0, size_t w1)
 {
     size_t st = c->t.words[w0].start, n = c->t.words[w1].end - st;
-    for (size_t i = 0; i < c->n_defs; i += 2)
+    for (size_t i = 0; i < c->n_defs && i < 256; i += 2) /* bounded: see test_pathological */
         if (strlen(c->defs[i]) == n && strncasecmp(c->defs[i], c->s + st, n) == 0)
             return true;
     return false;
@@ -888,6 +923,10 @@ static bool part_shaped(const ctx *c, size_t p0, size_t p1)
         return false;
     size_t s = c->t.atoms[p0].start, n = c->t.atoms[p1 - 1].end - s;
     if (!(up >= 2 || (up >= 1 && digits) || inner))
+        return false;
+    /* one capital and digits (Q1, V4, L2, A100) names only what the lexicon knows */
+    if (up == 1 && p1 - p0 == 2 && !c->t.atoms[p0].digit && atom_len(c, p0) == 1 &&
+        c->t.atoms[p0 + 1].digit)
         return false;
     if (roman(c->s + s, n) || ccg__is_stop(c->x, c->s + s, n))
         return false;
@@ -1034,7 +1073,15 @@ static int pass_intro(ctx *c)
             ccg__grow((void **)&c->iw, &c->cap_iw, c->n_iw + 2, sizeof *c->iw) < 0)
             return CCG_ENOMEM;
         c->iw[c->n_iw++] = (uint32_t)ov[1];
-        c->iw[c->n_iw++] = (uint32_t)sentence_end(c, ov[1]);
+        /* the window: the rest of the sentence, at most 32 words */
+        size_t wend = sentence_end(c, ov[1]);
+        size_t a = atom_at(c, ov[1]);
+        if (a < c->t.n_atoms) {
+            size_t wmax = c->t.atoms[a].word + 32;
+            if (wmax < c->t.n_words && c->t.words[wmax].start < wend)
+                wend = c->t.words[wmax].start;
+        }
+        c->iw[c->n_iw++] = (uint32_t)wend;
         int err = intro_phrase(c, ov[1]);
         if (err < 0)
             return err;
@@ -1321,14 +1368,22 @@ static void cues(ctx *c, ccg__mention *m)
                 head = t;
         }
         vote(m, head, 3);
-        if (m->lexentry < 0)
+        if (m->lexentry < 0 && !m->generic)
             m->introduced = true;
     }
-    if (m->lexentry >= 0)
+    if (m->lexentry >= 0 || m->generic)
         return;
-    for (size_t i = 0; i < c->n_iw; i += 2)
-        if (m->start >= c->iw[i] && m->start < c->iw[i + 1])
-            m->introduced = true;
+    /* windows start and end in text order: the last one starting before m decides */
+    size_t lo = 0, hi = c->n_iw / 2;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->iw[2 * mid] <= m->start)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo > 0 && m->start < c->iw[2 * (lo - 1) + 1])
+        m->introduced = true;
     /* "our X", "our new X" */
     if (b > 0 && b < n) {
         for (size_t k = b; k > 0 && k + 3 > b; k--)

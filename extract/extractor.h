@@ -138,6 +138,7 @@ typedef struct {
     bool introduced;
     const char *rule;
     uint32_t votes[CCG_TYPE_COUNT];
+    bool generic;         /* defined by a field or task long form: never introduced */
 } ccg__mention;
 
 /**

@@ -296,15 +296,17 @@ static void test_pathological(void **state)
     ccg_extractor *x = spec_extractor(CCG_GRANULARITY_VERSION);
     size_t n = 1 << 20;
     char *s = malloc(n + 1);
-    const char *kinds[] = {"token", "acronyms", "parens", "hyphens", "defs"};
-    for (int k = 0; k < 5; k++) {
+    const char *kinds[] = {"token", "acronyms", "parens", "hyphens", "defs", "intros", "phrases"};
+    for (int k = 0; k < 7; k++) {
         for (size_t i = 0; i < n; i++) {
             switch (k) {
             case 0: s[i] = (char)('A' + (i * 7) % 26); break;
             case 1: s[i] = " ABCDEFGH"[i % 9]; break;
             case 2: s[i] = i < n / 2 ? '(' : ')'; break;
             case 3: s[i] = "A-"[i % 2]; break;
-            default: s[i] = "Xa Yb Zc (XYZ) "[i % 15]; break;
+            case 4: s[i] = "Xa Yb Zc (XYZ) "[i % 15]; break;
+            case 5: s[i] = "We propose FooNet, a net. "[i % 26]; break;
+            default: s[i] = "Foo Bar Dataset and Qa Rb (QR) "[i % 31]; break;
             }
         }
         s[n] = '\0';
