@@ -199,7 +199,7 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
     agattr(g, AGNODE, "style", "filled");
     Agsym_t *a_shape = agattr(g, AGNODE, "shape", "ellipse");
     Agsym_t *a_fill = agattr(g, AGNODE, "fillcolor", "#bbbbbb");
-    Agsym_t *a_color = agattr(g, AGNODE, "color", m->figure ? "#ffffff" : "#333333");
+    agattr(g, AGNODE, "color", m->figure ? "#ffffff" : "#333333"); /* outline */
     Agsym_t *a_width = agattr(g, AGNODE, "width", "0.75");
     Agsym_t *a_height = agattr(g, AGNODE, "height", "0.5");
     Agsym_t *a_pos = fr.has && m->fixed_pos ? agattr(g, AGNODE, "pos", "") : NULL;
@@ -256,7 +256,6 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
             snprintf(num, sizeof num, "%.2f", 0.3 + 0.7 * s);
             agxset(n, a_height, num);
         }
-        (void)a_color;
         if (a_pos && isfinite(net->x[i]) && isfinite(net->y[i])) {
             /* Pinned ("!") in DOT files; in figures Graphviz may push
              * overlapping nodes apart (overlap=prism under neato -n). */

@@ -25,6 +25,7 @@ static const struct {
     {"model", "\xE2\x97\x86"},   /* ◆ diamond */
     {"metric", "\xE2\x96\xB2"},  /* ▲ triangle */
     {"tool", "\xE2\xAC\xA2"},    /* ⬢ hexagon */
+    {"paper", "\xE2\x97\x8F"},   /* ● circle (papers and bipartite graphs) */
 };
 
 /* Appends untrusted text to an HTML-like label: cleaned, & < > " escaped,

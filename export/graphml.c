@@ -144,8 +144,10 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
         CK(key(w, "start", "node", "start", "double"));
     CK(column_keys(w, &b, net->node_cols, net->n_node_cols, "v", "node"));
     CK(key(w, "weight", "edge", "weight", "double"));
+    /* Key ids are unique across node and edge keys; Gephi finds this one
+     * by its attr.name. */
     if (net->edge_label)
-        CK(key(w, "label", "edge", "label", "string"));
+        CK(key(w, "edge_label", "edge", "label", "string"));
     CK(column_keys(w, &b, net->edge_cols, net->n_edge_cols, "e", "edge"));
 
     CK(ccg__xml_start(w, "graph"));
@@ -204,7 +206,7 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
         CK(ccg__xml_attr_raw(w, "target", dst));
         CK(data_num(w, &b, "weight", net->weight[e]));
         if (net->edge_label && net->edge_label[e])
-            CK(data(w, &b, "label", net->edge_label[e]));
+            CK(data(w, &b, "edge_label", net->edge_label[e]));
         CK(column_data(w, &b, net->edge_cols, net->n_edge_cols, "e", e));
         CK(ccg__xml_end(w));
     }

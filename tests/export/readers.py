@@ -103,6 +103,9 @@ check(n0["introduced"] is True and g.nodes["n1"]["introduced"] is False, "graphm
 check("pagerank" not in g.nodes["n7"], "graphml: missing value written as no <data>")
 check(g.nodes["n0"]["start"] == 2023.5, "graphml: first-seen start")
 check(g.edges["n0", "n1"]["papers"] == "2410.00002", "graphml: edge provenance")
+want_el = '<uses> "&" \\' if VARIANT == "hostile" else "uses"
+check(g.edges["n0", "n1"].get("label") == want_el, f"graphml: edge label {g.edges['n0', 'n1'].get('label')!r}")
+check("label" not in g.edges["n0", "n2"], "graphml: edge without a label has none")
 
 # GraphML: python3-igraph
 ig = igraph.Graph.Read_GraphML(p)

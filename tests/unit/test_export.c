@@ -225,8 +225,8 @@ static void test_csv_pair_and_quoting(void **state)
     assert_non_null(strstr(s, "\"'=HYPERLINK(\"\"http://x\"\")\""));
     assert_non_null(strstr(s, "\"]]> & \"\"quoted\"\" 'single' <!-- -->\""));
     assert_null(strchr(s, '\x01'));
-    assert_non_null(strstr(e, "source,target,weight,papers\r\n"));
-    assert_non_null(strstr(e, "\"<id&\"\"0\"\">\",n1,12,2410.00002\r\n"));
+    assert_non_null(strstr(e, "source,target,weight,label,papers\r\n"));
+    assert_non_null(strstr(e, "\"<id&\"\"0\"\">\",n1,12,\"<uses> \"\"&\"\" \\\",2410.00002\r\n"));
     free(s);
     free(e);
     ccg_network_free(net);

@@ -87,7 +87,11 @@ ccg_network *test_export_net(int hostile)
         cal->s[i] = dup(hostile ? label : i % 2 ? "alias-a; alias-b" : "x, \"y\"");
         cin->i[i] = i % 3 == 0;
     }
+    /* Edge labels (the entity behind a "uses" link, in a papers graph). */
+    net->edge_label = calloc(m, sizeof *net->edge_label);
     for (size_t e = 0; e < m; e++) {
+        if (e % 3 == 0)
+            net->edge_label[e] = dup(hostile ? "<uses> \"&\" \\" : "uses");
         net->source[e] = edges[e][0];
         net->target[e] = edges[e][1];
         net->weight[e] = w[e];
