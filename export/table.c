@@ -41,11 +41,11 @@ static int put_cell(FILE *fp, ccg_buf *b, ccg_output_format f, const char *text)
         fputc('"', fp);
         if (formula)
             fputc('\'', fp);
-        for (; *s; s++) {
-            if (*s == '"')
-                fputc('"', fp);
-            fputc(*s, fp);
+        for (const char *q; (q = strchr(s, '"')); s = q + 1) {
+            fwrite(s, 1, (size_t)(q - s) + 1, fp); /* up to and with the quote ... */
+            fputc('"', fp);                         /* ... which is doubled */
         }
+        fputs(s, fp);
         fputc('"', fp);
         break;
     }
