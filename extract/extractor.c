@@ -255,7 +255,7 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
         if (append_atom(c, j, j == a0, &h, &hlast) < 0)
             return 0;
         if (j == a0 && tab == &c->x->lex) {
-            uint32_t b = (h ? h : 1) & 0xffff, bp = (hlast ? hlast : 1) & 0xffff;
+            uint32_t b = (h ? h : 1) & CCG_FIRST_MASK, bp = (hlast ? hlast : 1) & CCG_FIRST_MASK;
             if (!(c->x->first[b >> 6] >> (b & 63) & 1) && !(c->x->first[bp >> 6] >> (bp & 63) & 1))
                 return 0;
         }
@@ -1166,7 +1166,11 @@ static int pass_recall(ctx *c)
     }
     for (size_t wi = 0; names.n && wi < c->t.n_words; wi++) {
         const ccg__word *w = &c->t.words[wi];
-        if (!span_free(c, w->a0, w->a1))
+        /* every single-word name found has a capital */
+        bool cap = false;
+        for (size_t k = w->a0; k < w->a1 && !cap; k++)
+            cap = c->t.atoms[k].upper > 0;
+        if (!cap || !span_free(c, w->a0, w->a1))
             continue;
         size_t e = w->end;
         for (size_t k = w->a0 + 1; k < w->a1; k++)

@@ -84,6 +84,8 @@ void ccg__table_free(ccg__table *t);
 
 /* ---- the extractor ------------------------------------------------------- */
 
+#define CCG_FIRST_MASK 0x3ffffu /* 256 Kbit, 32 KB: about 3% false hits for 8k first atoms */
+
 /* How a lexicon form must match the case of the text. */
 enum {
     CASE_ANY = 0,  /* lower-case or multi-word forms */
@@ -109,8 +111,8 @@ typedef struct {
 struct ccg_extractor {
     ccg_extractor_options opts;
     ccg__table lex;       /* folded forms (and their prefixes) -> forms */
-    uint64_t first[1024]; /* bit (hash & 0xffff) of every form's first-atom key: most
-                           * words of a text are rejected here, without a probe */
+    uint64_t first[4096]; /* bit (hash & CCG_FIRST_MASK) of every form's first-atom key:
+                           * most words of a text are rejected here, without a probe */
     ccg__lexentry *entries;
     size_t n_entries, cap_entries;
     ccg__lexform *forms;

@@ -107,6 +107,10 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
     t->n_atoms = t->n_words = 0;
     if (len >= UINT32_MAX)
         return ccg__err(CCG_ELIMIT, "text longer than 4 GB");
+    /* English runs about 5.5 bytes a word: reserve once instead of growing */
+    if (ccg__grow((void **)&t->atoms, &t->cap_atoms, len / 4 + 16, sizeof *t->atoms) < 0 ||
+        ccg__grow((void **)&t->words, &t->cap_words, len / 5 + 16, sizeof *t->words) < 0)
+        return CCG_ENOMEM;
     size_t i = 0, prev_end = 0;
     bool barrier = false;
     while (i < len) {
@@ -346,7 +350,7 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
     key->len = 0;
     if ((err = ccg__fold_atoms(key, form, t, 0, 1)) < 0)
         return err;
-    uint32_t h1 = ccg__hash(key->data, key->len) & 0xffff;
+    uint32_t h1 = ccg__hash(key->data, key->len) & CCG_FIRST_MASK;
     x->first[h1 >> 6] |= (uint64_t)1 << (h1 & 63);
     if (t->n_words > 1)
         x->entries[entry].has_long = 1;
