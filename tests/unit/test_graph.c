@@ -450,6 +450,52 @@ static void test_papers(void **state)
     tg_free(c, a);
 }
 
+/* Every allocation of a build fails in turn: each must return CCG_ENOMEM
+ * with nothing leaked (ASan) and nothing returned, then the build works. */
+static void fail_each_allocation(ccg_corpus *c, ccg_annotation *a, const ccg_graph_options *o)
+{
+    int err = CCG_ENOMEM;
+    unsigned long n;
+    for (n = 1; err == CCG_ENOMEM && n < 100000; n++) {
+        ccg_network *net = NULL;
+        ccg_alloc_fail_after(n);
+        err = ccg_graph_build(c, a, o, &net);
+        ccg_alloc_fail_after(0);
+        if (err == CCG_ENOMEM) {
+            assert_null(net);
+        } else {
+            assert_int_equal(err, 0);
+            ccg_network_free(net);
+        }
+    }
+    assert_int_equal(err, 0);
+    assert_true(n > 20);
+}
+
+static void test_out_of_memory(void **state)
+{
+    fixture *f = *state;
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    o.top = 3;
+    o.largest_component = true;
+    fail_each_allocation(f->c, f->a, &o);
+    o.window = CCG_WINDOW_SENTENCE;
+    fail_each_allocation(f->c, f->a, &o);
+    ccg_graph_options_init(&o);
+    o.kind = CCG_NET_BIPARTITE;
+    fail_each_allocation(f->c, f->a, &o);
+
+    ccg_corpus *c;
+    ccg_annotation *a;
+    tg_build(cpapers, 4, cents, 2, &c, &a);
+    ccg_graph_options_init(&o);
+    o.kind = CCG_NET_PAPERS;
+    o.external_refs = o.cocitation = o.coupling = true;
+    fail_each_allocation(c, a, &o);
+    tg_free(c, a);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -462,6 +508,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bipartite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_subgraph_layout, setup, teardown),
         cmocka_unit_test(test_papers),
+        cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
