@@ -1421,24 +1421,23 @@ static int by_start(const void *a, const void *b)
 
 /* Type and introduced flag per name, shared by all its mentions. */
 typedef struct {
-    int lexentry;
-    const char *name;
+    char *key;        /* loose key of the name: llama3.1 */
     size_t idx;
 } lexref;
 
 static int cmp_lexref(const void *a, const void *b)
 {
     const lexref *x = a, *y = b;
-    if (x->lexentry != y->lexentry)
-        return x->lexentry < y->lexentry ? -1 : 1;
-    int r = strcmp(x->name, y->name);
+    int r = strcmp(x->key, y->key);
     return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
 }
 
 /*
- * "Mistral-7B ... Mistral": a bare family name in a text that mentions
- * exactly one version of that family means that version. (Sorted by entry
- * and name, so linear after the sort whatever the text.)
+ * "Mistral-7B ... Mistral", "Stable Diffusion 1.5 ... Stable Diffusion": a
+ * bare family name in a text that mentions exactly one version of it means
+ * that version. Versions are the lexicon names whose key extends the
+ * family's key with a digit (or v and a digit): sorted by key, they follow
+ * the family's key, so this is linear after the sort whatever the text.
  */
 static int family_to_version(ctx *c)
 {
@@ -1447,34 +1446,48 @@ static int family_to_version(ctx *c)
         n += c->m[i].lexentry >= 0;
     if (n < 2)
         return 0;
-    lexref *v = ccg__malloc(n * sizeof *v);
+    lexref *v = ccg__calloc(n, sizeof *v);
     if (!v)
         return CCG_ENOMEM;
-    n = 0;
-    for (size_t i = 0; i < c->n; i++)
-        if (c->m[i].lexentry >= 0)
-            v[n++] = (lexref){c->m[i].lexentry, c->m[i].name, i};
-    qsort(v, n, sizeof *v, cmp_lexref);
     int err = 0;
-    for (size_t g = 0; g < n;) {
-        size_t h = g, names = 0;
-        const char *family = ccg__lex_name(c->x, (uint32_t)v[g].lexentry);
-        const char *version = NULL;
-        bool bare = false;
-        for (; h < n && v[h].lexentry == v[g].lexentry; h++) {
-            bool same_as_prev = h > g && strcmp(v[h].name, v[h - 1].name) == 0;
-            if (strcmp(v[h].name, family) == 0)
-                bare = true;
-            else if (!same_as_prev) {
-                names++;
-                version = v[h].name;
-            }
+    ccg_buf k = CCG_BUF_INIT;
+    n = 0;
+    for (size_t i = 0; i < c->n; i++) {
+        if (c->m[i].lexentry < 0)
+            continue;
+        k.len = 0;
+        if ((err = ccg__fold_loose(&k, c->m[i].name, strlen(c->m[i].name))) < 0)
+            goto cleanup;
+        if (!(v[n].key = ccg__strdup(k.data ? k.data : ""))) {
+            err = CCG_ENOMEM;
+            goto cleanup;
         }
-        if (bare && names == 1 && c->x->entries[v[g].lexentry].family) {
-            for (size_t k = g; k < h; k++) {
-                ccg__mention *m = &c->m[v[k].idx];
-                if (strcmp(m->name, family) != 0)
-                    continue;
+        v[n++].idx = i;
+    }
+    qsort(v, n, sizeof *v, cmp_lexref);
+    for (size_t g = 0; g < n;) {
+        size_t h = g;
+        while (h < n && strcmp(v[h].key, v[g].key) == 0)
+            h++;
+        const ccg__mention *fm = &c->m[v[g].idx];
+        size_t fl = strlen(v[g].key);
+        bool bare = c->x->entries[fm->lexentry].family &&
+                    strcmp(fm->name, ccg__lex_name(c->x, (uint32_t)fm->lexentry)) == 0;
+        const char *version = NULL, *vkey = NULL;
+        bool several = false;
+        for (size_t j = h; bare && j < n && strncmp(v[j].key, v[g].key, fl) == 0; j++) {
+            const char *rest = v[j].key + fl;
+            bool is_version = (rest[0] >= '0' && rest[0] <= '9') ||
+                              (rest[0] == 'v' && rest[1] >= '0' && rest[1] <= '9');
+            if (!is_version || (vkey && strcmp(vkey, v[j].key) == 0))
+                continue;
+            several |= vkey != NULL;
+            vkey = v[j].key;
+            version = c->m[v[j].idx].name;
+        }
+        if (bare && version && !several) {
+            for (size_t j = g; j < h; j++) {
+                ccg__mention *m = &c->m[v[j].idx];
                 char *d = ccg__strdup(version);
                 if (!d) {
                     err = CCG_ENOMEM;
@@ -1487,7 +1500,10 @@ static int family_to_version(ctx *c)
         g = h;
     }
 cleanup:
+    for (size_t i = 0; i < n; i++)
+        free(v[i].key);
     free(v);
+    ccg__buf_free(&k);
     return err;
 }
 
