@@ -248,9 +248,17 @@ static int drawing(const ccg_network *net, const ccg_export_options *o, ccg_netw
     inc = ccg__malloc((2 * net->n_edges + 1) * sizeof *inc);
     if (!keep || !has_edge || !keep_e || !start || !newid || !inc)
         goto nomem;
+    /* The top nodes among those with a position: a layout may cover only
+     * the drawn top (ccgraph build), whose ties at the cut can break
+     * differently from ours. */
     size_t top = o->draw_top && o->draw_top < n ? o->draw_top : n;
-    for (size_t r = 0; r < top; r++)
-        keep[order[r]] = true;
+    for (size_t r = 0, kept = 0; r < n && kept < top; r++) {
+        size_t i = order[r];
+        if (net->x && net->y && !(isfinite(net->x[i]) && isfinite(net->y[i])))
+            continue;
+        keep[i] = true;
+        kept++;
+    }
 
     /* Incidence lists of the kept edges, each sorted by weight. */
     for (size_t e = 0; e < net->n_edges; e++)

@@ -353,6 +353,22 @@ static void test_partial_layout(void **state)
         assert_null(strstr(s, "n3\t[pos"));
         free(s);
     }
+    /* The figure draws the top nodes that have a position: with room for
+     * three and DPO unplaced, RLHF, LLaMA-3 and PPO; LLaMA-3 has no edge
+     * to the other two, so it is left out as an isolated dot. */
+    net->x[0] = net->y[0] = 0.0 / 0.0;
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    o.draw_top = 3;
+    snprintf(path, sizeof path, "%s/partial.svg", tmpdir);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_SVG, path, &o), 0);
+    char *svg = slurp(path);
+    assert_non_null(svg);
+    assert_null(strstr(svg, ">DPO<"));
+    assert_non_null(strstr(svg, ">RLHF<"));
+    assert_null(strstr(svg, ">LLaMA&#45;3<"));
+    assert_non_null(strstr(svg, ">PPO<"));
+    free(svg);
     ccg_network_free(net);
 }
 
