@@ -58,7 +58,7 @@ ambiguous = {n for n, t in types.items() if len(t) > 1}
 
 # Concepts, count weights, every paper of every edge.
 out = os.path.join(tmp, "c.csv")
-run("rank", "-n", "0", "--provenance-max", "0", "-o", out, CORPUS)
+run("rank", "-n", "0", "--min-papers", "1", "--provenance-max", "0", "-o", out, CORPUS)
 edges = table(os.path.join(tmp, "c.edges.csv"))
 want = {}
 for d in papers:
@@ -84,6 +84,16 @@ for d in papers:
 bad = [k for k, e in got.items()
        if not any(f in e["evidence"] for n in k for f in forms[n])]
 ok(not bad, f"concepts: each evidence sentence names an end of its edge {bad[:3]}")
+
+# Sentence window: a subset of the paper window, edge by edge and paper by paper.
+run("rank", "-n", "0", "--min-papers", "1", "--provenance-max", "0", "--window", "sentence",
+    "-o", os.path.join(tmp, "s.csv"), CORPUS)
+sent = {tuple(sorted((e["source"], e["target"]))): e["papers"].split(";")
+        for e in table(os.path.join(tmp, "s.edges.csv"))
+        if e["source"] not in ambiguous and e["target"] not in ambiguous}
+bad = [k for k, ps in sent.items() if k not in want or not set(ps) <= set(want[k])]
+ok(not bad and len(sent) <= len(want),
+   f"sentence window: {len(sent)} edges, each within the paper window's {bad[:3]}")
 
 # Association strength from the node table's paper counts.
 run("rank", "-n", "0", "--weight", "association", "-o", os.path.join(tmp, "a.csv"), CORPUS)
