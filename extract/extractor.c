@@ -663,9 +663,7 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
                   size_t ls, size_t le, size_t la, size_t lend_atom)
 {
     /* is it generic? then neither form is an entity */
-    /* USD is a currency, but "Universal Scene Description (USD)" names a thing */
-    if (ccg__is_stop(c->x, c->s + ls, le - ls) ||
-        (ccg__is_stop(c->x, c->s + ss, core) && (!up_c(c->s[ls]) || core < 3))) {
+    if (ccg__is_stop(c->x, c->s + ls, le - ls) || ccg__is_stop(c->x, c->s + ss, core)) {
         claim(c, la, lend_atom);
         claim(c, sa, sa_end);
         return 0;
@@ -886,7 +884,8 @@ static bool descriptive(const char *s, size_t n)
                                        "level", "aware", "specific", "style", "scale",
                                        "centric", "agnostic", "oriented", "compatible",
                                        "friendly", "ready", "type", "size", "sized", "native",
-                                       "powered", "as", "vs", "to", NULL};
+                                       "powered", "as", "vs", "to", "for", "of", "in", "on",
+                                       "and", "with", "by", "the", "from", NULL};
     for (const char *const *e = ends; *e; e++) {
         size_t l = strlen(*e);
         if (n >= l && memcmp(s + n - l, *e, l) == 0)
