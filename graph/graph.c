@@ -306,10 +306,13 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
         goto cleanup;
     t = ccg__timing_add("build nodes, edges, provenance", t);
     before = o->kind == CCG_NET_PAPERS ? c->n_records : sel.n_candidates;
-    if (o->since || o->until)
-        err = ccg__buf_printf(&why, "%spapers dated %d-%02d to %d-%02d (%zu of %zu)",
-                              why.len ? ", " : "", o->since / 100, o->since % 100,
-                              o->until / 100, o->until % 100, sel.n_papers_ok, c->n_records);
+    if (o->since)
+        err = ccg__buf_printf(&why, "since %04d-%02d", o->since / 100, o->since % 100);
+    if (err >= 0 && o->until)
+        err = ccg__buf_printf(&why, "%suntil %04d-%02d", why.len ? ", " : "", o->until / 100,
+                              o->until % 100);
+    if (err >= 0 && (o->since || o->until))
+        err = ccg__buf_printf(&why, " (%zu of %zu papers)", sel.n_papers_ok, c->n_records);
     if (err >= 0 && o->types && o->kind != CCG_NET_PAPERS)
         err = ccg__buf_printf(&why, "%stypes 0x%x", why.len ? ", " : "", o->types);
     if (err >= 0 && sel.min_papers > 1 && o->kind != CCG_NET_PAPERS)

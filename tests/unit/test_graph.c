@@ -259,6 +259,8 @@ static void test_filters(void **state)
     o.min_weight = 2;
     net = build(state, &o);
     assert_int_equal(net->n_edges, 1); /* AB: P1 + P2 */
+    assert_string_equal(net->notes[0],
+                        "kept 3 of 3 entities: until 2024-06 (2 of 4 papers), min-weight 2");
     ccg_network_free(net);
 
     /* The graph is two triangles sharing B-C: a 2-core, no 3-core. */
