@@ -42,7 +42,8 @@ typedef enum {
 typedef struct {
     ccg_granularity granularity;
     unsigned threads;            /**< 0: all cores */
-    bool builtin_lexicon;        /**< load the compiled-in lexicon (default true via ccg_extractor_options_init) */
+    bool builtin_lexicon;        /**< load the compiled-in lexicon (default true via ccg_extractor_options_init);
+                                      the compiled-in stop list is loaded either way */
     bool explain;                /**< record the rule behind each mention */
 } ccg_extractor_options;
 
@@ -55,15 +56,26 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts);
 void ccg_extractor_free(ccg_extractor *x);
 
 /**
- * Adds entries from a TSV lexicon (name, type, aliases separated by '|').
+ * Adds entries from a TSV lexicon (name, type, aliases separated by '|',
+ * '#' comments). Forms with a capital or digit match case-sensitively
+ * (up to spaces and hyphens: LLaMA3 = LLaMA-3 = Llama 3), lower-case and
+ * multi-word forms match in any case. Entries added later win over earlier
+ * ones with the same form, so a user lexicon overrides the built-in one.
+ * Not thread-safe: add everything before extracting.
  * Returns 0, CCG_EIO, CCG_EPARSE (message "file:line: ..."), CCG_ENOMEM.
  */
 int ccg_extractor_add_lexicon(ccg_extractor *x, const char *path);
-/** Adds a stop list: one string per line, never an entity. */
+/**
+ * Adds a stop list: one string per line ('#' comments, a second TAB column
+ * is ignored), never an entity; matched folding case, spaces, hyphens and
+ * a plural s. Returns 0, CCG_EIO, CCG_ENOMEM.
+ */
 int ccg_extractor_add_stoplist(ccg_extractor *x, const char *path);
 /**
  * Adds a VOSviewer thesaurus ("label<TAB>replace by" with a header line);
- * an empty replacement drops the label.
+ * an empty replacement drops the label. Applied by ccg_extractor_annotate
+ * to the names found (labels matched folding case, spaces and hyphens).
+ * Returns 0, CCG_EIO, CCG_EPARSE ("file:line: ..."), CCG_ENOMEM.
  */
 int ccg_extractor_add_thesaurus(ccg_extractor *x, const char *path);
 
@@ -140,7 +152,14 @@ typedef struct ccg_annotation {
 
 /**
  * Extracts every record of the corpus with opts->threads threads and merges
- * names across the corpus. Returns 0, CCG_ENOMEM or CCG_ELIMIT.
+ * names across the corpus: long forms defined in one paper are found in
+ * the others (a second, cheaper pass), names are grouped by their key
+ * (case, spaces, hyphens, underscores and an acronym's plural s folded,
+ * thesaurus applied), the canonical name is the lexicon's if any, else the
+ * most frequent name (ties by byte order), the type the lexicon's, else the
+ * most voted. The result is the same for any thread count. Time is linear
+ * in the corpus text (plus sorting the entities).
+ * Returns 0, CCG_ENOMEM or CCG_ELIMIT; free with ccg_annotation_free.
  */
 int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c,
                            ccg_annotation **out);
