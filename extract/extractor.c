@@ -1342,8 +1342,9 @@ static void cues(ctx *c, ccg__mention *m)
             vote(m, noun_type(c->s + c->t.atoms[L - 3].start, atom_len(c, L - 3)), 2);
         if (L > 1 && atom_is(c, L - 1, "including"))
             vote(m, noun_type(c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
-        /* "experiments on X", "evaluated on X" */
-        if (L > 1 && atom_in(c, L - 1, preps) && atom_in(c, L - 2, eval_words))
+        /* "experiments on X", "evaluated on X", "by 10.4% on X" */
+        if (L > 1 && atom_in(c, L - 1, preps) &&
+            (atom_in(c, L - 2, eval_words) || c->t.atoms[L - 2].digit))
             vote(m, CCG_TYPE_DATASET, 2);
     }
     /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
