@@ -74,6 +74,7 @@ static void test_latex(void **state)
     expect("\\href{https://x.org}{our code}", "our code");
     expect("unknown \\foo command", "unknown foo command");
     expect("line\\\\break", "line break");
+    expect("88{\\deg} and 5\\textdegree{}C", "88° and 5°C");
     expect("$\\sigma \\in \\{15, 25\\}$ and $x \\leq y$", "σ ∈ {15, 25} and x ≤ y");
 }
 
