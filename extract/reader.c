@@ -29,9 +29,23 @@ const char *ccg_format_name(ccg_format f)
 
 int ccg_format_parse(const char *name, ccg_format *out)
 {
+    /* the names people type for them too */
+    static const struct {
+        const char *alias;
+        ccg_format f;
+    } aliases[] = {
+        {"listing", CCG_FORMAT_ARXIV_LISTING}, {"ndjson", CCG_FORMAT_JSONL},
+        {"xml", CCG_FORMAT_ATOM}, {"bib", CCG_FORMAT_BIBTEX}, {"csv", CCG_FORMAT_SCOPUS_CSV},
+        {"txt", CCG_FORMAT_TEXT},
+    };
     for (int f = 0; f < CCG_FORMAT_COUNT; f++)
         if (name && strcmp(name, format_names[f]) == 0) {
             *out = (ccg_format)f;
+            return 0;
+        }
+    for (size_t k = 0; name && k < sizeof aliases / sizeof *aliases; k++)
+        if (strcmp(name, aliases[k].alias) == 0) {
+            *out = aliases[k].f;
             return 0;
         }
     return ccg__err(CCG_EINVAL, "unknown format '%s' (auto, arxiv, jsonl, json, atom, bibtex, "

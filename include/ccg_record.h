@@ -32,7 +32,10 @@ typedef enum {
 /** The short name of a format ("bibtex", "wos", …), as --format takes it. */
 const char *ccg_format_name(ccg_format f);
 
-/** Parses a format name; returns CCG_EINVAL for an unknown one. */
+/**
+ * Parses a format name (or one of the aliases listing, ndjson, xml, bib,
+ * csv, txt); returns CCG_EINVAL for an unknown one.
+ */
 int ccg_format_parse(const char *name, ccg_format *out);
 
 /**

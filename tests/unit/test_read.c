@@ -402,6 +402,10 @@ static void test_errors(void **state)
     assert_int_equal(ccg_format_parse("bibtex", &fmt), 0);
     assert_int_equal(fmt, CCG_FORMAT_BIBTEX);
     assert_int_equal(ccg_format_parse("nope", &fmt), CCG_EINVAL);
+    assert_int_equal(ccg_format_parse("bib", &fmt), 0);
+    assert_int_equal(fmt, CCG_FORMAT_BIBTEX);
+    assert_int_equal(ccg_format_parse("csv", &fmt), 0);
+    assert_int_equal(fmt, CCG_FORMAT_SCOPUS_CSV);
     for (int k = 0; k < CCG_FORMAT_COUNT; k++) {
         assert_int_equal(ccg_format_parse(ccg_format_name((ccg_format)k), &fmt), 0);
         assert_int_equal(fmt, k);
