@@ -80,7 +80,13 @@ static int ris_next(ccg_reader *r, ccg_record **out)
     char *line;
     size_t len;
     int rc, err = 0;
+    size_t total = 0;
     while ((rc = ccg__reader_getline(r, &line, &len)) > 0) {
+        if (rec && (total += len) > CCG__MAX_RECORD) {
+            err = ccg__reader_fatal(r, rec->line, CCG_ELIMIT, "record longer than %zu MB",
+                                    CCG__MAX_RECORD >> 20);
+            goto fail;
+        }
         char tag[3];
         size_t k = ris_tag(line, len, tag);
         if (!rec) {

@@ -153,7 +153,13 @@ static int wos_next(ccg_reader *r, ccg_record **out)
     size_t len;
     int rc, err = 0;
     bool use_af = false;
+    size_t total = 0;
     while ((rc = ccg__reader_getline(r, &line, &len)) > 0) {
+        if (rec && (total += len) > CCG__MAX_RECORD) {
+            err = ccg__reader_fatal(r, rec->line, CCG_ELIMIT, "record longer than %zu MB",
+                                    CCG__MAX_RECORD >> 20);
+            goto fail;
+        }
         if (len >= 3 && line[0] == ' ' && line[1] == ' ' && line[2] == ' ') {
             if (rec && st->tag[0] && (err = field(r, st, rec, st->tag, line + 3, len - 3, &use_af)) < 0)
                 goto fail;
