@@ -24,6 +24,8 @@ typedef struct {
     char *name, *value;
 } macro;
 
+#define MAX_MACROS 4096
+
 typedef struct {
     ccg_buf entry;        /* the entry being collected, from its '@' */
     macro *macros;
@@ -211,6 +213,10 @@ static int parse_entry(ccg_reader *r, bib_state *st, const char *s, size_t n, un
         const char *v = val.data ? val.data : "";
 #define FIELD(name) (flen == strlen(name) && strncasecmp(f, name, flen) == 0)
         if (is_string) {
+            if (st->n_macros >= MAX_MACROS) { /* lookups are linear: keep them cheap */
+                err = ccg__reader_bad(r, line, "more than %d @string macros", MAX_MACROS);
+                goto cleanup;
+            }
             macro *nm = ccg__realloc(st->macros, (st->n_macros + 1) * sizeof *nm);
             if (!nm) {
                 err = ccg__err(CCG_ENOMEM, "out of memory");
