@@ -74,7 +74,7 @@ const char *const cli_graph_help[] = {
     "entity types to keep, comma-separated (model,method,dataset,metric,tool)",
     "drop entities in fewer than N papers (default: the least N keeping <= 5000)",
     "keep the top N nodes (0 = all)",
-    "rank for --top: papers (default) or a metric (pagerank, degree, ...)",
+    "rank for --top: papers (default; in_degree for papers) or a metric",
     "drop edges lighter than X",
     "only papers dated YYYY or YYYY-MM or later",
     "only papers dated YYYY or YYYY-MM or earlier",

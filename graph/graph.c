@@ -346,8 +346,12 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
         if (!col && (err = ccg__graph_metrics(net, o)) < 0)
             goto cleanup;
         col = ccg_network_node_column(net, top_by);
-        if (!col && strcmp(top_by, "papers") == 0)
-            col = ccg_network_node_column(net, "degree"); /* papers graph: no "papers" column */
+        if (!col && strcmp(top_by, "papers") == 0) {
+            /* The papers graph has no "papers" column: its default ranking
+             * is by links received (citations and uses). */
+            top_by = "in_degree";
+            col = ccg_network_node_column(net, top_by);
+        }
         if (!col || col->type == CCG_COL_STRING) {
             err = ccg__err(CCG_EINVAL, "top-by: no numeric node column '%s'", top_by);
             goto cleanup;

@@ -125,7 +125,8 @@ typedef struct {
     size_t min_papers;        /**< drop entities in fewer papers; 0 = auto: the smallest
                                    threshold that keeps at most auto_max_entities */
     size_t top;               /**< keep the top N nodes (0 = all) ... */
-    const char *top_by;       /**< ... by "papers" (default) or a metric name */
+    const char *top_by;       /**< ... by "papers" (default; "in_degree" for the papers
+                                   graph) or any numeric node column ("pagerank", ...) */
     double min_weight;        /**< drop lighter edges */
     int since, until;         /**< YYYYMM bounds on paper dates, 0 = open */
     bool largest_component;

@@ -440,6 +440,15 @@ static void test_papers(void **state)
     assert_non_null(ccg_network_node_column(net, "in_degree"));
     ccg_network_free(net);
 
+    /* Top by links received: Q1 (2), Q2 (2), Q3 (1): Q1 and Q2. */
+    o.top = 2;
+    assert_int_equal(ccg_graph_build(c, a, &o, &net), 0);
+    assert_int_equal(net->n_nodes, 2);
+    assert_string_equal(net->node_id[1], "2402.00002");
+    assert_string_equal(net->notes[1], "kept 2 of 4 papers: top 2 by in_degree");
+    ccg_network_free(net);
+    o.top = 0;
+
     o.external_refs = true;
     assert_int_equal(ccg_graph_build(c, a, &o, &net), 0);
     assert_int_equal(net->n_nodes, 6);
