@@ -376,7 +376,10 @@ static void test_subgraph_layout(void **state)
         assert_true(net->x[v] == again->x[v] && net->y[v] == again->y[v]);
     }
     assert_int_equal(ccg_graph_layout(again, CCG_LAYOUT_DRL, 7), 0);
-    assert_true(isfinite(again->x[0]));
+    assert_int_equal(ccg_graph_layout(net, CCG_LAYOUT_DRL, 7), 0);
+    for (size_t v = 0; v < 4; v++)
+        assert_true(isfinite(again->x[v]) && net->x[v] == again->x[v] && net->y[v] == again->y[v]);
+    assert_int_equal(ccg_graph_layout(net, (ccg_layout_algo)99, 7), CCG_EINVAL);
     ccg_network_free(net);
     ccg_network_free(sub);
     ccg_network_free(again);
