@@ -31,6 +31,7 @@ typedef struct {
     macro *macros;
     size_t n_macros;
     ccg_buf carry;        /* text after the end of the last entry on its line */
+    size_t carry_pos;     /* where the unread part of carry begins */
     size_t scan;          /* entry_end: where to resume, 0 = from the start */
     int depth;            /* entry_end: brace depth at scan */
     char close;           /* entry_end: the closing delimiter, '}' or ')' */
@@ -345,42 +346,63 @@ static size_t find_at(const char *s, size_t n)
     return n;
 }
 
+/*
+ * The next entry. Text after an entry on its last line is kept in carry
+ * (from carry_pos), so a line holding many entries is read in linear time;
+ * only an entry spanning lines is copied, into entry.
+ */
 static int bib_next(ccg_reader *r, ccg_record **out)
 {
     bib_state *st = r->state;
     int rc;
     for (;;) {
-        /* entry text starts at '@' in entry; more lines until it closes */
-        unsigned long start = 0;
-        ccg__buf_clear(&st->entry);
         const char *src;
         size_t srclen;
         char *line;
         size_t len;
-        unsigned long lineno;
-        if (st->carry.len) {
-            src = st->carry.data;
-            srclen = st->carry.len;
-            lineno = st->carry_line;
+        unsigned long start;
+        bool from_carry = st->carry_pos < st->carry.len;
+        if (from_carry) {
+            src = st->carry.data + st->carry_pos;
+            srclen = st->carry.len - st->carry_pos;
+            start = st->carry_line;
         } else {
             if ((rc = ccg__reader_getline(r, &line, &len)) <= 0)
                 return rc;
             src = line;
             srclen = len;
-            lineno = r->line;
+            start = r->line;
         }
         size_t at = find_at(src, srclen);
-        if (at == srclen) {
+        if (at == srclen) { /* text between entries is a comment */
             ccg__buf_clear(&st->carry);
-            continue; /* text between entries is a comment */
+            st->carry_pos = 0;
+            continue;
         }
-        start = lineno;
-        if ((rc = ccg__buf_add(&st->entry, src + at, srclen - at)) < 0 ||
+        src += at;
+        srclen -= at;
+        st->scan = 0;
+        size_t end = entry_end(st, src, srclen);
+        if (end) { /* the entry ends on this line */
+            if (from_carry) {
+                st->carry_pos += at + end;
+            } else {
+                ccg__buf_clear(&st->carry);
+                st->carry_pos = 0;
+                st->carry_line = r->line;
+                if ((rc = ccg__buf_add(&st->carry, src + end, srclen - end)) < 0)
+                    return rc;
+            }
+            if ((rc = parse_entry(r, st, src, end, start, out)) != 0)
+                return rc;
+            continue;
+        }
+        ccg__buf_clear(&st->entry);
+        if ((rc = ccg__buf_add(&st->entry, src, srclen)) < 0 ||
             (rc = ccg__buf_putc(&st->entry, '\n')) < 0)
             return rc;
         ccg__buf_clear(&st->carry);
-        size_t end;
-        st->scan = 0;
+        st->carry_pos = 0;
         while ((end = entry_end(st, st->entry.data, st->entry.len)) == 0) {
             if ((rc = ccg__reader_getline(r, &line, &len)) < 0)
                 return rc;
@@ -400,8 +422,7 @@ static int bib_next(ccg_reader *r, ccg_record **out)
                 return rc;
             st->carry_line = r->line;
         }
-        rc = parse_entry(r, st, st->entry.data, end, start, out);
-        if (rc != 0)
+        if ((rc = parse_entry(r, st, st->entry.data, end, start, out)) != 0)
             return rc;
     }
 }
