@@ -522,7 +522,7 @@ static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotat
             !(byy->s[v] = ccg__buf_detach(&by)) ||
             (bm.len && !(bym->s[v] = ccg__buf_detach(&bm))))
             goto nomem;
-        net->start[v] = dfirst / 100 + (dfirst % 100 ? (dfirst % 100 - 1) / 12.0 : 0);
+        net->start[v] = ccg__decimal_year(dfirst);
         rising->d[v] = ((double)(r + 1) / (double)(R + 1)) / ((double)(q + 1) / (double)(P + 1));
         s = t;
     }
@@ -788,6 +788,7 @@ int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
                 free(keys);
                 goto nomem;
             }
+            net->start[pv] = ccg__decimal_year(d);
             for (size_t i = 0; i < a->docs[p].n; i++) {
                 uint32_t v = sel->node_of[a->docs[p].items[i].entity];
                 if (v != UINT32_MAX)

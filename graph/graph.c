@@ -84,6 +84,13 @@ int ccg__record_date(const ccg_record *r)
     return r->year * 100 + (r->month >= 1 && r->month <= 12 ? r->month : 0);
 }
 
+double ccg__decimal_year(int date)
+{
+    if (!date)
+        return NAN;
+    return date / 100 + (date % 100 ? (date % 100 - 1) / 12.0 : 0);
+}
+
 /* Inclusive bounds; a paper whose month is unknown passes when any month
  * of its year could. Undated papers fail any bound. */
 static bool date_ok(const ccg_record *r, int since, int until)

@@ -79,6 +79,9 @@ void ccg__selection_free(ccg__selection *sel);
 /** YYYYMM of a record for the date filters (month 0 when unknown), 0 if undated. */
 int ccg__record_date(const ccg_record *r);
 
+/** A YYYYMM date as a decimal year (2024-07 -> 2024.5; month 0 -> the year), NaN for 0. */
+double ccg__decimal_year(int date);
+
 /** The entity co-mention graph of the selection, with all attributes. */
 int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
                         const ccg_graph_options *o, const ccg__selection *sel,

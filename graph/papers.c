@@ -452,7 +452,7 @@ int ccg__build_papers(const ccg_corpus *c, const ccg_annotation *a,
             (b.len && !(intro->s[v] = ccg__buf_detach(&b))))
             goto nomem;
         nrefs->i[v] = (int64_t)r->n_refs;
-        net->start[v] = d ? d / 100 + (d % 100 ? (d % 100 - 1) / 12.0 : 0) : NAN;
+        net->start[v] = ccg__decimal_year(d);
     }
     for (size_t i = 0; i < ext.n; i++) {
         uint32_t v = ext.v[i].node;

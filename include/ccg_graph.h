@@ -63,7 +63,8 @@
  * Bipartite (CCG_NET_BIPARTITE, undirected): the kept entities (as in the
  * concept graph, with its node columns), then the papers mentioning them,
  * in corpus order; node column "part" = "entity" | "paper"; an edge per
- * mention pair, weight = mentions of the entity in the paper.
+ * mention pair, weight = mentions of the entity in the paper; net->start
+ * of a paper = its date.
  *
  * FILTERS, in this order, before any metric: papers by date (since/until;
  * undated papers fail any bound), entities by types and min_papers, edges
@@ -89,6 +90,9 @@
  * top 3 nodes by net->size. net->size = the size_by column (default
  * pagerank). Every random choice is seeded with o->seed, so the same input
  * and options give identical bytes.
+ *
+ * Not thread-safe: igraph 0.10.2 is built without thread-local state, and
+ * the graph layer swaps its error handler around each call.
  */
 #ifndef CCG_GRAPH_H
 #define CCG_GRAPH_H

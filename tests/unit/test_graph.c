@@ -348,6 +348,7 @@ static void test_bipartite(void **state)
                     (net->source[e - 1] == net->source[e] &&
                      net->target[e - 1] < net->target[e]));
     assert_true(net->source[0] == 0 && net->target[0] == 4); /* Adam - P1 */
+    assert_true(net->start[5] == 2024 + 5.0 / 12); /* P2: 2024-06 */
     ccg_network_free(net);
 }
 
