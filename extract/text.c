@@ -322,11 +322,17 @@ static size_t entity(const char *s, size_t n, char buf[8], size_t *blen)
     return i + 1;
 }
 
-/* Skips a balanced {...} group at s[i]; returns the index after it. */
+/*
+ * Skips a balanced {...} group at s[i]; returns the index after it. A group
+ * still open after GROUP_MAX bytes is not one (only its brace is skipped):
+ * rescanning to the end for every "\cite{" would make cleanup quadratic.
+ */
+#define GROUP_MAX 512
 static size_t skip_group(const char *s, size_t n, size_t i)
 {
     int depth = 0;
-    for (; i < n; i++) {
+    size_t start = i, stop = n - i > GROUP_MAX ? i + GROUP_MAX : n;
+    for (; i < stop; i++) {
         if (s[i] == '\\' && i + 1 < n)
             i++;
         else if (s[i] == '{')
@@ -334,7 +340,7 @@ static size_t skip_group(const char *s, size_t n, size_t i)
         else if (s[i] == '}' && --depth == 0)
             return i + 1;
     }
-    return n;
+    return start + 1;
 }
 
 /*
@@ -458,9 +464,9 @@ static int latex(writer *w, const char *s, size_t n, size_t i, size_t *next)
     }
     for (size_t k = 0; k < sizeof latex_drop_arg / sizeof *latex_drop_arg; k++)
         if (strlen(latex_drop_arg[k]) == nlen && memcmp(latex_drop_arg[k], s + name, nlen) == 0) {
-            while (j < n && s[j] == '[') { /* optional argument */
-                const char *e = memchr(s + j, ']', n - j);
-                j = e ? (size_t)(e - s) + 1 : n;
+            if (j < n && s[j] == '[') { /* an optional argument */
+                const char *e = memchr(s + j, ']', n - j > GROUP_MAX ? GROUP_MAX : n - j);
+                j = e ? (size_t)(e - s) + 1 : j;
             }
             *next = j < n && s[j] == '{' ? skip_group(s, n, j) : j;
             return 0;

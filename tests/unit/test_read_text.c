@@ -78,6 +78,25 @@ static void test_latex(void **state)
     expect("$\\sigma \\in \\{15, 25\\}$ and $x \\leq y$", "σ ∈ {15, 25} and x ≤ y");
 }
 
+/* Unclosed groups everywhere: cleanup stays linear (this would take minutes if not). */
+static void test_unclosed_groups_linear(void **state)
+{
+    (void)state;
+    size_t reps = 200000;
+    const char *unit = "\\cite{x \\href{";
+    size_t ul = strlen(unit);
+    char *in = malloc(reps * ul + 1);
+    for (size_t i = 0; i < reps; i++)
+        memcpy(in + i * ul, unit, ul);
+    in[reps * ul] = '\0';
+    ccg_text_report rep;
+    char *out = ccg__text_clean_dup(in, reps * ul, &rep);
+    assert_non_null(out);
+    free(out);
+    free(in);
+    expect("a \\cite{never closed b", "a never closed b");
+}
+
 static void test_accents(void **state)
 {
     (void)state;
@@ -214,7 +233,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_names_survive),  cmocka_unit_test(test_whitespace),
         cmocka_unit_test(test_control_characters), cmocka_unit_test(test_latex),
-        cmocka_unit_test(test_accents),        cmocka_unit_test(test_entities_and_tags),
+        cmocka_unit_test(test_accents),        cmocka_unit_test(test_unclosed_groups_linear),        cmocka_unit_test(test_entities_and_tags),
         cmocka_unit_test(test_nfc),            cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_clean_is_idempotent), cmocka_unit_test(test_arxiv_id),
         cmocka_unit_test(test_doi),            cmocka_unit_test(test_alloc_failures),
