@@ -278,7 +278,7 @@ static size_t tag_len(const char *s, size_t n, bool *block)
             i++;
         if (i == a || i >= n || s[i] != '=' || i + 1 >= n || (s[i + 1] != '"' && s[i + 1] != '\''))
             return 0;
-        const char *q = memchr(s + i + 2, s[i + 1], n - i - 2);
+        const char *q = memchr(s + i + 2, s[i + 1], n - i - 2 > 4096 ? 4096 : n - i - 2);
         if (!q || q - s > 4096)
             return 0;
         i = (size_t)(q - s) + 1;
