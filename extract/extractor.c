@@ -254,9 +254,10 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
             break;
         if (append_atom(c, j, j == a0, &h, &hlast) < 0)
             return 0;
-        if (j == a0 && tab == &c->x->lex) {
+        if (j == a0) {
+            const uint64_t *first = tab == &c->x->lex ? c->x->first : c->ov->first;
             uint32_t b = (h ? h : 1) & CCG_FIRST_MASK, bp = (hlast ? hlast : 1) & CCG_FIRST_MASK;
-            if (!(c->x->first[b >> 6] >> (b & 63) & 1) && !(c->x->first[bp >> 6] >> (bp & 63) & 1))
+            if (!(first[b >> 6] >> (b & 63) & 1) && !(first[bp >> 6] >> (bp & 63) & 1))
                 return 0;
         }
         ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, h ? h : 1);

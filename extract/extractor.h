@@ -148,9 +148,9 @@ typedef struct {
  * elsewhere in the corpus (annotate's second pass): key -> name.
  */
 typedef struct {
-    ccg__table keys;      /* loose keys of long forms -> value: offset+1 of name in names */
+    ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
     ccg_buf names;
-    size_t max_atoms;
+    uint64_t first[4096]; /* first-atom filter, as ccg_extractor.first */
 } ccg__overlay;
 
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
