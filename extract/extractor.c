@@ -61,9 +61,12 @@ static bool atom_is(const ctx *c, size_t k, const char *w)
 
 static bool word_in(const char *s, size_t n, const char *const *list)
 {
-    char f = (char)(s[0] | 32);
+    if (n == 0)
+        return false;
+    char f = (char)(s[0] | 32), g = n > 1 ? (char)(s[1] | 32) : '\0';
     for (; *list; list++)
-        if (((*list)[0] | 32) == f && strlen(*list) == n && strncasecmp(s, *list, n) == 0)
+        if (((*list)[0] | 32) == f && ((*list)[1] | 32) == (g | 32) && strlen(*list) == n &&
+            strncasecmp(s, *list, n) == 0)
             return true;
     return false;
 }
@@ -642,14 +645,20 @@ static bool generic_lf(ctx *c, size_t ls, size_t le)
     if (word_in(c->s + e, le - e, tasks))
         return true;
     size_t n = le - ls;
-    /* (each scan reads the whole text: at most 64 per text keeps it linear) */
-    if (!memchr(c->s + ls, ' ', n) || c->n_scans >= 64)
+    /* (each search reads the whole text: at most 64 per text keeps it linear) */
+    if (!memchr(c->s + ls, ' ', n) || c->n_scans >= 64 || n >= 256)
         return false;
     c->n_scans++;
-    for (size_t p = 0; p + n <= c->len; p++) {
-        if (p == ls || !lo_c(c->s[p]) || (c->s[p] | 32) != (c->s[ls] | 32))
-            continue;
-        if (strncasecmp(c->s + p, c->s + ls, n) == 0 && (p == 0 || !alnum_c(c->s[p - 1])))
+    char low[256];
+    for (size_t i = 0; i < n; i++)
+        low[i] = (char)tolower((unsigned char)c->s[ls + i]);
+    if (memcmp(low, c->s + ls, n) == 0)
+        return false; /* already lower case: nothing to compare with */
+    const char *end = c->s + c->len;
+    for (const char *p = c->s; p + n <= end; p++) {
+        if (!(p = memchr(p, low[0], (size_t)(end - p) - n + 1)))
+            break;
+        if (memcmp(p, low, n) == 0 && (p == c->s || !alnum_c(p[-1])))
             return true;
     }
     return false;
