@@ -100,12 +100,15 @@ static const char *shape_of(const char *type, bool figure)
     return figure ? "circle" : "ellipse";
 }
 
-/* Declares a column attribute ("ccg_" prefixed if it would clash) and returns its symbol. */
+/* Declares a column attribute and returns its symbol. The name becomes an
+ * identifier (letters, digits, . - _; found by random names: agwrite does
+ * not escape a backslash in a name either), "ccg_" prefixed if it would
+ * clash with a Graphviz attribute. */
 static Agsym_t *column_sym(Agraph_t *g, int kind, ccg_buf *name, const char *colname)
 {
     name->len = 0;
-    if ((gv_reserved(colname) && ccg__buf_puts(name, "ccg_") < 0) ||
-        ccg__export_clean(name, colname) < 0)
+    if ((gv_reserved(colname) && !ccg__reserved_name(colname) && ccg__buf_puts(name, "ccg_") < 0) ||
+        ccg__xml_name(name, colname) < 0)
         return NULL;
     return agattr(g, kind, name->data, "");
 }

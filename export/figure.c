@@ -81,24 +81,30 @@ static int legend(const ccg_network *net, const ccg_export_options *o, const cha
             goto nomem;
         PUT("</FONT></TD></TR>");
     }
-    /* Types, on one line. */
-    PUT("<TR><TD><FONT POINT-SIZE=\"12\" COLOR=\"#333333\">");
+    /* Types, on one line; the row only if it has something to say (an
+     * empty <FONT></FONT> is a syntax error to Graphviz's HTML parser). */
     bool any = false;
-    for (size_t k = 0; k < sizeof glyphs / sizeof *glyphs; k++) {
-        if (!seen[k])
-            continue;
-        PUT(any ? "&#160;&#160;&#160;" : "");
-        PUT(glyphs[k].glyph);
-        PUT(" ");
-        PUT(glyphs[k].type);
-        any = true;
+    for (size_t k = 0; k < sizeof glyphs / sizeof *glyphs; k++)
+        any |= seen[k];
+    if (any || o->size_by) {
+        PUT("<TR><TD><FONT POINT-SIZE=\"12\" COLOR=\"#333333\">");
+        bool first = true;
+        for (size_t k = 0; k < sizeof glyphs / sizeof *glyphs; k++) {
+            if (!seen[k])
+                continue;
+            PUT(first ? "" : "&#160;&#160;&#160;");
+            PUT(glyphs[k].glyph);
+            PUT(" ");
+            PUT(glyphs[k].type);
+            first = false;
+        }
+        if (o->size_by) {
+            PUT(first ? "node area: " : "&#160;&#160;&#160;&#160;node area: ");
+            if (html_text(h, &tmp, o->size_by, 40) < 0)
+                goto nomem;
+        }
+        PUT("</FONT></TD></TR>");
     }
-    if (o->size_by) {
-        PUT(any ? "&#160;&#160;&#160;&#160;node area: " : "node area: ");
-        if (html_text(h, &tmp, o->size_by, 40) < 0)
-            goto nomem;
-    }
-    PUT("</FONT></TD></TR>");
     /* Communities by size, two to a line, with their colour. */
     size_t shown = 0;
     if (net->community && nranks) {
@@ -402,7 +408,7 @@ int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
     if (!engine)
         engine = draw->x ? "nop" : draw->n_nodes > 200 ? "sfdp" : "neato";
     char deftitle[96];
-    if (!title) {
+    if (!title || !*title) {
         const char *what = net->kind == CCG_NET_PAPERS      ? "Citation network"
                            : net->kind == CCG_NET_BIPARTITE ? "Papers and concepts"
                                                             : "Concept co-mention network";

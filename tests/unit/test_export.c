@@ -301,6 +301,28 @@ static void test_alloc_failures(void **state)
     ccg_network_free(net);
 }
 
+/* Found by random labels: a legend with no known type and no size metric
+ * once wrote an empty <FONT></FONT>, which Graphviz's HTML parser rejects. */
+static void test_figure_unusual_legend(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    for (size_t i = 0; i < net->n_nodes; i++)
+        net->node_type[i][0] = 'X'; /* "Xethod", "Xataset": no known type */
+    ccg_export_options o;
+    ccg_export_options_init(&o);
+    o.title = "";
+    char path[128];
+    snprintf(path, sizeof path, "%s/legend.svg", tmpdir);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_SVG, path, &o), 0);
+    char *svg = slurp(path);
+    assert_non_null(svg);
+    assert_non_null(strstr(svg, "Concept co&#45;mention network (9 nodes)"));
+    free(svg);
+    ccg_network_free(net);
+}
+
 static void test_table_columns(void **state)
 {
     (void)state;
@@ -384,6 +406,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_partial_layout),
         cmocka_unit_test(test_table_columns),
+        cmocka_unit_test(test_figure_unusual_legend),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
