@@ -70,3 +70,8 @@ endforeach()
 add_test(NAME export_build_cli
   COMMAND sh ${CCG_TEST_DIR}/export/build_cli.sh ${CCG_BIN} ${CCG_EXPORT_FIX})
 set_tests_properties(export_build_cli PROPERTIES LABELS cli)
+
+# Random bytes in every string, every format read back (schemas if given).
+add_test(NAME export_random_labels
+  COMMAND sh ${CCG_TEST_DIR}/export/random.sh $<TARGET_FILE:export_fixture> "${CCG_SCHEMA_DIR}" 12)
+set_tests_properties(export_random_labels PROPERTIES LABELS readers)

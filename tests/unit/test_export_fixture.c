@@ -1,7 +1,8 @@
 /*
- * export_fixture FORMAT PATH [hostile] [sort=COL] [rows=N] [engine=E]: writes
- * the hand-made test network (tests/unit/test_export_net.c) in FORMAT to PATH
- * ("-" = stdout). The golden and independent-reader tests run it.
+ * export_fixture FORMAT PATH [hostile] [random=SEED] [sort=COL] [rows=N]
+ * [engine=E] [label_top=N] [draw_top=N]: writes the hand-made test network
+ * (tests/unit/test_export_net.c), or a random-bytes one, in FORMAT to PATH
+ * ("-" = stdout). The golden, reader and random-label tests run it.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ int main(int argc, char **argv)
         return 2;
     }
     int hostile = 0;
+    long random_seed = -1;
     ccg_export_options o;
     ccg_export_options_init(&o);
     for (int k = 3; k < argc; k++) {
@@ -30,13 +32,18 @@ int main(int argc, char **argv)
             o.engine = argv[k] + 7;
         else if (strncmp(argv[k], "label_top=", 10) == 0)
             o.label_top = strtoul(argv[k] + 10, NULL, 10);
+        else if (strncmp(argv[k], "draw_top=", 9) == 0)
+            o.draw_top = strtoul(argv[k] + 9, NULL, 10);
+        else if (strncmp(argv[k], "random=", 7) == 0)
+            random_seed = strtol(argv[k] + 7, NULL, 10);
     }
     ccg_output_format f;
     if (ccg_output_format_parse(argv[1], &f) < 0) {
         fprintf(stderr, "export_fixture: %s\n", ccg_error_last());
         return 2;
     }
-    ccg_network *net = test_export_net(hostile);
+    ccg_network *net = random_seed >= 0 ? test_export_random_net((unsigned)random_seed)
+                                        : test_export_net(hostile);
     if (!net) {
         fprintf(stderr, "export_fixture: out of memory\n");
         return 1;

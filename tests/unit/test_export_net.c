@@ -108,3 +108,70 @@ fail:
     ccg_network_free(net);
     return NULL;
 }
+
+/* rand_r is POSIX; a local LCG keeps the test portable and reproducible. */
+static unsigned next(unsigned *state)
+{
+    *state = *state * 1103515245u + 12345u;
+    return (*state >> 16) & 0x7fff;
+}
+
+static char *random_bytes(unsigned *state, size_t max)
+{
+    size_t n = 1 + next(state) % max;
+    char *s = malloc(n + 1);
+    if (!s)
+        return NULL;
+    for (size_t i = 0; i < n; i++) {
+        unsigned c = next(state) % 256;
+        s[i] = (char)(c ? c : 'x');
+    }
+    s[n] = '\0';
+    return s;
+}
+
+ccg_network *test_export_random_net(unsigned seed)
+{
+    size_t n = 30, m = 60;
+    unsigned st = seed;
+    ccg_network *net = NULL;
+    if (ccg_network_new(&net, CCG_NET_CONCEPTS, n, m) < 0)
+        return NULL;
+    char *colname = random_bytes(&st, 12);
+    if (!colname || ccg_network_add_node_column(net, colname, CCG_COL_STRING, NULL) < 0) {
+        free(colname);
+        ccg_network_free(net);
+        return NULL;
+    }
+    free(colname);
+    net->title = random_bytes(&st, 40);
+    net->community = calloc(n, sizeof *net->community);
+    net->size = calloc(n, sizeof *net->size);
+    net->x = calloc(n, sizeof *net->x);
+    net->y = calloc(n, sizeof *net->y);
+    net->edge_label = calloc(m, sizeof *net->edge_label);
+    for (size_t i = 0; i < n; i++) {
+        net->node_id[i] = random_bytes(&st, 20);
+        net->node_label[i] = random_bytes(&st, 60);
+        net->node_type[i] = random_bytes(&st, 8);
+        net->community[i] = (int)(next(&st) % 12) - 1;
+        net->size[i] = (next(&st) % 100) / 10.0;
+        net->x[i] = next(&st) % 1000;
+        net->y[i] = next(&st) % 1000;
+        net->node_cols[0].s[i] = random_bytes(&st, 30);
+    }
+    for (size_t e = 0; e < m; e++) {
+        unsigned a = next(&st) % n, b = next(&st) % n;
+        if (a == b)
+            b = (b + 1) % n;
+        net->source[e] = a < b ? a : b;
+        net->target[e] = a < b ? b : a;
+        net->weight[e] = 1 + next(&st) % 9;
+        net->edge_label[e] = random_bytes(&st, 20);
+    }
+    net->n_communities = 11;
+    net->community_label = calloc(11, sizeof *net->community_label);
+    for (size_t c = 0; c < 11; c++)
+        net->community_label[c] = random_bytes(&st, 50);
+    return net;
+}

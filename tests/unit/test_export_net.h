@@ -13,4 +13,12 @@
  */
 ccg_network *test_export_net(int hostile);
 
+/**
+ * A network of 30 nodes and 60 edges whose every string (labels, ids,
+ * types, a column name and its values, edge and community labels, title)
+ * is random non-NUL bytes, reproducible from seed. For the random-label
+ * test (tests/export/random.sh).
+ */
+ccg_network *test_export_random_net(unsigned seed);
+
 #endif
