@@ -284,12 +284,6 @@ static char *join_ids(const ccg_corpus *c, const uint32_t *papers, size_t n)
     return s;
 }
 
-static int cmp_pair_key(const void *pa, const void *pb)
-{
-    const pair_acc *a = pa, *b = pb;
-    return a->key < b->key ? -1 : a->key > b->key;
-}
-
 /* The sentence s of text, whitespace collapsed, at most ~400 bytes: a longer
  * one is cut at UTF-8 boundaries, with "...", to a window that starts about
  * 100 bytes before the mention at offset off (if known), so the excerpt
@@ -600,6 +594,12 @@ static double norm_weight(ccg_weight w, double cij, double si, double sj)
     }
 }
 
+/* A pair's key with its index in the accumulator, for sorting. */
+typedef struct {
+    uint64_t key; /* first: ccg__cmp_u64 sorts by it */
+    uint32_t pair;
+} key_pair;
+
 int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
                         const ccg_graph_options *o, const ccg__selection *sel,
                         ccg_network **out)
@@ -607,10 +607,13 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     acc A = {0};
     ccg_network *net = NULL;
     sent_item *scratch = NULL;
+    key_pair *sorted = NULL;
     size_t scratch_cap = 0, ne = 0;
-    uint32_t *edge_pair = NULL, *newpos = NULL, *start = NULL;
+    /* per sorted pair k: start[k]..start[k+1] its papers in papers_of,
+     * w[k] its weight; edge_pair[e]: the pair index of edge e */
+    uint32_t *rank = NULL, *start = NULL, *fill = NULL, *papers_of = NULL, *edge_pair = NULL;
+    double *w = NULL;
     ccg_column *npap, *ppap;
-    ccg_buf b = CCG_BUF_INIT;
     int err = 0;
 
     double t0 = ccg__now();
@@ -620,56 +623,32 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
                                &scratch_cap)) < 0)
             goto cleanup;
     t0 = ccg__timing_add("  co-mention pairs", t0);
-    /* Pairs in (source, target) order; instances keep paper (= corpus) order. */
-    if (!(newpos = ccg__malloc((A.n_pairs + 1) * sizeof *newpos)) ||
-        !(edge_pair = ccg__malloc((A.n_pairs + 1) * sizeof *edge_pair)) ||
-        !(start = ccg__calloc(A.n_pairs + 2, sizeof *start)))
+
+    size_t np = A.n_pairs;
+    if (!(sorted = ccg__malloc((np + 1) * sizeof *sorted)) ||
+        !(rank = ccg__malloc((np + 1) * sizeof *rank)) ||
+        !(start = ccg__calloc(np + 2, sizeof *start)) ||
+        !(fill = ccg__malloc((np + 1) * sizeof *fill)) ||
+        !(papers_of = ccg__malloc((A.n_inst + 1) * sizeof *papers_of)) ||
+        !(edge_pair = ccg__malloc((np + 1) * sizeof *edge_pair)) ||
+        !(w = ccg__malloc((np + 1) * sizeof *w)))
         goto nomem;
-    {
-        /* Sort keys with their original index packed alongside. */
-        pair_acc *sorted = ccg__malloc((A.n_pairs + 1) * sizeof *sorted);
-        if (!sorted)
-            goto nomem;
-        if (A.n_pairs)
-            memcpy(sorted, A.pairs, A.n_pairs * sizeof *sorted);
-        for (size_t k = 0; k < A.n_pairs; k++)
-            sorted[k].last_paper = (uint32_t)k; /* reused as the original index */
-        ccg__sort(sorted, A.n_pairs, sizeof *sorted, cmp_pair_key);
-        for (size_t k = 0; k < A.n_pairs; k++)
-            newpos[sorted[k].last_paper] = (uint32_t)k;
-        free(sorted);
-    }
+    /* Pairs in (source, target) order; each pair's papers stay in corpus
+     * order (instances were added paper by paper; the bucketing is stable). */
+    for (size_t k = 0; k < np; k++)
+        sorted[k] = (key_pair){A.pairs[k].key, (uint32_t)k};
+    ccg__sort(sorted, np, sizeof *sorted, ccg__cmp_u64);
+    for (size_t k = 0; k < np; k++)
+        rank[sorted[k].pair] = (uint32_t)k;
     for (size_t k = 0; k < A.n_inst; k++)
-        start[newpos[A.inst[k].edge] + 1]++;
-    for (size_t k = 0; k < A.n_pairs; k++)
+        start[rank[A.inst[k].edge] + 1]++;
+    for (size_t k = 0; k < np; k++)
         start[k + 1] += start[k];
-    uint32_t *papers_of = ccg__malloc((A.n_inst + 1) * sizeof *papers_of);
-    if (!papers_of)
-        goto nomem;
-    {
-        uint32_t *fill = ccg__malloc((A.n_pairs + 1) * sizeof *fill);
-        if (!fill) {
-            free(papers_of);
-            goto nomem;
-        }
-        memcpy(fill, start, A.n_pairs * sizeof *fill);
-        for (size_t k = 0; k < A.n_inst; k++)
-            papers_of[fill[newpos[A.inst[k].edge]]++] = A.inst[k].paper;
-        free(fill);
-    }
-    /* sorted position -> pair index, and weights */
-    uint32_t *pair_at = ccg__malloc((A.n_pairs + 1) * sizeof *pair_at);
-    double *w = ccg__malloc((A.n_pairs + 1) * sizeof *w);
-    if (!pair_at || !w) {
-        free(pair_at);
-        free(w);
-        free(papers_of);
-        goto nomem;
-    }
-    for (size_t k = 0; k < A.n_pairs; k++)
-        pair_at[newpos[k]] = (uint32_t)k;
-    for (size_t k = 0; k < A.n_pairs; k++) {
-        const pair_acc *p = &A.pairs[pair_at[k]];
+    memcpy(fill, start, np * sizeof *fill);
+    for (size_t k = 0; k < A.n_inst; k++)
+        papers_of[fill[rank[A.inst[k].edge]]++] = A.inst[k].paper;
+    for (size_t k = 0; k < np; k++) {
+        const pair_acc *p = &A.pairs[sorted[k].pair];
         uint32_t s = (uint32_t)(p->key >> 32), t = (uint32_t)p->key;
         double cij = o->fractional ? p->frac : (double)p->count;
         w[k] = norm_weight(o->weight, cij, (double)sel->papers[sel->entity_of[s]],
@@ -678,37 +657,27 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
             edge_pair[ne++] = (uint32_t)k;
     }
     t0 = ccg__timing_add("  sort pairs, weights", t0);
+
     if ((err = ccg_network_new(&net, CCG_NET_CONCEPTS, sel->n_nodes, ne)) < 0 ||
         (err = entity_nodes(net, c, a, sel)) < 0 ||
         (err = ccg_network_add_edge_column(net, "n_papers", CCG_COL_INT, NULL)) < 0 ||
-        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, &ppap)) < 0 ||
-        !(npap = ccg__edge_col(net, "n_papers"))) {
-        free(pair_at);
-        free(w);
-        free(papers_of);
+        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, &ppap)) < 0)
         goto cleanup;
-    }
+    npap = ccg__edge_col(net, "n_papers");
     for (size_t e = 0; e < ne; e++) {
         size_t k = edge_pair[e];
-        const pair_acc *p = &A.pairs[pair_at[k]];
+        const pair_acc *p = &A.pairs[sorted[k].pair];
+        size_t n_ids = start[k + 1] - start[k];
         net->source[e] = (uint32_t)(p->key >> 32);
         net->target[e] = (uint32_t)p->key;
         net->weight[e] = w[k];
         npap->i[e] = p->count;
-        size_t np = start[k + 1] - start[k];
-        if (o->provenance_max && np > o->provenance_max)
-            np = o->provenance_max;
-        if (!(ppap->s[e] = join_ids(c, papers_of + start[k], np))) {
-            free(pair_at);
-            free(w);
-            free(papers_of);
+        if (o->provenance_max && n_ids > o->provenance_max)
+            n_ids = o->provenance_max;
+        if (!(ppap->s[e] = join_ids(c, papers_of + start[k], n_ids)))
             goto nomem;
-        }
-        edge_pair[e] = pair_at[k]; /* from here on: edge -> pair index */
+        edge_pair[e] = sorted[k].pair; /* from here on: edge -> pair index */
     }
-    free(pair_at);
-    free(w);
-    free(papers_of);
     t0 = ccg__timing_add("  nodes, time profile, edges, provenance", t0);
     if ((err = fill_evidence(net, c, a, A.pairs, edge_pair, ne)) < 0)
         goto cleanup;
@@ -719,12 +688,15 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
 nomem:
     err = ccg__err(CCG_ENOMEM, "out of memory");
 cleanup:
-    ccg__buf_free(&b);
     ccg_network_free(net);
     free(scratch);
-    free(edge_pair);
-    free(newpos);
+    free(sorted);
+    free(rank);
     free(start);
+    free(fill);
+    free(papers_of);
+    free(edge_pair);
+    free(w);
     acc_free(&A);
     return err;
 }
