@@ -284,37 +284,66 @@ static char *join_ids(const ccg_corpus *c, const uint32_t *papers, size_t n)
     return s;
 }
 
-/* The sentence s of text, whitespace collapsed, at most ~400 bytes: a longer
- * one is cut at UTF-8 boundaries, with "...", to a window that starts about
- * 100 bytes before the mention at offset off (if known), so the excerpt
- * still names an end of the edge. NULL if unknown or on ENOMEM. */
-static char *sentence_text(const char *text, size_t len, const ccg_doc_entities *doc, uint32_t s,
-                           uint32_t off)
+/* A record's text as ccg_record_text() lays it out (title, "\n\n",
+ * abstract), read in place: evidence needs a few sentences of many papers,
+ * and copying every text cost more than the sentences. */
+typedef struct {
+    const char *t, *a;
+    size_t tl, gap, len;
+} vtext;
+
+static vtext vtext_of(const ccg_record *r)
 {
+    vtext v = {r->title ? r->title : "", r->abstract ? r->abstract : "", 0, 0, 0};
+    v.tl = strlen(v.t);
+    size_t al = strlen(v.a);
+    v.gap = v.tl && al ? 2 : 0;
+    v.len = v.tl + v.gap + al;
+    return v;
+}
+
+static unsigned char vtext_at(const vtext *v, size_t k)
+{
+    if (k < v->tl)
+        return (unsigned char)v->t[k];
+    if (k < v->tl + v->gap)
+        return '\n';
+    return (unsigned char)v->a[k - v->tl - v->gap];
+}
+
+/* The sentence s of the text, whitespace collapsed, at most ~400 bytes: a
+ * longer one is cut at UTF-8 boundaries, with "...", to a window that starts
+ * about 100 bytes before the mention at offset off (if known), so the
+ * excerpt still names an end of the edge. *out = NULL if the sentence is
+ * unknown. Returns 0 or CCG_ENOMEM. */
+static int sentence_text(const vtext *v, const ccg_doc_entities *doc, uint32_t s, uint32_t off,
+                         char **out)
+{
+    *out = NULL;
     if (!doc->sentence_starts || s >= doc->n_sentences)
-        return NULL;
+        return 0;
     size_t from = doc->sentence_starts[s];
-    size_t to = s + 1 < doc->n_sentences ? doc->sentence_starts[s + 1] : len;
-    if (from > len || to > len || from >= to)
-        return NULL;
-    char *out = ccg__malloc(410), *q = out;
-    if (!out)
-        return NULL;
+    size_t to = s + 1 < doc->n_sentences ? doc->sentence_starts[s + 1] : v->len;
+    if (from > v->len || to > v->len || from >= to)
+        return 0;
+    char *buf = ccg__malloc(410), *q = buf;
+    if (!buf)
+        return ccg__err(CCG_ENOMEM, "out of memory");
     if (off != UINT32_MAX && off >= from + 300 && off < to) {
         from = off - 100;
-        while (from < off && (text[from] & 0xC0) == 0x80)
+        while (from < off && (vtext_at(v, from) & 0xC0) == 0x80)
             from++;
         memcpy(q, "...", 3);
         q += 3;
     }
     bool space = false;
     for (size_t k = from; k < to; k++) {
-        unsigned char ch = (unsigned char)text[k];
+        unsigned char ch = vtext_at(v, k);
         if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
-            space = q > out;
+            space = q > buf;
             continue;
         }
-        if (q - out >= 403 && (ch & 0xC0) != 0x80) {
+        if (q - buf >= 403 && (ch & 0xC0) != 0x80) {
             memcpy(q, "...", 3);
             q += 3;
             break;
@@ -325,27 +354,28 @@ static char *sentence_text(const char *text, size_t len, const ccg_doc_entities 
         space = false;
     }
     *q = '\0';
-    return out;
+    *out = buf;
+    return 0;
 }
 
-/* Edge column "evidence": each edge's evidence sentence. Edges are visited
- * grouped by evidence paper so each paper's text is made once. */
+/* Edge column "evidence": each edge's evidence sentence, visited grouped by
+ * evidence paper. */
 static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
                          const pair_acc *pairs, const uint32_t *edge_pair, size_t ne)
 {
     ccg_column *col;
     uint32_t *order = NULL;
-    char *text = NULL;
-    size_t len = 0;
+    size_t *bucket = NULL;
+    vtext v = {0};
     uint32_t cur = UINT32_MAX, last = UINT32_MAX;
     int err;
     if ((err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, &col)) < 0)
         return err;
     /* Edges by evidence paper (a counting sort: stable, O(n + m)). */
-    size_t *bucket = ccg__calloc(c->n_records + 2, sizeof *bucket);
-    if (!bucket || !(order = ccg__malloc((ne + 1) * sizeof *order))) {
-        free(bucket);
-        return ccg__err(CCG_ENOMEM, "out of memory");
+    if (!(bucket = ccg__calloc(c->n_records + 2, sizeof *bucket)) ||
+        !(order = ccg__malloc((ne + 1) * sizeof *order))) {
+        err = ccg__err(CCG_ENOMEM, "out of memory");
+        goto cleanup;
     }
     for (size_t e = 0; e < ne; e++) {
         uint32_t p = pairs[edge_pair[e]].ev_paper;
@@ -357,19 +387,13 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
         uint32_t p = pairs[edge_pair[e]].ev_paper;
         order[bucket[p == UINT32_MAX ? c->n_records : p]++] = (uint32_t)e;
     }
-    free(bucket);
     for (size_t k = 0; k < ne; k++) {
         size_t e = order[k];
         const pair_acc *p = &pairs[edge_pair[e]];
         if (p->ev_paper == UINT32_MAX)
             continue;
         if (p->ev_paper != cur) {
-            free(text);
-            text = ccg_record_text(c->records[p->ev_paper], &len);
-            if (!text) {
-                err = ccg__err(CCG_ENOMEM, "out of memory");
-                goto cleanup;
-            }
+            v = vtext_of(c->records[p->ev_paper]);
             cur = p->ev_paper;
             last = UINT32_MAX;
         }
@@ -380,13 +404,14 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
                 err = ccg__err(CCG_ENOMEM, "out of memory");
                 goto cleanup;
             }
-        } else {
-            col->s[e] = sentence_text(text, len, &a->docs[p->ev_paper], p->ev_sent, p->ev_off);
+        } else if ((err = sentence_text(&v, &a->docs[p->ev_paper], p->ev_sent, p->ev_off,
+                                        &col->s[e])) < 0) {
+            goto cleanup;
         }
         last = (uint32_t)e;
     }
 cleanup:
-    free(text);
+    free(bucket);
     free(order);
     return err;
 }
