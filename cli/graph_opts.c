@@ -247,8 +247,10 @@ int cli_graph_opt(int c, const char *arg, ccg_graph_options *go, cli_pipeline_op
     case OPT_UNTIL: return parse_date(c, arg, &go->until);
     case OPT_LARGEST: go->largest_component = true; return 1;
     case OPT_KCORE:
-        if (parse_size(c, arg, &n) < 0 || n > INT_MAX)
+        if (parse_size(c, arg, &n) < 0)
             return -1;
+        if (n > INT_MAX)
+            return bad_value(c, arg, "a core number below 2^31");
         go->k_core = (int)n;
         return 1;
     case OPT_COMMUNITY:
@@ -256,7 +258,12 @@ int cli_graph_opt(int c, const char *arg, ccg_graph_options *go, cli_pipeline_op
             return bad_value(c, arg, "leiden, louvain or none");
         go->community = (ccg_community_algo)k;
         return 1;
-    case OPT_RESOLUTION: return parse_double(c, arg, &go->resolution);
+    case OPT_RESOLUTION:
+        if (parse_double(c, arg, &go->resolution) < 0)
+            return -1;
+        if (!(go->resolution > 0))
+            return bad_value(c, arg, "a positive number");
+        return 1;
     case OPT_SEED:
         if (parse_size(c, arg, &n) < 0)
             return -1;
