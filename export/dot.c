@@ -92,7 +92,7 @@ static const char *shape_of(const char *type, bool figure)
     } shapes[] = {
         {"method", "ellipse", "circle"}, {"dataset", "box", "square"},
         {"model", "diamond", "diamond"}, {"metric", "hexagon", "triangle"},
-        {"tool", "octagon", "hexagon"},  {"paper", "note", "circle"},
+        {"tool", "octagon", "hexagon"},  {"paper", "note", "invtriangle"},
     };
     for (size_t k = 0; type && k < sizeof shapes / sizeof *shapes; k++)
         if (strcmp(type, shapes[k].type) == 0)
@@ -240,7 +240,10 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
             snprintf(num, sizeof num, "%.0f", 9 + 7 * s);
             agxset(n, a_fontsize, num);
         }
-        agxset(n, a_shape, (char *)shape_of(net->node_type[i], m->figure));
+        /* In a citation graph every node is a paper: plain circles. */
+        agxset(n, a_shape, m->figure && net->kind == CCG_NET_PAPERS
+                               ? "circle"
+                               : (char *)shape_of(net->node_type[i], m->figure));
         ccg__node_rgb(net, ranks, nranks, i, rgb);
         snprintf(num, sizeof num, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
         agxset(n, a_fill, num);

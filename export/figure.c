@@ -25,7 +25,7 @@ static const struct {
     {"model", "\xE2\x97\x86"},   /* ◆ diamond */
     {"metric", "\xE2\x96\xB2"},  /* ▲ triangle */
     {"tool", "\xE2\xAC\xA2"},    /* ⬢ hexagon */
-    {"paper", "\xE2\x97\x8F"},   /* ● circle (papers and bipartite graphs) */
+    {"paper", "\xE2\x96\xBC"},   /* ▼ inverted triangle (a circle in citation graphs) */
 };
 
 /* Appends untrusted text to an HTML-like label: cleaned, & < > " escaped,
@@ -93,7 +93,7 @@ static int legend(const ccg_network *net, const ccg_export_options *o, const cha
             if (!seen[k])
                 continue;
             PUT(first ? "" : "&#160;&#160;&#160;");
-            PUT(glyphs[k].glyph);
+            PUT(net->kind == CCG_NET_PAPERS ? "\xE2\x97\x8F" : glyphs[k].glyph);
             PUT(" ");
             PUT(glyphs[k].type);
             first = false;
