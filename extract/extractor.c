@@ -593,17 +593,22 @@ static int add_def(ctx *c, const char *lf, size_t lfl, const char *name, size_t 
  */
 static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
 {
-    long s = (long)sfl - 1, l = (long)lfl - 1;
+    long s = (long)sfl - 1, l = (long)lfl - 1, first = 0;
+    while (first < (long)sfl && !up_c(sf[first]) && !lo_c(sf[first]))
+        first++;
+    if (first == (long)sfl)
+        return -1;
     while (s >= 0) {
         char ch = (char)tolower((unsigned char)sf[s]);
-        if (!alnum_c(sf[s])) {
+        /* digits need not be spelled out: DOV4MM, "... for Masked Modeling" */
+        if (!alnum_c(sf[s]) || (sf[s] >= '0' && sf[s] <= '9')) {
             s--;
             continue;
         }
         /* the first character starts a word, or is a capital inside a lower-case
          * word: "stReaming oriEnted interactiVe vidEo manipuLation (REVEL)" */
         while (l >= 0 && ((char)tolower((unsigned char)lf[l]) != ch ||
-                          (s == 0 && l > 0 && alnum_c(lf[l - 1]) && !up_c(lf[l]))))
+                          (s == first && l > 0 && alnum_c(lf[l - 1]) && !up_c(lf[l]))))
             l--;
         if (l < 0)
             return -1;
@@ -819,7 +824,11 @@ static int pass_definitions(ctx *c)
         bool clause = true;
         for (size_t i = la + 1; i < lend && clause; i++)
             clause = c->t.atoms[i].sep != SEP_PUNCT;
-        if (!clause || sh_align(c->s + ss, core, c->s + ls, le - ls) != 0)
+        long st = clause ? sh_align(c->s + ss, core, c->s + ls, le - ls) : -1;
+        bool first_word = st >= 0;
+        for (long i = 0; i < st && first_word; i++)
+            first_word = alnum_c(c->s[ls + (size_t)i]);
+        if (!first_word)
             continue;
         int err = define(c, ss, se, core, w->a0, w->a1, ls, c->t.atoms[lend - 1].end, la, lend);
         if (err < 0)
@@ -1030,7 +1039,7 @@ static const char *const connectors[] = {"of", "for", "and", "in", "with", "to",
                                          "from", "by", "as", NULL};
 
 /* After "we propose": a Title Case phrase (or one capitalised word before ",") is a name. */
-static int intro_phrase(ctx *c, size_t from)
+static int intro_phrase(ctx *c, size_t from, bool named)
 {
     size_t a = atom_at(c, from);
     if (a >= c->t.n_atoms)
@@ -1059,9 +1068,10 @@ static int intro_phrase(ctx *c, size_t from)
         return 0;
     size_t s = c->t.words[w0].start, e = c->t.words[wl].end;
     if (wl == w0) {
-        /* one word: a name only if an apposition or a definition follows */
+        /* one word: a name only after "named", or if an apposition or a definition follows */
         char nx = e < c->len ? c->s[e] : '\0';
-        if (!(nx == ',' || nx == ':' || nx == '(' || (nx == ' ' && e + 1 < c->len && c->s[e + 1] == '(')))
+        if (!named && !(nx == ',' || nx == ':' || nx == '(' ||
+                        (nx == ' ' && e + 1 < c->len && c->s[e + 1] == '(')))
             return 0;
         if (e - s < 3 || ccg__is_stop(c->x, c->s + s, e - s))
             return 0;
@@ -1091,7 +1101,17 @@ static int pass_intro(ctx *c)
                 wend = c->t.words[wmax].start;
         }
         c->iw[c->n_iw++] = (uint32_t)wend;
-        int err = intro_phrase(c, ov[1]);
+        int err = intro_phrase(c, ov[1], false);
+        if (err < 0)
+            return err;
+    }
+    if (rc < 0)
+        return rc;
+    /* "a framework dubbed Tramba", "termed Dense Flow Matching" */
+    from = 0;
+    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_NAMING, c->s, c->len, from, ov, 1)) > 0) {
+        from = ov[1];
+        int err = intro_phrase(c, ov[1], true);
         if (err < 0)
             return err;
     }

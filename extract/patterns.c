@@ -31,6 +31,8 @@ static const char *const sources[PAT_COUNT] = {
     /* a naming verb just before a name: "named X", "dubbed X" */
     [PAT_NAMED] = "\\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|"
                   "referred to as|namely)\\s*$",
+    /* a naming verb followed by the name: "dubbed Tramba" */
+    [PAT_NAMING] = "\\b(?:named|called|dubbed|termed|coined)\\s+(?=[A-Z])",
     /* an appositive that defines the name before it: "X, a novel framework" */
     [PAT_APPOS] = "\\G\\s*(?:[,:]\\s*)?(?:[Aa]n?|[Tt]he first(?:-ever)?|which is an?|is an?)\\s",
 };

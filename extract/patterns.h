@@ -8,7 +8,7 @@
 
 #include "util.h"
 
-enum { PAT_PAREN, PAT_PAREN_LONG, PAT_INTRO, PAT_NAMED, PAT_APPOS, PAT_COUNT };
+enum { PAT_PAREN, PAT_PAREN_LONG, PAT_INTRO, PAT_NAMED, PAT_NAMING, PAT_APPOS, PAT_COUNT };
 
 /** Per-thread match state: match data and a context with match/depth limits. */
 typedef struct ccg__matcher ccg__matcher;
