@@ -40,8 +40,11 @@ static void item_numbers(FILE *fp, const ccg_network *net, size_t i, bool want_c
             continue;
         ccg_buf b = CCG_BUF_INIT;
         fputs(first ? "" : ", ", fp);
-        /* Column names are ASCII identifiers from the graph layer; escape anyway. */
-        if (ccg__json_string(fp, &b, col->name) < 0)
+        /* VOSviewer calls a concept's paper count "Occurrences". Other names
+         * are the graph layer's ASCII identifiers; escaped anyway. */
+        if (strcmp(col->name, "papers") == 0 && net->kind != CCG_NET_PAPERS)
+            fputs("\"Occurrences\"", fp);
+        else if (ccg__json_string(fp, &b, col->name) < 0)
             fputs("\"?\"", fp);
         ccg__buf_free(&b);
         fputs(": ", fp);
