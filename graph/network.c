@@ -273,11 +273,12 @@ int ccg__network_select(const ccg_network *net, const bool *keep_node, const boo
             }
             for (size_t k = 0; k < all; k++)
                 ident[k] = k;
+            /* Counted before the copy, so a failure half-way frees what was copied. */
+            sub->n_communities = all;
             err = copy_strings(&sub->community_label, net->community_label, ident, all);
             free(ident);
             if (err < 0)
                 goto cleanup;
-            sub->n_communities = all;
         }
     }
     for (size_t k = 0; k < net->n_notes; k++)
