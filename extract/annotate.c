@@ -220,7 +220,7 @@ static int merge_key(ccg_buf *k, const char *name)
 {
     k->len = 0;
     size_t n = strlen(name);
-    if (n > 3 && name[n - 1] == 's' && name[n - 2] >= 'A' && name[n - 2] <= 'Z')
+    if (n > 2 && name[n - 1] == 's' && name[n - 2] >= 'A' && name[n - 2] <= 'Z')
         n--;
     return ccg__fold_loose(k, name, n);
 }
@@ -318,10 +318,151 @@ static const char *thesaurus(const ccg_extractor *x, ccg_buf *k, const char *nam
     return s->value ? x->strings.data + s->value - 1 : NULL;
 }
 
+/* ---- generic long forms ---------------------------------------------------- */
+
+/*
+ * "hallucination detection (HAD)", "reward model (RM)": one paper defines an
+ * acronym for a common phrase that other papers write in lower case. Such a
+ * name is a field, task or class, not an artifact, and neither it nor its
+ * acronym is an entity. Named methods are written in Title Case by most of
+ * the papers that spell them out ("Selective Preference Optimization").
+ */
+typedef struct {
+    size_t lower, cap;          /* papers writing a long form of the name in lower case / Title Case */
+    size_t last_lower, last_cap; /* doc+1 last counted */
+    unsigned words;              /* words of the first long form seen */
+    bool lexicon;
+} lfstat;
+
+static bool rule_is(const char *rule, const char *r) { return rule && strcmp(rule, r) == 0; }
+
+/*
+ * Is the mention text [s, s+n) a long form (two words or more with a
+ * lower-case letter: not K-PINN)? Its content words in *words, those
+ * starting with a capital in *caps.
+ */
+static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *caps)
+{
+    static const char *const fn[] = {"the", "a", "an", "of", "and", "or", "to", "for", "in",
+                                     "on", "with", "from", "by", "via", NULL};
+    unsigned parts = 0, w = 0, cp = 0;
+    bool lower = false;
+    for (size_t i = 0; i < n;) {
+        while (i < n && !((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') && !(s[i] >= '0' && s[i] <= '9'))
+            i++;
+        size_t b = i;
+        while (i < n && (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+            i++;
+        if (i == b)
+            break;
+        parts++;
+        bool skip = false;
+        for (const char *const *f = fn; *f && !skip; f++)
+            skip = strlen(*f) == i - b && strncmp(*f, s + b, i - b) == 0;
+        if (skip)
+            continue;
+        w++;
+        cp += s[b] >= 'A' && s[b] <= 'Z';
+        for (size_t k = b; k < i && !lower; k++)
+            lower = s[k] >= 'a' && s[k] <= 'z';
+    }
+    *words = w;
+    *caps = cp;
+    return parts >= 2 && lower;
+}
+
+static size_t title_end_of(const char *t, size_t len)
+{
+    for (size_t i = 0; i + 1 < len && i < 2000; i++)
+        if (t[i] == '\n' && t[i + 1] == '\n')
+            return i;
+    return 0;
+}
+
+/* Marks in *gen (table of merge keys, KEY_FULL) the names whose long forms are generic. */
+static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *res,
+                         ccg__table *gen)
+{
+    ccg__table keys = {0};
+    ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
+    lfstat *st = NULL;
+    size_t n_st = 0, cap_st = 0;
+    int err = 0;
+    for (size_t d = 0; d < c->n_records; d++) {
+        const docres *r = &res[d];
+        size_t tend = title_end_of(r->text, r->len);
+        for (size_t i = 0; i < r->n; i++) {
+            const ccg__mention *m = &r->m[i];
+            const char *name = thesaurus(x, &tk, m->name);
+            if (!name)
+                continue;
+            unsigned words = 0, caps = 0;
+            bool lex = m->lexentry >= 0;
+            bool lf = !lex && m->start >= tend &&
+                      (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
+                       rule_is(m->rule, "recall")) &&
+                      long_form_case(r->text + m->start, m->end - m->start, &words, &caps);
+            if (!lex && !lf)
+                continue;
+            if ((err = merge_key(&k, name)) < 0)
+                goto cleanup;
+            if (!k.len)
+                continue;
+            ccg__slot *s;
+            if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
+                goto cleanup;
+            if (!(s->flags & KEY_FULL)) {
+                if (n_st == cap_st && ccg__grow((void **)&st, &cap_st, n_st + 1, sizeof *st) < 0) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                memset(&st[n_st], 0, sizeof *st);
+                s->flags |= KEY_FULL;
+                s->value = (int32_t)n_st++;
+            }
+            lfstat *f = &st[s->value];
+            f->lexicon |= lex;
+            if (!lf)
+                continue;
+            if (!f->words)
+                f->words = words;
+            /* Title Case: every content word capitalised, or at least two */
+            bool title = caps >= 2 || (caps == words && words > 0);
+            if (title && f->last_cap != d + 1) {
+                f->last_cap = d + 1;
+                f->cap++;
+            } else if (!title && f->last_lower != d + 1) {
+                f->last_lower = d + 1;
+                f->lower++;
+            }
+        }
+    }
+    /* lower case in most papers (a long, specific name needs a clearer majority) */
+    for (size_t i = 0; i < keys.cap; i++) {
+        ccg__slot *s = &keys.slots[i];
+        if (!(s->flags & KEY_FULL))
+            continue;
+        const lfstat *f = &st[s->value];
+        bool generic = !f->lexicon && f->lower >= 2 &&
+                       (f->words <= 3 ? f->lower > f->cap : f->lower > 3 * f->cap);
+        ccg__slot *g;
+        if (generic && ((err = ccg__table_put(gen, keys.pool.data + s->key, s->len, &g)) < 0))
+            goto cleanup;
+        if (generic)
+            g->flags |= KEY_FULL;
+    }
+cleanup:
+    free(st);
+    ccg__table_free(&keys);
+    ccg__buf_free(&k);
+    ccg__buf_free(&tk);
+    return err;
+}
+
 static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_annotation *a)
 {
     int err = 0;
-    ccg__table keys = {0};
+    ccg__table keys = {0}, gen = {0};
     ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
     acc *ents = NULL;
     size_t n_ents = 0, cap_ents = 0;
@@ -337,6 +478,8 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
         goto cleanup;
     }
     a->n_docs = c->n_records;
+    if ((err = generic_names(x, c, res, &gen)) < 0)
+        goto cleanup;
     for (size_t d = 0; d < c->n_records; d++) {
         docres *r = &res[d];
         ccg_doc_entities *de = &a->docs[d];
@@ -356,7 +499,7 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
                 continue;
             if ((err = merge_key(&k, name)) < 0)
                 goto cleanup;
-            if (!k.len)
+            if (!k.len || (gen.n && ccg__table_find(&gen, k.data, k.len, ccg__hash(k.data, k.len))))
                 continue;
             ccg__slot *s;
             if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
@@ -552,6 +695,7 @@ cleanup:
             free(ment_ent[d]);
     free(ment_ent);
     ccg__table_free(&keys);
+    ccg__table_free(&gen);
     ccg__buf_free(&k);
     ccg__buf_free(&tk);
     return err;

@@ -44,6 +44,9 @@ typedef struct {
     unsigned n_scans;         /* whole-text scans of generic_lf so far */
     uint32_t *iw;             /* introduction windows: start, end pairs */
     size_t n_iw, cap_iw;
+    uint32_t *lsf;            /* short forms defined here that shadow a lexicon entry:
+                               * start, length, index of their mention (triples) */
+    size_t n_lsf, cap_lsf;
 } ctx;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -529,6 +532,19 @@ static bool may_start(const ctx *c, const ccg__word *w, size_t k)
     return true;
 }
 
+/* The mention defining atoms [k, e) as a short form that shadows the lexicon here, or -1. */
+static long shadowed(const ctx *c, size_t k, size_t e)
+{
+    size_t st = c->t.atoms[k].start, n = c->t.atoms[e - 1].end - st;
+    for (size_t i = 0; i + 2 < c->n_lsf; i += 3) {
+        size_t l = c->lsf[i + 1];
+        if ((n == l || (n == l + 1 && c->s[st + l] == 's')) &&
+            memcmp(c->s + st, c->s + c->lsf[i], l) == 0)
+            return (long)c->lsf[i + 2];
+    }
+    return -1;
+}
+
 static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
 {
     for (size_t wi = 0; wi < c->t.n_words; wi++) {
@@ -543,7 +559,12 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
                 continue;
             }
             int err;
-            if (overlay) {
+            long sh = overlay ? -1 : shadowed(c, k, e);
+            if (sh >= 0) {
+                claim(c, k, e);
+                err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, c->m[sh].name,
+                                  strlen(c->m[sh].name), -1, "recall", NULL);
+            } else if (overlay) {
                 const char *nm = c->ov->names.data + entry;
                 claim(c, k, e);
                 err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, nm, strlen(nm),
@@ -669,6 +690,70 @@ static bool generic_lf(ctx *c, size_t ls, size_t le)
     return false;
 }
 
+/* The words of s, lower case, one at a time: returns the next word's length, 0 at the end. */
+static size_t next_word(const char **s, const char *end)
+{
+    while (*s < end && !alnum_c(**s))
+        (*s)++;
+    const char *w = *s;
+    while (*s < end && alnum_c(**s))
+        (*s)++;
+    return (size_t)(*s - w);
+}
+
+/* Is word w (n bytes) one of the words of [s, end), case and a plural s folded? */
+static bool has_word(const char *s, const char *end, const char *w, size_t n)
+{
+    if (n > 1 && w[n - 1] == 's')
+        n--;
+    for (size_t l; (l = next_word(&s, end)) > 0;) {
+        const char *v = s - l;
+        if (l > 1 && v[l - 1] == 's')
+            l--;
+        if (l == n && strncasecmp(v, w, n) == 0)
+            return true;
+    }
+    return false;
+}
+
+/*
+ * Does the long form [ls, le) name the same thing as lexicon entry e? Yes if
+ * it is one of its forms, or if it shares its first word and two thirds of
+ * its words with the entry's long form ("Direct Policy Optimization (DPO)",
+ * "retrieval augmented (RAG)"); "full fine-tuning (FFT)" is not the Fast
+ * Fourier Transform. An entry without a long form cannot tell: yes.
+ */
+static bool same_long_form(ctx *c, int e, size_t ls, size_t le, size_t la, size_t lend)
+{
+    const ccg__lexentry *en = &c->x->entries[e];
+    if (!en->longform)
+        return true;
+    c->key.len = 0;
+    if (ccg__fold_atoms(&c->key, c->s, &c->t, la, lend) < 0)
+        return true;
+    const ccg__slot *slot = ccg__table_find(&c->x->lex, c->key.data, c->key.len,
+                                            ccg__hash(c->key.data, c->key.len));
+    if (slot && (slot->flags & KEY_FULL))
+        for (int32_t f = slot->head; f >= 0; f = c->x->forms[f].next)
+            if (c->x->forms[f].entry == (uint32_t)e)
+                return true;
+    const char *lf = c->x->strings.data + en->longform - 1, *lfe = lf + strlen(lf);
+    const char *p = c->s + ls, *end = c->s + le;
+    unsigned words = 0, shared = 0;
+    for (size_t l; (l = next_word(&p, end)) > 0;) {
+        if (word_in(p - l, l, lf_skip))
+            continue;
+        /* the first words agree ("policy optimization (PPO)" is not Proximal ...) */
+        const char *q = lf;
+        size_t ql = words == 0 ? next_word(&q, lfe) : 0;
+        bool in = words == 0 ? has_word(q - ql, q, p - l, l) : has_word(lf, lfe, p - l, l);
+        if (words++ == 0 && !in)
+            return false;
+        shared += in;
+    }
+    return words > 0 && 3 * shared >= 2 * words;
+}
+
 /*
  * One definition: short form at [ss, se) (core: without a plural s; atoms
  * [sa, sa_end)), long form at [ls, le) (atoms [la, lend_atom)). One entity
@@ -686,17 +771,13 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
     /* the short form may be in the lexicon (DPO): use its name */
     int entry = -1;
     size_t e = lex_match(c, &c->x->lex, sa, &entry, false);
-    if (e && c->x->entries[entry].has_long) {
-        /* PALM "Portfolio of Aligned LLMs" is not PaLM: a lexicon acronym
-         * defined with a long form that starts no lexicon form is a new name
-         * ("retrieval augmented (RAG)" still starts one) */
-        c->key.len = 0;
-        if (ccg__fold_atoms(&c->key, c->s, &c->t, la, lend_atom) < 0)
-            return CCG_ENOMEM;
-        if (!ccg__table_find(&c->x->lex, c->key.data, c->key.len,
-                             ccg__hash(c->key.data, c->key.len)))
-            e = 0;
-    }
+    /* PALM "Portfolio of Aligned LLMs" is not PaLM, "full fine-tuning (FFT)"
+     * not the Fast Fourier Transform: a lexicon acronym defined with another
+     * long form is this paper's name, called by its long form so that it
+     * stays apart from the lexicon entry across the corpus */
+    bool clash = e && !same_long_form(c, entry, ls, le, la, lend_atom);
+    if (clash)
+        e = 0;
     size_t lm = 0;
     int err;
     if (e) {
@@ -709,10 +790,21 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
     } else {
         claim(c, la, lend_atom);
         claim(c, sa, sa_end);
-        if ((err = add_mention(c, ls, le, c->s + ss, core, -1, "definition", &lm)) < 0 ||
-            (err = add_mention(c, ss, se, c->s + ss, core, -1, "definition", NULL)) < 0 ||
-            (err = add_def(c, c->s + ls, le - ls, c->s + ss, core)) < 0)
+        const char *nm = clash ? c->s + ls : c->s + ss;
+        size_t nl = clash ? le - ls : core;
+        if ((err = add_mention(c, ls, le, nm, nl, -1, "definition", &lm)) < 0 ||
+            (err = add_mention(c, ss, se, nm, nl, -1, "definition", NULL)) < 0 ||
+            (err = add_def(c, c->s + ls, le - ls, nm, nl)) < 0)
             return err;
+        if (clash) {
+            /* its other occurrences here are this name, not the lexicon's */
+            if (c->n_lsf + 3 > c->cap_lsf &&
+                ccg__grow((void **)&c->lsf, &c->cap_lsf, c->n_lsf + 3, sizeof *c->lsf) < 0)
+                return CCG_ENOMEM;
+            c->lsf[c->n_lsf++] = (uint32_t)ss;
+            c->lsf[c->n_lsf++] = (uint32_t)core;
+            c->lsf[c->n_lsf++] = (uint32_t)lm;
+        }
         /* An abstract spells out the acronyms it coins: a defined name the
          * lexicon does not know is, more often than not, the paper's own
          * (when its long form is a capitalised name, not a lower-case
@@ -1729,6 +1821,7 @@ cleanup:
         free(c.defs[i]);
     free(c.defs);
     free(c.iw);
+    free(c.lsf);
     free(c.sent);
     free(c.used);
     ccg__matcher_free(c.mt);

@@ -100,6 +100,7 @@ typedef struct {
     uint8_t type;
     uint8_t family;       /* the name carries no digit: versions may follow */
     uint8_t has_long;     /* one of its forms has several words (a long form) */
+    uint32_t longform;    /* offset + 1 in x->strings of its first long form, 0: none */
 } ccg__lexentry;
 
 typedef struct {

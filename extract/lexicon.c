@@ -352,8 +352,15 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
         return err;
     uint32_t h1 = ccg__hash(key->data, key->len) & CCG_FIRST_MASK;
     x->first[h1 >> 6] |= (uint64_t)1 << (h1 & 63);
-    if (t->n_words > 1)
+    if (t->n_words > 1) {
         x->entries[entry].has_long = 1;
+        uint32_t off;
+        if (!x->entries[entry].longform) {
+            if ((err = add_string(x, form, n, &off)) < 0)
+                return err;
+            x->entries[entry].longform = off + 1;
+        }
+    }
     /* prefixes first: a later put may move the slots */
     for (size_t k = 1; k < t->n_atoms; k++) {
         key->len = 0;
@@ -453,6 +460,7 @@ static int lexicon_line(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, const cha
     le->type = (uint8_t)type;
     le->family = 1;
     le->has_long = 0;
+    le->longform = 0;
     for (const char *p = f[0]; p < fe[0]; p++)
         if (*p >= '0' && *p <= '9')
             le->family = 0;
@@ -530,6 +538,7 @@ bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n)
 {
     char buf[128];
     size_t k = 0;
+    unsigned char last = 0;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == ' ' || c == '-' || c == '_' || c == '\n' || c == '~')
@@ -537,12 +546,14 @@ bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n)
         if (k == sizeof buf)
             return false;
         buf[k++] = (char)tolower(c);
+        last = c;
     }
     if (k == 0)
         return true;
     if (ccg__table_find(&x->stop, buf, k, ccg__hash(buf, k)))
         return true;
-    if (k > 2 && buf[k - 1] == 's' && ccg__table_find(&x->stop, buf, k - 1, ccg__hash(buf, k - 1)))
+    /* only a lower-case plural s: NMS, MDS and AES are not NM, MD and AE */
+    if (k > 2 && last == 's' && ccg__table_find(&x->stop, buf, k - 1, ccg__hash(buf, k - 1)))
         return true;
     return false;
 }

@@ -229,17 +229,24 @@ static const ccg_entity *find_entity(const ccg_annotation *a, const char *name, 
     return NULL;
 }
 
+/* An extractor with the spec lexicon only, for corpus tests. */
+static ccg_extractor *corpus_extractor(unsigned threads)
+{
+    ccg_extractor_options o;
+    ccg_extractor_options_init(&o);
+    o.builtin_lexicon = false;
+    o.threads = threads;
+    ccg_extractor *x = NULL;
+    assert_int_equal(ccg_extractor_new(&x, &o), 0);
+    assert_int_equal(ccg_extractor_add_lexicon(x, FIX "spec_lexicon.tsv"), 0);
+    return x;
+}
+
 static void test_annotate(void **state)
 {
     (void)state;
     for (unsigned threads = 1; threads <= 3; threads++) {
-        ccg_extractor_options o;
-        ccg_extractor_options_init(&o);
-        o.builtin_lexicon = false;
-        o.threads = threads;
-        ccg_extractor *x = NULL;
-        assert_int_equal(ccg_extractor_new(&x, &o), 0);
-        assert_int_equal(ccg_extractor_add_lexicon(x, FIX "spec_lexicon.tsv"), 0);
+        ccg_extractor *x = corpus_extractor(threads);
         assert_int_equal(ccg_extractor_add_thesaurus(x, FIX "thesaurus.txt"), 0);
         ccg_corpus *c = NULL;
         assert_int_equal(ccg_corpus_new(&c), 0);
@@ -287,6 +294,39 @@ static void test_annotate(void **state)
         ccg_corpus_free(c);
         ccg_extractor_free(x);
     }
+}
+
+/*
+ * A long form most papers write in lower case is a field or a class, not a
+ * name (issue #3 round 2): neither it nor its acronym is an entity, while a
+ * name its authors write in Title Case survives however often it occurs.
+ */
+static void test_annotate_generic(void **state)
+{
+    (void)state;
+    ccg_extractor *x = corpus_extractor(2);
+    ccg_corpus *c = NULL;
+    assert_int_equal(ccg_corpus_new(&c), 0);
+    assert_int_equal(ccg_corpus_add(c, rec("p0", "Hallucination Detection for Agents", "We study Hallucination Detection (HD) for agents. HD helps.", 2025)), 1);
+    assert_int_equal(ccg_corpus_add(c, rec("p1", NULL, "Most hallucination detection tools fail. We fix it.", 2025)), 1);
+    assert_int_equal(ccg_corpus_add(c, rec("p2", NULL, "Cheap hallucination detection with HD probes.", 2025)), 1);
+    assert_int_equal(ccg_corpus_add(c, rec("p3", NULL, "We propose Selective Preference Optimization (SePO), a new method.", 2025)), 1);
+    assert_int_equal(ccg_corpus_add(c, rec("p4", NULL, "Selective Preference Optimization beats DPO.", 2025)), 1);
+    assert_int_equal(ccg_corpus_add(c, rec("p5", NULL, "Unlike selective preference optimization, ours is dense.", 2025)), 1);
+    ccg_annotation *a = NULL;
+    assert_int_equal(ccg_extractor_annotate(x, c, &a), 0);
+    assert_null(find_entity(a, "HD", NULL));
+    const ccg_entity *e = find_entity(a, "SePO", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->n_papers, 3);
+    assert_int_equal(e->introduced_by, 3);
+    /* a lexicon name is never generic, and a paper defining it does not introduce it */
+    e = find_entity(a, "DPO", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->introduced_by, -1);
+    ccg_annotation_free(a);
+    ccg_corpus_free(c);
+    ccg_extractor_free(x);
 }
 
 /* Inputs built to be slow: each must finish well within the test timeout. */
@@ -359,6 +399,7 @@ int main(void)
         cmocka_unit_test(test_granularity),
         cmocka_unit_test(test_user_files),
         cmocka_unit_test(test_annotate),
+        cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_alloc_failures),
     };
