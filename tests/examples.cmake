@@ -17,3 +17,13 @@ set_tests_properties(example_readme_commands PROPERTIES LABELS examples)
 
 add_test(NAME lexicon_lint
   COMMAND python3 ${CCG_TEST_DIR}/lexicon_lint.py ${CMAKE_SOURCE_DIR}/extract/lexicon)
+
+set(CCG_INSTALL_TEST_CFLAGS "")
+if(CCG_SANITIZE)
+  set(CCG_INSTALL_TEST_CFLAGS "-fsanitize=address,undefined")
+endif()
+add_test(NAME example_installed_library
+  COMMAND sh ${CCG_TEST_DIR}/examples/installed.sh ${CMAKE_BINARY_DIR}
+          ${CMAKE_SOURCE_DIR} ${CMAKE_CURRENT_BINARY_DIR}/installed "${CCG_INSTALL_TEST_CFLAGS}")
+set_tests_properties(example_installed_library PROPERTIES LABELS examples
+  PASS_REGULAR_EXPRESSION "10 papers, [0-9]+ entities")
