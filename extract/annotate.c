@@ -225,6 +225,40 @@ static int merge_key(ccg_buf *k, const char *name)
     return ccg__fold_loose(k, name, n);
 }
 
+/* Does name (not all lower case) spell a lexicon form's key in a case that form rejects (VLLM, LoRa)? */
+static bool lex_case_clash(const ccg_extractor *x, const char *name, const ccg_buf *k)
+{
+    const ccg__slot *slot = ccg__table_find(&x->lex, k->data, k->len, ccg__hash(k->data, k->len));
+    if (!slot || !(slot->flags & KEY_FULL))
+        return false;
+    unsigned up = 0, lo = 0;
+    for (const char *p = name; *p; p++) {
+        up += *p >= 'A' && *p <= 'Z';
+        lo += *p >= 'a' && *p <= 'z';
+    }
+    for (int32_t f = slot->head; f >= 0; f = x->forms[f].next) {
+        const ccg__lexform *lf = &x->forms[f];
+        if (lf->caseclass == CASE_UPPER ? lo == 0 : !lf->text)
+            return false;
+        if (!lf->text)
+            continue;
+        if (lf->caseclass == CASE_MIXED && up == 1 && name[0] >= 'A' && name[0] <= 'Z')
+            return false; /* Title case: Llama */
+        const char *a = name, *b = x->strings.data + lf->text - 1;
+        for (;; a++, b++) {
+            while (*a == ' ' || *a == '-' || *a == '_')
+                a++;
+            while (*b == ' ' || *b == '-' || *b == '_')
+                b++;
+            if (*a != *b || !*a)
+                break;
+        }
+        if (!*a && !*b)
+            return false;
+    }
+    return up > 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -501,6 +535,11 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
                 goto cleanup;
             if (!k.len || (gen.n && ccg__table_find(&gen, k.data, k.len, ccg__hash(k.data, k.len))))
                 continue;
+            /* "VLLMs" (vision LLMs) found by its shape is not the tool vLLM: a name
+             * in a case the lexicon form rejects keeps a key of its own */
+            if (m->lexentry < 0 && lex_case_clash(x, name, &k) &&
+                ((err = ccg__buf_putc(&k, '\1')) < 0 || (err = ccg__buf_add(&k, name, strlen(name))) < 0))
+                goto cleanup;
             ccg__slot *s;
             if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
                 goto cleanup;

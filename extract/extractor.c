@@ -153,7 +153,27 @@ static int add_mention(ctx *c, size_t start, size_t end, const char *name, size_
 
 /* ---- lexicon ------------------------------------------------------------- */
 
-static bool case_ok(const ctx *c, uint8_t cc, size_t a0, size_t a1, bool plural)
+/*
+ * Do the letters and digits of atoms [a0, a1) have the case of form (plural:
+ * one more s)? "VLLMs" is not vLLM, "LoRa" not LoRA, FALCON not Falcon.
+ */
+static bool same_case(const ctx *c, const char *form, size_t a0, size_t a1, bool plural)
+{
+    const char *p = c->s + c->t.atoms[a0].start, *end = c->s + c->t.atoms[a1 - 1].end;
+    if (plural)
+        end--;
+    for (; p < end; p++) {
+        if (!alnum_c(*p))
+            continue;
+        while (*form && !alnum_c(*form))
+            form++;
+        if (*form++ != *p)
+            return false;
+    }
+    return true;
+}
+
+static bool case_class_ok(const ctx *c, uint8_t cc, size_t a0, size_t a1, bool plural)
 {
     unsigned up = 0, lo = 0;
     for (size_t k = a0; k < a1; k++) {
@@ -166,15 +186,28 @@ static bool case_ok(const ctx *c, uint8_t cc, size_t a0, size_t a1, bool plural)
     switch (cc) {
     case CASE_UPPER:
         return lo == 0 && up > 0;
-    case CASE_MIXED:
-        return up_c(first);
-    case CASE_MIXED_L:
-        return up > 0 && !up_c(first);
     case CASE_CAP:
         return up_c(first) || up == 0;
     default:
         return true;
     }
+}
+
+static bool case_ok(const ctx *c, const ccg__lexform *f, size_t a0, size_t a1, bool plural)
+{
+    uint8_t cc = f->caseclass;
+    if (cc == CASE_MIXED || cc == CASE_MIXED_L) {
+        if (same_case(c, c->x->strings.data + f->text - 1, a0, a1, plural))
+            return true;
+        if (cc == CASE_MIXED_L)
+            return false;
+        /* Title case: Llama, Deepseek, Pytorch (all caps is rarely the name: FALCON, VLLM) */
+        unsigned up = 0;
+        for (size_t k = a0; k < a1; k++)
+            up += c->t.atoms[k].upper;
+        return up == 1 && up_c(c->s[c->t.atoms[a0].start]);
+    }
+    return case_class_ok(c, cc, a0, a1, plural);
 }
 
 /* May a match ending before atom e stop there? */
@@ -205,7 +238,7 @@ static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, 
 {
     const ccg_extractor *x = c->x;
     for (int32_t f = slot->head; f >= 0; f = x->forms[f].next)
-        if (case_ok(c, x->forms[f].caseclass, a0, a1, plural))
+        if (case_ok(c, &x->forms[f], a0, a1, plural))
             return (int)x->forms[f].entry;
     return -1;
 }

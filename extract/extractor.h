@@ -90,8 +90,8 @@ void ccg__table_free(ccg__table *t);
 enum {
     CASE_ANY = 0,  /* lower-case or multi-word forms */
     CASE_UPPER,    /* acronyms: the text's letters must be upper case too */
-    CASE_MIXED,    /* LLaMA, PyTorch: first letter upper in the text too, not all lower */
-    CASE_MIXED_L,  /* mAP, nuScenes: not all lower in the text */
+    CASE_MIXED,    /* LLaMA, PyTorch: the form's exact case, or Title case (Llama) */
+    CASE_MIXED_L,  /* mAP, nuScenes, vLLM: the form's exact case */
     CASE_CAP,      /* Transformer: capitalised, or all lower for a method */
 };
 
@@ -107,6 +107,7 @@ typedef struct {
     uint32_t entry;
     uint8_t caseclass;
     int32_t next;         /* next form with the same key, or -1 */
+    uint32_t text;        /* CASE_MIXED*: offset + 1 of the form in x->strings, else 0 */
 } ccg__lexform;
 
 struct ccg_extractor {

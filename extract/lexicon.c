@@ -383,9 +383,16 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
     if (x->n_forms == x->cap_forms &&
         ccg__grow((void **)&x->forms, &x->cap_forms, x->n_forms + 1, sizeof *x->forms) < 0)
         return CCG_ENOMEM;
+    uint32_t text = 0;
+    if (cc == CASE_MIXED || cc == CASE_MIXED_L) {
+        if ((err = add_string(x, form, n, &text)) < 0)
+            return err;
+        text++;
+    }
     ccg__lexform *lf = &x->forms[x->n_forms];
     lf->entry = entry;
     lf->caseclass = cc;
+    lf->text = text;
     lf->next = s->head;
     s->head = (int32_t)x->n_forms++;
     s->flags |= KEY_FULL;
