@@ -133,10 +133,17 @@ static int add_mention(ctx *c, size_t start, size_t end, const char *name, size_
     char *nm = ccg__strndup(name, nlen);
     if (!nm)
         return CCG_ENOMEM;
-    /* names are one line: newlines and tabs of the text become spaces */
-    for (char *p = nm; *p; p++)
+    /* names are one line: newlines and tabs of the text become spaces, and a
+     * hyphen split from its second part by a line break joins it again */
+    char *q = nm;
+    for (char *p = nm; *p; p++) {
         if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
             *p = ' ';
+        if (*p == ' ' && q > nm && q[-1] == '-' && q - 1 > nm && alnum_c(q[-2]) && alnum_c(p[1]))
+            continue;
+        *q++ = *p;
+    }
+    *q = '\0';
     ccg__mention *m = &c->m[c->n];
     memset(m, 0, sizeof *m);
     m->start = (uint32_t)start;
@@ -281,6 +288,13 @@ static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlas
     return 0;
 }
 
+static size_t atom_len(const ctx *c, size_t k) { return c->t.atoms[k].end - c->t.atoms[k].start; }
+static char atom_ch(const ctx *c, size_t k) { return c->s[c->t.atoms[k].start]; }
+static bool joined(const ctx *c, size_t k)
+{
+    return k < c->t.n_atoms && c->t.atoms[k].sep == SEP_JOIN;
+}
+
 /* Longest lexicon match from atom a0; returns its end atom (0: none). */
 static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bool any_case)
 {
@@ -307,6 +321,11 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
             bool fam = !any_case && e >= 0 && c->x->entries[e].family;
             if (e >= 0 && boundary_ok(c, j + 1, fam)) {
                 best = j + 1;
+                *entry = e;
+                found = true;
+            } else if (e >= 0 && a->digit && joined(c, j + 1) && atom_len(c, j + 1) == 1 &&
+                       c->s[c->t.atoms[j + 1].start] == 's' && boundary_ok(c, j + 2, false)) {
+                best = j + 2; /* a plural after digits: H100s, A100s */
                 *entry = e;
                 found = true;
             }
@@ -337,14 +356,9 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
 
 static const char *const suffix_words[] = {"instruct", "chat", "base", "pro", "flash", "lite",
                                            "turbo", "preview", "it", "hf", "sft", "instruction",
-                                           NULL};
-
-static size_t atom_len(const ctx *c, size_t k) { return c->t.atoms[k].end - c->t.atoms[k].start; }
-static char atom_ch(const ctx *c, size_t k) { return c->s[c->t.atoms[k].start]; }
-static bool joined(const ctx *c, size_t k)
-{
-    return k < c->t.n_atoms && c->t.atoms[k].sep == SEP_JOIN;
-}
+                                           /* sizes in words: T5-Large, BERT-base, ViT-Huge */
+                                           "large", "small", "medium", "tiny", "huge", "xl",
+                                           "xxl", "giant", NULL};
 
 /* A size such as 8B, 1.5b, 70B, 8x7B, A3B: its end atom in *end. */
 static bool is_size(const ctx *c, size_t k, size_t *end)

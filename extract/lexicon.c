@@ -101,6 +101,31 @@ static inline bool is_connector(unsigned char c)
     return c == '-' || c == '_' || c == '@' || c == '\'' || c == '.';
 }
 
+/*
+ * Bytes at s[i] that join two parts of a name like a hyphen: the middle dot
+ * of DALL·E, Unicode hyphens (GPT‑4), and a hyphen a line break split from
+ * its second part ("DPG- Bench", after a short acronym part only: not
+ * "pre- and post-training"). Returns their length, 0 if none.
+ */
+static size_t hyphen_like(const unsigned char *s, size_t i, size_t len, size_t part_start)
+{
+    size_t n = 0;
+    if (i + 2 < len && s[i] == 0xc2 && s[i + 1] == 0xb7)
+        n = 2; /* U+00B7 middle dot */
+    else if (i + 3 < len && s[i] == 0xe2 && ((s[i + 1] == 0x80 && (s[i + 2] == 0x90 || s[i + 2] == 0x91 ||
+                                                                   s[i + 2] == 0xa7)) ||
+                                             (s[i + 1] == 0x8b && s[i + 2] == 0x85)))
+        n = 3; /* U+2010, U+2011 hyphens, U+2027 hyphenation point, U+22C5 dot operator */
+    else if (i + 2 < len && s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '\n') && is_alpha(s[i + 2]) && s[i + 2] <= 'Z' &&
+             i - part_start >= 2 && i - part_start <= 4) {
+        unsigned up = 0;
+        for (size_t k = part_start; k < i; k++)
+            up += is_alpha(s[k]) && s[k] <= 'Z';
+        n = up >= 2 && is_alpha(s[i + 3]) ? 2 : 0;
+    }
+    return n && i + n < len && is_alnum(s[i + n]) ? n : 0;
+}
+
 int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
@@ -138,6 +163,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             sep = SEP_PUNCT;
         barrier = false;
         ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0};
+        size_t part = i; /* start of the current hyphen part */
         for (;;) {
             ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0};
             scan_atom(s, len, &i, &a);
@@ -154,6 +180,15 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
                 sep = s[i] == '-' ? SEP_HYPHEN : SEP_OTHER;
                 sepch = s[i];
                 i++;
+                part = i;
+                continue;
+            }
+            size_t h = (s[i] == '-' || s[i] >= 0x80) ? hyphen_like(s, i, len, part) : 0;
+            if (h) {
+                sep = SEP_HYPHEN;
+                sepch = '-';
+                i += h;
+                part = i;
                 continue;
             }
             break;
