@@ -13,8 +13,10 @@
  * frequent name, ties by byte order), and entities are sorted by name.
  */
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "extractor.h"
@@ -350,6 +352,148 @@ static const char *thesaurus(const ccg_extractor *x, ccg_buf *k, const char *nam
     if (!s)
         return name;
     return s->value ? x->strings.data + s->value - 1 : NULL;
+}
+
+/* ---- homonyms: one acronym, several long forms ------------------------------ */
+
+/* The first word of s: its start in *w, its length without a plural s returned. */
+static size_t first_word(const char *s, const char **w)
+{
+    while (*s && !((*s | 32) >= 'a' && (*s | 32) <= 'z') && !(*s >= '0' && *s <= '9'))
+        s++;
+    *w = s;
+    size_t n = 0;
+    while (((s[n] | 32) >= 'a' && (s[n] | 32) <= 'z') || (s[n] >= '0' && s[n] <= '9'))
+        n++;
+    return n > 1 && s[n - 1] == 's' ? n - 1 : n;
+}
+
+/* Do two long forms of one acronym name the same thing? Their first words agree. */
+static bool same_sense(const char *a, const char *b)
+{
+    const char *wa, *wb;
+    size_t na = first_word(a, &wa), nb = first_word(b, &wb);
+    return na == nb && strncasecmp(wa, wb, na) == 0;
+}
+
+typedef struct {
+    uint32_t name;   /* index of its acronym in names */
+    const char *lf;  /* the first long form of this sense (borrowed from a docres) */
+    size_t papers, last_doc;
+} sense;
+
+typedef struct {
+    size_t first, n; /* its senses: linked by scanning (few per name) */
+    size_t best;     /* the sense most papers define */
+} hname;
+
+/* The sense of acronym ni that long form lf has, or SIZE_MAX. */
+static size_t find_sense(const sense *sn, size_t n_sn, uint32_t ni, const char *lf)
+{
+    for (size_t i = 0; i < n_sn; i++)
+        if (sn[i].name == ni && same_sense(sn[i].lf, lf))
+            return i;
+    return SIZE_MAX;
+}
+
+/*
+ * ESD is Endoscopic Submucosal Dissection in some papers, empirical spectral
+ * density or Error Span Detection in others. The sense most papers define
+ * keeps the acronym; a paper defining it in another sense has that entity
+ * called by its long form (and so do the long form's occurrences elsewhere).
+ */
+static int split_homonyms(docres *res, size_t n_docs)
+{
+    ccg__table names = {0};
+    ccg_buf k = CCG_BUF_INIT;
+    sense *sn = NULL;
+    hname *hn = NULL;
+    size_t n_sn = 0, cap_sn = 0, n_hn = 0, cap_hn = 0;
+    bool any = false;
+    int err = 0;
+    for (size_t d = 0; d < n_docs; d++)
+        for (size_t i = 0; i + 1 < res[d].n_defs; i += 2) {
+            const char *lf = res[d].defs[i], *name = res[d].defs[i + 1];
+            if (strcmp(lf, name) == 0 || (err = merge_key(&k, name)) < 0 || !k.len)
+                continue;
+            ccg__slot *s;
+            if ((err = ccg__table_put(&names, k.data, k.len, &s)) < 0)
+                goto cleanup;
+            if (!(s->flags & KEY_FULL)) {
+                if (n_hn == cap_hn && ccg__grow((void **)&hn, &cap_hn, n_hn + 1, sizeof *hn) < 0) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                memset(&hn[n_hn], 0, sizeof *hn);
+                s->flags |= KEY_FULL;
+                s->value = (int32_t)n_hn++;
+            }
+            uint32_t ni = (uint32_t)s->value;
+            size_t si = hn[ni].n ? find_sense(sn, n_sn, ni, lf) : SIZE_MAX;
+            if (si == SIZE_MAX) {
+                if (n_sn == cap_sn && ccg__grow((void **)&sn, &cap_sn, n_sn + 1, sizeof *sn) < 0) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                sn[n_sn] = (sense){ni, lf, 0, 0};
+                if (!hn[ni].n++)
+                    hn[ni].first = n_sn;
+                any |= hn[ni].n > 1;
+                si = n_sn++;
+            }
+            if (sn[si].last_doc != d + 1) {
+                sn[si].last_doc = d + 1;
+                sn[si].papers++;
+            }
+            /* ties: the sense defined first in corpus order */
+            if (hn[ni].n == 1)
+                hn[ni].best = hn[ni].first;
+            else if (sn[si].papers > sn[hn[ni].best].papers)
+                hn[ni].best = si;
+        }
+    if (!any)
+        goto cleanup;
+    for (size_t d = 0; d < n_docs; d++) {
+        docres *r = &res[d];
+        for (size_t i = 0; i < r->n; i++) {
+            ccg__mention *m = &r->m[i];
+            if (m->lexentry >= 0 || (err = merge_key(&k, m->name)) < 0 || !k.len)
+                continue;
+            ccg__slot *s = ccg__table_find(&names, k.data, k.len, ccg__hash(k.data, k.len));
+            if (!s || hn[s->value].n < 2)
+                continue;
+            uint32_t ni = (uint32_t)s->value;
+            /* the sense: this paper's definition, else the long form written here */
+            size_t si = SIZE_MAX;
+            for (size_t j = 0; j + 1 < r->n_defs && si == SIZE_MAX; j += 2)
+                if (strcmp(r->defs[j + 1], m->name) == 0)
+                    si = find_sense(sn, n_sn, ni, r->defs[j]);
+            if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
+                char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
+                if (!lf) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
+                }
+                si = find_sense(sn, n_sn, ni, lf);
+                free(lf);
+            }
+            if (si == SIZE_MAX || si == hn[ni].best)
+                continue;
+            char *d2 = ccg__strdup(sn[si].lf);
+            if (!d2) {
+                err = CCG_ENOMEM;
+                goto cleanup;
+            }
+            free(m->name);
+            m->name = d2;
+        }
+    }
+cleanup:
+    free(sn);
+    free(hn);
+    ccg__table_free(&names);
+    ccg__buf_free(&k);
+    return err;
 }
 
 /* ---- generic long forms ---------------------------------------------------- */
@@ -776,7 +920,7 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    if ((err = merge(x, c, res, a)) < 0)
+    if ((err = split_homonyms(res, c->n_records)) < 0 || (err = merge(x, c, res, a)) < 0)
         goto cleanup;
     *out = a;
     a = NULL;

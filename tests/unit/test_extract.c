@@ -296,6 +296,20 @@ static void test_annotate(void **state)
     }
 }
 
+/* Annotates the texts (NULL-terminated) as papers p0, p1, ... of 2025. */
+static ccg_annotation *annotate_all(ccg_extractor *x, const char *const *texts, ccg_corpus **c)
+{
+    assert_int_equal(ccg_corpus_new(c), 0);
+    for (size_t i = 0; texts[i]; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "p%zu", i);
+        assert_int_equal(ccg_corpus_add(*c, rec(id, NULL, texts[i], 2025)), 1);
+    }
+    ccg_annotation *a = NULL;
+    assert_int_equal(ccg_extractor_annotate(x, *c, &a), 0);
+    return a;
+}
+
 /*
  * A long form most papers write in lower case is a field or a class, not a
  * name (issue #3 round 2): neither it nor its acronym is an entity, while a
@@ -305,16 +319,15 @@ static void test_annotate_generic(void **state)
 {
     (void)state;
     ccg_extractor *x = corpus_extractor(2);
+    static const char *const texts[] = {
+        "We study Hallucination Detection (HD) for agents. HD helps.",
+        "Most hallucination detection tools fail. We fix it.",
+        "Cheap hallucination detection with HD probes.",
+        "We propose Selective Preference Optimization (SePO), a new method.",
+        "Selective Preference Optimization beats DPO.",
+        "Unlike selective preference optimization, ours is dense.", NULL};
     ccg_corpus *c = NULL;
-    assert_int_equal(ccg_corpus_new(&c), 0);
-    assert_int_equal(ccg_corpus_add(c, rec("p0", "Hallucination Detection for Agents", "We study Hallucination Detection (HD) for agents. HD helps.", 2025)), 1);
-    assert_int_equal(ccg_corpus_add(c, rec("p1", NULL, "Most hallucination detection tools fail. We fix it.", 2025)), 1);
-    assert_int_equal(ccg_corpus_add(c, rec("p2", NULL, "Cheap hallucination detection with HD probes.", 2025)), 1);
-    assert_int_equal(ccg_corpus_add(c, rec("p3", NULL, "We propose Selective Preference Optimization (SePO), a new method.", 2025)), 1);
-    assert_int_equal(ccg_corpus_add(c, rec("p4", NULL, "Selective Preference Optimization beats DPO.", 2025)), 1);
-    assert_int_equal(ccg_corpus_add(c, rec("p5", NULL, "Unlike selective preference optimization, ours is dense.", 2025)), 1);
-    ccg_annotation *a = NULL;
-    assert_int_equal(ccg_extractor_annotate(x, c, &a), 0);
+    ccg_annotation *a = annotate_all(x, texts, &c);
     assert_null(find_entity(a, "HD", NULL));
     const ccg_entity *e = find_entity(a, "SePO", NULL);
     assert_non_null(e);
@@ -324,6 +337,32 @@ static void test_annotate_generic(void **state)
     e = find_entity(a, "DPO", NULL);
     assert_non_null(e);
     assert_int_equal(e->introduced_by, -1);
+    ccg_annotation_free(a);
+    ccg_corpus_free(c);
+    ccg_extractor_free(x);
+}
+
+/* One acronym, two senses: the sense most papers define keeps the acronym. */
+static void test_annotate_homonyms(void **state)
+{
+    (void)state;
+    ccg_extractor *x = corpus_extractor(1);
+    static const char *const texts[] = {
+        "Robotic Endoscopic Submucosal Dissection (ESD) is hard. ESD takes hours.",
+        "We use Error Span Detection (ESD) to rate translations. ESD is cheap.",
+        "Training for Endoscopic Submucosal Dissection (ESD) uses simulators.",
+        "Surgeons rate ESD videos.", NULL};
+    ccg_corpus *c = NULL;
+    ccg_annotation *a = annotate_all(x, texts, &c);
+    const ccg_entity *e = find_entity(a, "ESD", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->n_papers, 3);
+    for (size_t i = 0; i < e->n_forms; i++)
+        assert_null(strstr(e->forms[i], "Span"));
+    e = find_entity(a, "Error Span Detection", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->n_papers, 1);
+    assert_int_equal(e->n_mentions, 3);
     ccg_annotation_free(a);
     ccg_corpus_free(c);
     ccg_extractor_free(x);
@@ -400,6 +439,7 @@ int main(void)
         cmocka_unit_test(test_user_files),
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_generic),
+        cmocka_unit_test(test_annotate_homonyms),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_alloc_failures),
     };
