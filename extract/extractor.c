@@ -1257,6 +1257,45 @@ static int pass_intro(ctx *c)
     return rc < 0 ? rc : 0;
 }
 
+/*
+ * "The Assistant Axis: ...": two to four capitalised words before a title's
+ * colon are a name if the abstract writes them again, capitalised ("Beyond
+ * Accuracy:" is a slogan, "Mind the Gap:" too).
+ */
+static int title_phrase(ctx *c, size_t nw)
+{
+    static const char *const articles[] = {"The", "A", "An", NULL};
+    static const char *const slogans[] = {"Beyond", "Towards", "Toward", "Rethinking",
+                                          "Revisiting", "Understanding", "When", "Why", "How",
+                                          "What", "Is", "Are", "Do", "Does", "Can", "Mind",
+                                          "Less", "More", "On", "Not", "Learning", NULL};
+    size_t w0 = word_is(c, 0, articles) ? 1 : 0;
+    if (nw - w0 < 2 || nw - w0 > 4 || word_is(c, w0, slogans))
+        return 0;
+    for (size_t w = w0; w < nw; w++)
+        if (!word_cap(c, w) || (w > w0 && c->t.atoms[c->t.words[w].a0].sep != SEP_SPACE))
+            return 0;
+    const ccg__word *a = &c->t.words[w0], *b = &c->t.words[nw - 1];
+    size_t st = a->start, n = b->end - st;
+    if (!span_free(c, a->a0, b->a1) || ccg__is_stop(c->x, c->s + st, n))
+        return 0;
+    const char *body = c->s + c->title_end, *end = c->s + c->len, *p = body;
+    bool again = false;
+    while (!again && (p = memchr(p, c->s[st], (size_t)(end - p))) && (size_t)(end - p) >= n) {
+        again = memcmp(p, c->s + st, n) == 0 && (p + n == end || !alnum_c(p[n])) && !alnum_c(p[-1]);
+        p++;
+    }
+    if (!again)
+        return 0;
+    claim(c, a->a0, b->a1);
+    size_t idx;
+    int err = add_mention(c, st, b->end, c->s + st, n, -1, "title", &idx);
+    if (err < 0)
+        return err;
+    c->m[idx].introduced = true;
+    return 0;
+}
+
 /* "Sword: Style-Robust World Models ...": the name before a title's colon. */
 static int pass_title(ctx *c)
 {
@@ -1269,6 +1308,8 @@ static int pass_title(ctx *c)
     size_t nw = 0;
     while (nw < c->t.n_words && c->t.words[nw].end <= cpos)
         nw++;
+    if (nw > 1)
+        return title_phrase(c, nw);
     if (nw != 1)
         return 0;
     const ccg__word *w = &c->t.words[0];
