@@ -261,6 +261,21 @@ static bool lex_case_clash(const ccg_extractor *x, const char *name, const ccg_b
     return up > 0;
 }
 
+/*
+ * The key grouping a mention of name across the corpus: its loose key, and
+ * the name itself if the lexicon form of that key rejects its case ("VLLMs",
+ * vision LLMs, found by its shape is not the tool vLLM; PCa is not PCA).
+ */
+static int entity_key(const ccg_extractor *x, const ccg__mention *m, const char *name, ccg_buf *k)
+{
+    int err = merge_key(k, name);
+    if (err < 0 || !k->len || m->lexentry >= 0 || !lex_case_clash(x, name, k))
+        return err;
+    if (ccg__buf_putc(k, '\1') < 0 || ccg__buf_add(k, name, strlen(name)) < 0)
+        return CCG_ENOMEM;
+    return 0;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -515,9 +530,9 @@ typedef struct {
 static bool rule_is(const char *rule, const char *r) { return rule && strcmp(rule, r) == 0; }
 
 /*
- * Is the mention text [s, s+n) a long form (two words or more with a
- * lower-case letter: not K-PINN)? Its content words in *words, those
- * starting with a capital in *caps.
+ * Is the mention text [s, s+n) a long form (two parts or more with a
+ * lower-case letter: not K-PINN)? Its content words (parted by spaces:
+ * vision-language is one) in *words, those starting with a capital in *caps.
  */
 static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *caps)
 {
@@ -537,7 +552,7 @@ static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *c
         bool skip = false;
         for (const char *const *f = fn; *f && !skip; f++)
             skip = strlen(*f) == i - b && strncmp(*f, s + b, i - b) == 0;
-        if (skip)
+        if (skip || (b > 0 && s[b - 1] == '-'))
             continue;
         w++;
         cp += s[b] >= 'A' && s[b] <= 'Z';
@@ -582,7 +597,7 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
                       long_form_case(r->text + m->start, m->end - m->start, &words, &caps);
             if (!lex && !lf)
                 continue;
-            if ((err = merge_key(&k, name)) < 0)
+            if ((err = entity_key(x, m, name, &k)) < 0)
                 goto cleanup;
             if (!k.len)
                 continue;
@@ -675,15 +690,10 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
             const char *name = thesaurus(x, &tk, m->name);
             if (!name)
                 continue;
-            if ((err = merge_key(&k, name)) < 0)
+            if ((err = entity_key(x, m, name, &k)) < 0)
                 goto cleanup;
             if (!k.len || (gen.n && ccg__table_find(&gen, k.data, k.len, ccg__hash(k.data, k.len))))
                 continue;
-            /* "VLLMs" (vision LLMs) found by its shape is not the tool vLLM: a name
-             * in a case the lexicon form rejects keeps a key of its own */
-            if (m->lexentry < 0 && lex_case_clash(x, name, &k) &&
-                ((err = ccg__buf_putc(&k, '\1')) < 0 || (err = ccg__buf_add(&k, name, strlen(name))) < 0))
-                goto cleanup;
             ccg__slot *s;
             if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
                 goto cleanup;

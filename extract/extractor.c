@@ -579,6 +579,18 @@ static bool may_start(const ctx *c, const ccg__word *w, size_t k)
     return true;
 }
 
+/*
+ * Does a Title Case phrase go on after atoms [k, e)? "Generative Adversarial
+ * Networks" is not the long form "Generative Adversarial" plus a word.
+ */
+static bool title_goes_on(const ctx *c, size_t k, size_t e)
+{
+    if (e >= c->t.n_atoms || !up_c(c->s[c->t.atoms[e - 1].start]) || !up_c(c->s[c->t.atoms[k].start]))
+        return false;
+    const ccg__atom *a = &c->t.atoms[e];
+    return (a->sep == SEP_SPACE || a->sep == SEP_HYPHEN) && up_c(c->s[a->start]) && !a->digit;
+}
+
 /* The mention defining atoms [k, e) as a short form that shadows the lexicon here, or -1. */
 static long shadowed(const ctx *c, size_t k, size_t e)
 {
@@ -611,6 +623,9 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
                 claim(c, k, e);
                 err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, c->m[sh].name,
                                   strlen(c->m[sh].name), -1, "recall", NULL);
+            } else if (overlay && title_goes_on(c, k, e)) {
+                k++;
+                continue;
             } else if (overlay) {
                 const char *nm = c->ov->names.data + entry;
                 claim(c, k, e);
@@ -830,9 +845,10 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
     if (e) {
         const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
         claim(c, la, lend_atom);
+        /* (not a corpus long form: the lexicon knows its forms, and a long form
+         * it does not know, "memory systems (Mem0)", must not spread) */
         if ((err = add_mention(c, ls, le, canon, strlen(canon), entry, "definition", &lm)) < 0 ||
-            (err = emit_lexicon(c, sa, e, entry, "definition")) < 0 ||
-            (err = add_def(c, c->s + ls, le - ls, canon, strlen(canon))) < 0)
+            (err = emit_lexicon(c, sa, e, entry, "definition")) < 0)
             return err;
     } else {
         claim(c, la, lend_atom);

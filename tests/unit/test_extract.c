@@ -368,6 +368,33 @@ static void test_annotate_homonyms(void **state)
     ccg_extractor_free(x);
 }
 
+/*
+ * What a definition may spread to other papers: not a long form the lexicon
+ * does not know for its acronym ("memory systems (Mem0)"), and not the start
+ * of a longer Title Case name ("Generative Adversarial" in "... Networks").
+ */
+static void test_annotate_spread(void **state)
+{
+    (void)state;
+    ccg_extractor *x = corpus_extractor(1);
+    static const char *const texts[] = {
+        "We add long-term memory systems (Mem0) to agents.",
+        "Agents with memory systems forget less.",
+        "A study of Generative Adversarial (GA) training.",
+        "Generative Adversarial Networks make images.", NULL};
+    ccg_corpus *c = NULL;
+    ccg_annotation *a = annotate_all(x, texts, &c);
+    const ccg_entity *e = find_entity(a, "Mem0", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->n_papers, 1);
+    e = find_entity(a, "GA", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->n_papers, 1);
+    ccg_annotation_free(a);
+    ccg_corpus_free(c);
+    ccg_extractor_free(x);
+}
+
 /* Inputs built to be slow: each must finish well within the test timeout. */
 static void test_pathological(void **state)
 {
@@ -440,6 +467,7 @@ int main(void)
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_annotate_homonyms),
+        cmocka_unit_test(test_annotate_spread),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_alloc_failures),
     };
