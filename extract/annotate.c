@@ -244,18 +244,7 @@ static bool lex_case_clash(const ccg_extractor *x, const char *name, const ccg_b
             return false;
         if (!lf->text)
             continue;
-        if (lf->caseclass == CASE_MIXED && up == 1 && name[0] >= 'A' && name[0] <= 'Z')
-            return false; /* Title case: Llama */
-        const char *a = name, *b = x->strings.data + lf->text - 1;
-        for (;; a++, b++) {
-            while (*a == ' ' || *a == '-' || *a == '_')
-                a++;
-            while (*b == ' ' || *b == '-' || *b == '_')
-                b++;
-            if (*a != *b || !*a)
-                break;
-        }
-        if (!*a && !*b)
+        if (ccg__case_matches(x->strings.data + lf->text - 1, name, strlen(name)))
             return false;
     }
     return up > 0;

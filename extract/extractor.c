@@ -160,26 +160,6 @@ static int add_mention(ctx *c, size_t start, size_t end, const char *name, size_
 
 /* ---- lexicon ------------------------------------------------------------- */
 
-/*
- * Do the letters and digits of atoms [a0, a1) have the case of form (plural:
- * one more s)? "VLLMs" is not vLLM, "LoRa" not LoRA, FALCON not Falcon.
- */
-static bool same_case(const ctx *c, const char *form, size_t a0, size_t a1, bool plural)
-{
-    const char *p = c->s + c->t.atoms[a0].start, *end = c->s + c->t.atoms[a1 - 1].end;
-    if (plural)
-        end--;
-    for (; p < end; p++) {
-        if (!alnum_c(*p))
-            continue;
-        while (*form && !alnum_c(*form))
-            form++;
-        if (*form++ != *p)
-            return false;
-    }
-    return true;
-}
-
 static bool case_class_ok(const ctx *c, uint8_t cc, size_t a0, size_t a1, bool plural)
 {
     unsigned up = 0, lo = 0;
@@ -204,15 +184,9 @@ static bool case_ok(const ctx *c, const ccg__lexform *f, size_t a0, size_t a1, b
 {
     uint8_t cc = f->caseclass;
     if (cc == CASE_MIXED || cc == CASE_MIXED_L) {
-        if (same_case(c, c->x->strings.data + f->text - 1, a0, a1, plural))
-            return true;
-        if (cc == CASE_MIXED_L)
-            return false;
-        /* Title case: Llama, Deepseek, Pytorch (all caps is rarely the name: FALCON, VLLM) */
-        unsigned up = 0;
-        for (size_t k = a0; k < a1; k++)
-            up += c->t.atoms[k].upper;
-        return up == 1 && up_c(c->s[c->t.atoms[a0].start]);
+        /* all caps is rarely the name (FALCON, VLLM), Title case mostly is (Llama, Deepseek) */
+        size_t st = c->t.atoms[a0].start, e = c->t.atoms[a1 - 1].end;
+        return ccg__case_matches(c->x->strings.data + f->text - 1, c->s + st, e - st - plural);
     }
     return case_class_ok(c, cc, a0, a1, plural);
 }

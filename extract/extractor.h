@@ -132,6 +132,13 @@ int ccg__stop_load(ccg_extractor *x, const char *name, const char *text, size_t 
 /** True if the loose key of s is a stop string (also tried without a plural s). */
 bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n);
 const char *ccg__lex_name(const ccg_extractor *x, uint32_t entry);
+/**
+ * Does text [text, text+n) spell the mixed-case lexicon form in a case it
+ * accepts? The first part in the form's case or in Title case (Llama for
+ * LLaMA; not LLAMA, VLLM for vLLM, LoRa for LoRA); later parts in any case
+ * unless they have inner capitals (LLM-as-a-judge for LLM-as-a-Judge).
+ */
+bool ccg__case_matches(const char *form, const char *text, size_t n);
 
 /* One mention as extraction builds it, before names are shared. */
 typedef struct {

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "extractor.h"
 
@@ -337,6 +338,47 @@ void ccg__table_free(ccg__table *t)
 }
 
 /* ---- loading ------------------------------------------------------------- */
+
+/* The next run of letters and digits of [*s, end): its length (0: none), *s past it. */
+static size_t alnum_run(const char **s, const char *end, const char **run)
+{
+    while (*s < end && !is_alnum((unsigned char)**s))
+        (*s)++;
+    *run = *s;
+    while (*s < end && is_alnum((unsigned char)**s))
+        (*s)++;
+    return (size_t)(*s - *run);
+}
+
+bool ccg__case_matches(const char *form, const char *text, size_t n)
+{
+    const char *fe = form + strlen(form), *te = text + n;
+    for (int part = 0;; part++) {
+        const char *f, *t;
+        size_t fl = alnum_run(&form, fe, &f), tl = alnum_run(&text, te, &t);
+        if (!fl || !tl)
+            return fl == tl;
+        if (fl != tl)
+            return false;
+        if (memcmp(f, t, fl) == 0)
+            continue;
+        bool f_upper_first = f[0] >= 'A' && f[0] <= 'Z', mixed = false, f_lower = false;
+        for (size_t i = 0; i < fl; i++) {
+            f_lower |= f[i] >= 'a' && f[i] <= 'z';
+            mixed |= i > 0 && f[i] >= 'A' && f[i] <= 'Z';
+        }
+        mixed = mixed && f_lower; /* inner capitals: LLaMA, vLLM, mAP */
+        if (part == 0 || mixed) {
+            /* LLaMA as Llama, not LLAMA; vLLM only as vLLM */
+            bool title = f_upper_first && t[0] == f[0];
+            for (size_t i = 1; i < tl && title; i++)
+                title = !(t[i] >= 'A' && t[i] <= 'Z');
+            if (!title)
+                return false;
+        } else if (strncasecmp(f, t, fl) != 0)
+            return false;
+    }
+}
 
 const char *ccg__lex_name(const ccg_extractor *x, uint32_t entry)
 {
