@@ -381,21 +381,21 @@ static bool same_sense(const char *a, const char *b)
 }
 
 typedef struct {
-    uint32_t name;   /* index of its acronym in names */
     const char *lf;  /* the first long form of this sense (borrowed from a docres) */
     size_t papers, last_doc;
+    size_t next;     /* the acronym's next sense, SIZE_MAX at the end */
 } sense;
 
 typedef struct {
-    size_t first, n; /* its senses: linked by scanning (few per name) */
-    size_t best;     /* the sense most papers define */
+    size_t first, last, n; /* its senses, a list through sense.next */
+    size_t best;           /* the sense most papers define */
 } hname;
 
-/* The sense of acronym ni that long form lf has, or SIZE_MAX. */
-static size_t find_sense(const sense *sn, size_t n_sn, uint32_t ni, const char *lf)
+/* The sense of acronym h that long form lf has, or SIZE_MAX. */
+static size_t find_sense(const sense *sn, const hname *h, const char *lf)
 {
-    for (size_t i = 0; i < n_sn; i++)
-        if (sn[i].name == ni && same_sense(sn[i].lf, lf))
+    for (size_t i = h->n ? h->first : SIZE_MAX; i != SIZE_MAX; i = sn[i].next)
+        if (same_sense(sn[i].lf, lf))
             return i;
     return SIZE_MAX;
 }
@@ -433,15 +433,18 @@ static int split_homonyms(docres *res, size_t n_docs)
                 s->value = (int32_t)n_hn++;
             }
             uint32_t ni = (uint32_t)s->value;
-            size_t si = hn[ni].n ? find_sense(sn, n_sn, ni, lf) : SIZE_MAX;
+            size_t si = find_sense(sn, &hn[ni], lf);
             if (si == SIZE_MAX) {
                 if (n_sn == cap_sn && ccg__grow((void **)&sn, &cap_sn, n_sn + 1, sizeof *sn) < 0) {
                     err = CCG_ENOMEM;
                     goto cleanup;
                 }
-                sn[n_sn] = (sense){ni, lf, 0, 0};
-                if (!hn[ni].n++)
+                sn[n_sn] = (sense){lf, 0, 0, SIZE_MAX};
+                if (hn[ni].n++)
+                    sn[hn[ni].last].next = n_sn;
+                else
                     hn[ni].first = n_sn;
+                hn[ni].last = n_sn;
                 any |= hn[ni].n > 1;
                 si = n_sn++;
             }
@@ -471,14 +474,14 @@ static int split_homonyms(docres *res, size_t n_docs)
             size_t si = SIZE_MAX;
             for (size_t j = 0; j + 1 < r->n_defs && si == SIZE_MAX; j += 2)
                 if (strcmp(r->defs[j + 1], m->name) == 0)
-                    si = find_sense(sn, n_sn, ni, r->defs[j]);
+                    si = find_sense(sn, &hn[ni], r->defs[j]);
             if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
                 char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
                 if (!lf) {
                     err = CCG_ENOMEM;
                     goto cleanup;
                 }
-                si = find_sense(sn, n_sn, ni, lf);
+                si = find_sense(sn, &hn[ni], lf);
                 free(lf);
             }
             if (si == SIZE_MAX || si == hn[ni].best)
