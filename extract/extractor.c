@@ -1387,8 +1387,12 @@ static int pass_recall(ctx *c)
     for (size_t q = 0; q < n_multi; q++) {
         size_t i = multi[q];
         size_t ml = c->m[i].end - c->m[i].start;
-        for (size_t p = 0; p + ml <= c->len; p++) {
-            const char *needle = c->s + c->m[i].start;
+        const char *needle = c->s + c->m[i].start;
+        /* a name starts a word: try word starts only */
+        for (size_t wi = 0; wi < c->t.n_words; wi++) {
+            size_t p = c->t.words[wi].start;
+            if (p + ml > c->len)
+                break;
             if ((c->s[p] | 32) != (needle[0] | 32) || strncasecmp(c->s + p, needle, ml) != 0)
                 continue;
             if (p > 0 && (alnum_c(c->s[p - 1]) || c->s[p - 1] == '-'))
