@@ -11,6 +11,12 @@
  * key (case, spaces, hyphens, plural s folded; thesaurus applied first),
  * each group gets a canonical name (lexicon name if any, else the most
  * frequent name, ties by byte order), and entities are sorted by name.
+ *
+ * Three corpus-level rules come first: an acronym defined in several
+ * senses keeps it for the sense most papers define (split_homonyms); a
+ * name whose long forms most papers write in lower case is a field or a
+ * class and is dropped (generic_names); a shape-found name in a case the
+ * lexicon form rejects (VLLMs for vLLM) keeps a key of its own (entity_key).
  */
 #include <pthread.h>
 #include <stdint.h>

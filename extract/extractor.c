@@ -4,7 +4,9 @@
  * Passes over the atoms of the text (lexicon.c), each claiming the atoms it
  * explains so later passes skip them:
  *   1. definitions "Long Form (SF)", aligned with Schwartz & Hearst's
- *      algorithm (PSB 2003): one entity with both forms;
+ *      algorithm (PSB 2003): one entity with both forms; a lexicon acronym
+ *      defined with another long form ("full fine-tuning (FFT)") is this
+ *      paper's name, called by its long form, and shadows the lexicon here;
  *   2. the lexicon (longest match, case rules per form), with versions,
  *      sizes and suffixes folded into model names;
  *   3. long forms defined elsewhere in the corpus (annotate's overlay);
