@@ -567,6 +567,15 @@ static bool title_goes_on(const ctx *c, size_t k, size_t e)
     return (a->sep == SEP_SPACE || a->sep == SEP_HYPHEN) && up_c(c->s[a->start]) && !a->digit;
 }
 
+/* Are atoms [k, e) one word without hyphens? A long form has two ("commonsense" is not "Common Sense"). */
+static bool one_word(const ctx *c, size_t k, size_t e)
+{
+    for (size_t j = k + 1; j < e; j++)
+        if (c->t.atoms[j].sep == SEP_HYPHEN || c->t.atoms[j].word != c->t.atoms[k].word)
+            return false;
+    return true;
+}
+
 /* The mention defining atoms [k, e) as a short form that shadows the lexicon here, or -1. */
 static long shadowed(const ctx *c, size_t k, size_t e)
 {
@@ -599,7 +608,7 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
                 claim(c, k, e);
                 err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, c->m[sh].name,
                                   strlen(c->m[sh].name), -1, "recall", NULL);
-            } else if (overlay && title_goes_on(c, k, e)) {
+            } else if (overlay && (title_goes_on(c, k, e) || one_word(c, k, e))) {
                 k++;
                 continue;
             } else if (overlay) {

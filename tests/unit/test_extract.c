@@ -371,7 +371,8 @@ static void test_annotate_homonyms(void **state)
 /*
  * What a definition may spread to other papers: not a long form the lexicon
  * does not know for its acronym ("memory systems (Mem0)"), and not the start
- * of a longer Title Case name ("Generative Adversarial" in "... Networks").
+ * of a longer Title Case name ("Generative Adversarial" in "... Networks"),
+ * and not one word its long form folds to ("commonsense" for "Common Sense").
  */
 static void test_annotate_spread(void **state)
 {
@@ -381,13 +382,18 @@ static void test_annotate_spread(void **state)
         "We add long-term memory systems (Mem0) to agents.",
         "Agents with memory systems forget less.",
         "A study of Generative Adversarial (GA) training.",
-        "Generative Adversarial Networks make images.", NULL};
+        "Generative Adversarial Networks make images.",
+        "Benchmarks of Common Sense (CS) in robots.",
+        "Robots lack commonsense.", NULL};
     ccg_corpus *c = NULL;
     ccg_annotation *a = annotate_all(x, texts, &c);
     const ccg_entity *e = find_entity(a, "Mem0", NULL);
     assert_non_null(e);
     assert_int_equal(e->n_papers, 1);
     e = find_entity(a, "GA", NULL);
+    assert_non_null(e);
+    assert_int_equal(e->n_papers, 1);
+    e = find_entity(a, "CS", NULL);
     assert_non_null(e);
     assert_int_equal(e->n_papers, 1);
     ccg_annotation_free(a);
