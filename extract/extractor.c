@@ -661,7 +661,7 @@ static int add_def(ctx *c, const char *lf, size_t lfl, const char *name, size_t 
  */
 static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
 {
-    long s = (long)sfl - 1, l = (long)lfl - 1, first = 0;
+    long s = (long)sfl - 1, l = (long)lfl - 1, first = 0, starts = 0;
     while (first < (long)sfl && !up_c(sf[first]) && !lo_c(sf[first]))
         first++;
     if (first == (long)sfl)
@@ -683,6 +683,26 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
         l--;
         s--;
     }
+    /* two words at least of a long form of several words start with a letter
+     * of the short form: "existing methods (ESD)" aligns E, S and D but is
+     * no long form */
+    long words = 0;
+    for (long i = l + 1; i < (long)lfl; i++) {
+        if (!alnum_c(lf[i]) || (i > l + 1 && alnum_c(lf[i - 1])))
+            continue;
+        words++;
+        /* its first letter, or a capital inside it (featUre fuSion) */
+        bool hit = false;
+        for (long j = i; j < (long)lfl && alnum_c(lf[j]) && !hit; j++) {
+            if (j > i && !up_c(lf[j]))
+                continue;
+            for (size_t k = 0; k < sfl && !hit; k++)
+                hit = alnum_c(sf[k]) && (sf[k] | 32) == (lf[j] | 32);
+        }
+        starts += hit;
+    }
+    if (starts < (words < 2 ? words : 2))
+        return -1;
     return l + 1;
 }
 
