@@ -104,7 +104,7 @@ static inline bool is_connector(unsigned char c)
 
 /*
  * Bytes at s[i] that join two parts of a name like a hyphen: the middle dot
- * of DALL·E, Unicode hyphens (GPT‑4), and a hyphen a line break split from
+ * of DALL·E, Unicode hyphens (GPT‑4), en dashes between names, and a hyphen a line break split from
  * its second part ("DPG- Bench", after a short acronym part only: not
  * "pre- and post-training"). Returns their length, 0 if none.
  */
@@ -117,7 +117,14 @@ static size_t hyphen_like(const unsigned char *s, size_t i, size_t len, size_t p
                                                                    s[i + 2] == 0xa7)) ||
                                              (s[i + 1] == 0x8b && s[i + 2] == 0x85)))
         n = 3; /* U+2010, U+2011 hyphens, U+2027 hyphenation point, U+22C5 dot operator */
-    else if (i + 2 < len && s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '\n') && is_alpha(s[i + 2]) && s[i + 2] <= 'Z' &&
+    else if (i + 3 < len && ((s[i] == '-' && s[i + 1] == '-') ||
+                             (s[i] == 0xe2 && s[i + 1] == 0x80 && s[i + 2] == 0x93)) &&
+             i > part_start && is_alpha(s[i - 1])) {
+        /* an en dash (or LaTeX's --) between names: Avellaneda--Stoikov, Mann–Whitney */
+        n = s[i] == '-' ? 2 : 3;
+        if (!(is_alpha(s[i + n]) && s[i + n] <= 'Z'))
+            n = 0;
+    } else if (i + 2 < len && s[i] == '-' && (s[i + 1] == ' ' || s[i + 1] == '\n') && is_alpha(s[i + 2]) && s[i + 2] <= 'Z' &&
              i - part_start >= 2 && i - part_start <= 4) {
         unsigned up = 0;
         for (size_t k = part_start; k < i; k++)
