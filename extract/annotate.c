@@ -478,7 +478,7 @@ static int split_homonyms(docres *res, size_t n_docs)
             uint32_t ni = (uint32_t)s->value;
             /* the sense: this paper's definition, else the long form written here */
             size_t si = SIZE_MAX;
-            for (size_t j = 0; j + 1 < r->n_defs && si == SIZE_MAX; j += 2)
+            for (size_t j = 0; j + 1 < r->n_defs && j < 512 && si == SIZE_MAX; j += 2) /* bounded */
                 if (strcmp(r->defs[j + 1], m->name) == 0)
                     si = find_sense(sn, &hn[ni], r->defs[j]);
             if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
