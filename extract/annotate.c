@@ -521,6 +521,7 @@ cleanup:
 typedef struct {
     size_t lower, cap;          /* papers writing a long form of the name in lower case / Title Case */
     size_t last_lower, last_cap; /* doc+1 last counted */
+    size_t coined, last_coined;  /* papers 'introducing' it by a Title Case definition only */
     unsigned words;              /* words of the first long form seen */
     bool lexicon;
 } lfstat;
@@ -570,9 +571,14 @@ static size_t title_end_of(const char *t, size_t len)
     return 0;
 }
 
-/* Marks in *gen (table of merge keys, KEY_FULL) the names whose long forms are generic. */
+/*
+ * Marks in *gen (table of entity keys, KEY_FULL) the names whose long forms
+ * are generic, and in *est those that two papers or more define in Title
+ * Case without another sign of introducing them (Monte Carlo (MC), General
+ * Data Protection Regulation (GDPR)): established names, introduced by none.
+ */
 static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *res,
-                         ccg__table *gen)
+                         ccg__table *gen, ccg__table *est)
 {
     ccg__table keys = {0};
     ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
@@ -593,7 +599,8 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
                       (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
                        rule_is(m->rule, "recall")) &&
                       long_form_case(r->text + m->start, m->end - m->start, &words, &caps);
-            if (!lex && !lf)
+            bool coined = m->introduced && m->coined;
+            if (!lex && !lf && !coined)
                 continue;
             if ((err = entity_key(x, m, name, &k)) < 0)
                 goto cleanup;
@@ -613,6 +620,10 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
             }
             lfstat *f = &st[s->value];
             f->lexicon |= lex;
+            if (coined && f->last_coined != d + 1) {
+                f->last_coined = d + 1;
+                f->coined++;
+            }
             if (!lf)
                 continue;
             if (!f->words)
@@ -641,6 +652,10 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
             goto cleanup;
         if (generic)
             g->flags |= KEY_FULL;
+        if (f->coined >= 2 && ((err = ccg__table_put(est, keys.pool.data + s->key, s->len, &g)) < 0))
+            goto cleanup;
+        if (f->coined >= 2)
+            g->flags |= KEY_FULL;
     }
 cleanup:
     free(st);
@@ -653,7 +668,7 @@ cleanup:
 static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_annotation *a)
 {
     int err = 0;
-    ccg__table keys = {0}, gen = {0};
+    ccg__table keys = {0}, gen = {0}, est = {0};
     ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
     acc *ents = NULL;
     size_t n_ents = 0, cap_ents = 0;
@@ -669,7 +684,7 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
         goto cleanup;
     }
     a->n_docs = c->n_records;
-    if ((err = generic_names(x, c, res, &gen)) < 0)
+    if ((err = generic_names(x, c, res, &gen, &est)) < 0)
         goto cleanup;
     for (size_t d = 0; d < c->n_records; d++) {
         docres *r = &res[d];
@@ -732,7 +747,10 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
                 ac->slot = n_items++;
                 ac->n_papers++;
             }
-            if (m->introduced && earlier(c, d, ac->intro_by) && ac->intro_by != (long)d)
+            bool intro = m->introduced &&
+                         !(m->coined && est.n && ccg__table_find(&est, k.data, k.len, ccg__hash(k.data, k.len)));
+            r->m[i].introduced = intro;
+            if (intro && earlier(c, d, ac->intro_by) && ac->intro_by != (long)d)
                 ac->intro_by = (long)d;
         }
         /* the paper's entities, in order of first mention */
@@ -887,6 +905,7 @@ cleanup:
     free(ment_ent);
     ccg__table_free(&keys);
     ccg__table_free(&gen);
+    ccg__table_free(&est);
     ccg__buf_free(&k);
     ccg__buf_free(&tk);
     return err;

@@ -878,7 +878,7 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
          * (when its long form is a capitalised name, not a lower-case
          * description such as "mobile edge computing (MEC)"). */
         bool generic = generic_lf(c, ls, le);
-        c->m[lm].introduced = up_c(c->s[ls]) && !generic;
+        c->m[lm].coined = up_c(c->s[ls]) && !generic;
         c->m[lm].generic = c->m[c->n - 1].generic = generic;
     }
     return 0;
@@ -1783,7 +1783,7 @@ static int settle(ctx *c)
             h++;
         uint32_t votes[CCG_TYPE_COUNT] = {0};
         int lex = -1;
-        bool intro = false;
+        bool intro = false, coined = false;
         for (size_t k = g; k < h; k++) {
             const ccg__mention *m = &c->m[ix[k]];
             for (int t = 0; t < CCG_TYPE_COUNT; t++)
@@ -1791,6 +1791,7 @@ static int settle(ctx *c)
             if (m->lexentry >= 0 && lex < 0)
                 lex = m->lexentry;
             intro |= m->introduced;
+            coined |= m->coined;
         }
         int type = CCG_TYPE_METHOD;
         if (lex >= 0)
@@ -1806,7 +1807,8 @@ static int settle(ctx *c)
         for (size_t k = g; k < h; k++) {
             ccg__mention *m = &c->m[ix[k]];
             m->type = type;
-            m->introduced = intro && lex < 0;
+            m->introduced = (intro || coined) && lex < 0;
+            m->coined = coined && !intro && lex < 0;
             for (int t = 0; t < CCG_TYPE_COUNT; t++)
                 m->votes[t] = votes[t];
         }

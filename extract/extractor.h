@@ -150,6 +150,8 @@ typedef struct {
     const char *rule;
     uint32_t votes[CCG_TYPE_COUNT];
     bool generic;         /* defined by a field or task long form: never introduced */
+    bool coined;          /* introduced only because the paper defines it in Title Case
+                           * (a name several papers define so is established: annotate) */
 } ccg__mention;
 
 /**

@@ -296,18 +296,39 @@ static void test_annotate(void **state)
     }
 }
 
-/* Annotates the texts (NULL-terminated) as papers p0, p1, ... of 2025. */
-static ccg_annotation *annotate_all(ccg_extractor *x, const char *const *texts, ccg_corpus **c)
+/* An extractor, a corpus of the texts (papers p0, p1, ... of 2025) and its annotation. */
+typedef struct {
+    ccg_extractor *x;
+    ccg_corpus *c;
+    ccg_annotation *a;
+} annotated;
+
+static annotated annotate_all(unsigned threads, const char *const *texts)
 {
-    assert_int_equal(ccg_corpus_new(c), 0);
+    annotated t = {corpus_extractor(threads), NULL, NULL};
+    assert_int_equal(ccg_corpus_new(&t.c), 0);
     for (size_t i = 0; texts[i]; i++) {
         char id[32];
         snprintf(id, sizeof id, "p%zu", i);
-        assert_int_equal(ccg_corpus_add(*c, rec(id, NULL, texts[i], 2025)), 1);
+        assert_int_equal(ccg_corpus_add(t.c, rec(id, NULL, texts[i], 2025)), 1);
     }
-    ccg_annotation *a = NULL;
-    assert_int_equal(ccg_extractor_annotate(x, *c, &a), 0);
-    return a;
+    assert_int_equal(ccg_extractor_annotate(t.x, t.c, &t.a), 0);
+    return t;
+}
+
+static void annotated_free(annotated *t)
+{
+    ccg_annotation_free(t->a);
+    ccg_corpus_free(t->c);
+    ccg_extractor_free(t->x);
+}
+
+/* The entity called name, which must exist. */
+static const ccg_entity *must_find(const ccg_annotation *a, const char *name)
+{
+    const ccg_entity *e = find_entity(a, name, NULL);
+    assert_non_null(e);
+    return e;
 }
 
 /*
@@ -318,7 +339,6 @@ static ccg_annotation *annotate_all(ccg_extractor *x, const char *const *texts, 
 static void test_annotate_generic(void **state)
 {
     (void)state;
-    ccg_extractor *x = corpus_extractor(2);
     static const char *const texts[] = {
         "We study Hallucination Detection (HD) for agents. HD helps.",
         "Most hallucination detection tools fail. We fix it.",
@@ -326,46 +346,37 @@ static void test_annotate_generic(void **state)
         "We propose Selective Preference Optimization (SePO), a new method.",
         "Selective Preference Optimization beats DPO.",
         "Unlike selective preference optimization, ours is dense.", NULL};
-    ccg_corpus *c = NULL;
-    ccg_annotation *a = annotate_all(x, texts, &c);
+    annotated t = annotate_all(2, texts);
+    const ccg_annotation *a = t.a;
     assert_null(find_entity(a, "HD", NULL));
-    const ccg_entity *e = find_entity(a, "SePO", NULL);
-    assert_non_null(e);
+    const ccg_entity *e = must_find(a, "SePO");
     assert_int_equal(e->n_papers, 3);
     assert_int_equal(e->introduced_by, 3);
     /* a lexicon name is never generic, and a paper defining it does not introduce it */
-    e = find_entity(a, "DPO", NULL);
-    assert_non_null(e);
+    e = must_find(a, "DPO");
     assert_int_equal(e->introduced_by, -1);
-    ccg_annotation_free(a);
-    ccg_corpus_free(c);
-    ccg_extractor_free(x);
+    annotated_free(&t);
 }
 
 /* One acronym, two senses: the sense most papers define keeps the acronym. */
 static void test_annotate_homonyms(void **state)
 {
     (void)state;
-    ccg_extractor *x = corpus_extractor(1);
     static const char *const texts[] = {
         "Robotic Endoscopic Submucosal Dissection (ESD) is hard. ESD takes hours.",
         "We use Error Span Detection (ESD) to rate translations. ESD is cheap.",
         "Training for Endoscopic Submucosal Dissection (ESD) uses simulators.",
         "Surgeons rate ESD videos.", NULL};
-    ccg_corpus *c = NULL;
-    ccg_annotation *a = annotate_all(x, texts, &c);
-    const ccg_entity *e = find_entity(a, "ESD", NULL);
-    assert_non_null(e);
+    annotated t = annotate_all(1, texts);
+    const ccg_annotation *a = t.a;
+    const ccg_entity *e = must_find(a, "ESD");
     assert_int_equal(e->n_papers, 3);
     for (size_t i = 0; i < e->n_forms; i++)
         assert_null(strstr(e->forms[i], "Span"));
-    e = find_entity(a, "Error Span Detection", NULL);
-    assert_non_null(e);
+    e = must_find(a, "Error Span Detection");
     assert_int_equal(e->n_papers, 1);
     assert_int_equal(e->n_mentions, 3);
-    ccg_annotation_free(a);
-    ccg_corpus_free(c);
-    ccg_extractor_free(x);
+    annotated_free(&t);
 }
 
 /*
@@ -377,7 +388,6 @@ static void test_annotate_homonyms(void **state)
 static void test_annotate_spread(void **state)
 {
     (void)state;
-    ccg_extractor *x = corpus_extractor(1);
     static const char *const texts[] = {
         "We add long-term memory systems (Mem0) to agents.",
         "Agents with memory systems forget less.",
@@ -385,20 +395,37 @@ static void test_annotate_spread(void **state)
         "Generative Adversarial Networks make images.",
         "Benchmarks of Common Sense (CS) in robots.",
         "Robots lack commonsense.", NULL};
-    ccg_corpus *c = NULL;
-    ccg_annotation *a = annotate_all(x, texts, &c);
-    const ccg_entity *e = find_entity(a, "Mem0", NULL);
-    assert_non_null(e);
+    annotated t = annotate_all(1, texts);
+    const ccg_annotation *a = t.a;
+    const ccg_entity *e = must_find(a, "Mem0");
     assert_int_equal(e->n_papers, 1);
-    e = find_entity(a, "GA", NULL);
-    assert_non_null(e);
+    e = must_find(a, "GA");
     assert_int_equal(e->n_papers, 1);
-    e = find_entity(a, "CS", NULL);
-    assert_non_null(e);
+    e = must_find(a, "CS");
     assert_int_equal(e->n_papers, 1);
-    ccg_annotation_free(a);
-    ccg_corpus_free(c);
-    ccg_extractor_free(x);
+    annotated_free(&t);
+}
+
+/*
+ * A name two papers define in Title Case without saying they introduce it
+ * is established: no paper introduced it. One paper's definition coins it.
+ */
+static void test_annotate_established(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Bradley Terry Ranking (BTR) scores pairs of answers.",
+        "Votes are fit with Bradley Terry Ranking (BTR) here.",
+        "Gated Token Mixing (GTM) is a new layer for vision.", NULL};
+    annotated t = annotate_all(2, texts);
+    const ccg_annotation *a = t.a;
+    const ccg_entity *e = must_find(a, "BTR");
+    assert_int_equal(e->introduced_by, -1);
+    for (size_t d = 0; d < 2; d++)
+        assert_false(a->docs[d].items[0].introduced);
+    e = must_find(a, "GTM");
+    assert_int_equal(e->introduced_by, 2);
+    annotated_free(&t);
 }
 
 /* Inputs built to be slow: each must finish well within the test timeout. */
@@ -474,6 +501,7 @@ int main(void)
         cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_annotate_homonyms),
         cmocka_unit_test(test_annotate_spread),
+        cmocka_unit_test(test_annotate_established),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_alloc_failures),
     };
