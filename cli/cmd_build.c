@@ -54,8 +54,8 @@ static const char *const own_help[N_OWN] = {
     "figure title and table caption",
     "tables (.md .tex): rows (default 50); .csv .tsv get every node unless given",
     "tables: sort rows by this node column (default: the size metric)",
-    "tables: node columns to show, comma-separated (default: all; .tex: papers, first_seen, "
-    "the size metric)",
+    "tables: node columns to show, comma-separated (default: all; .md .tex: papers, "
+    "first_seen, the size metric)",
     "print the seconds each stage and each output took on stderr",
     "show this help",
 };

@@ -7,21 +7,24 @@
 
 #include "graph_opts.h"
 
-enum { OPT_TO = 1, OPT_SORT_BY };
+enum { OPT_TO = 1, OPT_SORT_BY, OPT_COLUMNS };
 
 static const struct option own_opts[] = {
     {"output", required_argument, NULL, 'o'},
     {"to", required_argument, NULL, OPT_TO},
     {"rows", required_argument, NULL, 'n'},
     {"sort-by", required_argument, NULL, OPT_SORT_BY},
+    {"columns", required_argument, NULL, OPT_COLUMNS},
     {"help", no_argument, NULL, 'h'},
 };
-static const char *const own_argnames[] = {"FILE", "FMT", "N", "METRIC", NULL};
+static const char *const own_argnames[] = {"FILE", "FMT", "N", "METRIC", "LIST", NULL};
 static const char *const own_help[] = {
     "write the table to FILE (format from its extension) instead of stdout",
     "table format: tsv (default), csv, markdown (md) or latex",
     "rows (default 50; 0 = all)",
     "sort rows by this node column, descending (default: the --size-by metric)",
+    "node columns to show, comma-separated (default: all; markdown, latex: papers, "
+    "first_seen, the size metric)",
     "show this help",
 };
 #define N_OWN (sizeof own_opts / sizeof own_opts[0])
@@ -71,6 +74,7 @@ int cmd_rank(int argc, char **argv)
             break;
         }
         case OPT_SORT_BY: sort_by = optarg; break;
+        case OPT_COLUMNS: eo.columns = optarg; break;
         case 'h':
             cli_usage(stdout, "ccgraph rank [options] [FILE...]",
                       "Builds the graph (concepts by default) and prints its top nodes with\n"

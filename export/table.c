@@ -112,7 +112,8 @@ static void row_end(FILE *fp, ccg_output_format f)
 /*
  * The node columns a table shows, as indices into net->node_cols: those
  * named in o->columns (CCG_EINVAL for an unknown name), every column, or
- * for LaTeX by default a few that fit a page.
+ * for the tables a survey shows (Markdown, LaTeX) by default a few that fit
+ * a page: the data tables (CSV, TSV) keep every column.
  */
 static int pick_columns(const ccg_network *net, ccg_output_format f, const ccg_export_options *o,
                         size_t **out, size_t *n)
@@ -140,7 +141,7 @@ static int pick_columns(const ccg_network *net, ccg_output_format f, const ccg_e
                 idx[k++] = c;
             p += len + (p[len] == ',');
         }
-    } else if (f == CCG_OUT_LATEX) {
+    } else if (f == CCG_OUT_LATEX || f == CCG_OUT_MARKDOWN) {
         const char *want[] = {"papers", "first_seen", o->size_by ? o->size_by : "pagerank"};
         for (size_t w = 0; w < sizeof want / sizeof *want; w++)
             for (size_t c = 0; c < net->n_node_cols; c++)

@@ -56,8 +56,9 @@ typedef struct {
                                  NULL = by net->size, ties by label */
     const char *columns;    /**< tables: comma-separated node columns to show after
                                  rank, label, type, community; NULL = every column,
-                                 except LaTeX, which shows papers, first_seen and the
-                                 size_by metric (those present) so it fits a page */
+                                 except Markdown and LaTeX, which show papers,
+                                 first_seen and the size_by metric (those present)
+                                 so a survey table fits a page */
 } ccg_export_options;
 
 /** Fills the defaults: draw_top 300, label_top 40, table_rows 50, the rest NULL. */

@@ -1,6 +1,6 @@
 /*
  * export_fixture FORMAT PATH [hostile] [random=SEED] [sort=COL] [rows=N]
- * [engine=E] [label_top=N] [draw_top=N]: writes the hand-made test network
+ * [engine=E] [label_top=N] [draw_top=N] [columns=A,B]: writes the hand-made test network
  * (tests/unit/test_export_net.c), or a random-bytes one, in FORMAT to PATH
  * ("-" = stdout). The golden, reader and random-label tests run it.
  */
@@ -34,6 +34,8 @@ int main(int argc, char **argv)
             o.label_top = strtoul(argv[k] + 10, NULL, 10);
         else if (strncmp(argv[k], "draw_top=", 9) == 0)
             o.draw_top = strtoul(argv[k] + 9, NULL, 10);
+        else if (strncmp(argv[k], "columns=", 8) == 0)
+            o.columns = argv[k] + 8;
         else if (strncmp(argv[k], "random=", 7) == 0)
             random_seed = strtol(argv[k] + 7, NULL, 10);
     }
