@@ -281,14 +281,15 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
         const ccg__atom *a = &c->t.atoms[j];
         if (j > a0 && (a->sep == SEP_PUNCT || c->used[j]))
             break;
-        if (append_atom(c, j, j == a0, &h, &hlast) < 0)
-            return 0;
         if (j == a0) {
+            /* the atom's key hashes come from ccg__atomize: most words stop here */
             const uint64_t *first = tab == &c->x->lex ? c->x->first : c->ov->first;
-            uint32_t b = (h ? h : 1) & CCG_FIRST_MASK, bp = (hlast ? hlast : 1) & CCG_FIRST_MASK;
+            uint32_t b = (a->fh ? a->fh : 1) & CCG_FIRST_MASK, bp = (a->fhl ? a->fhl : 1) & CCG_FIRST_MASK;
             if (!(first[b >> 6] >> (b & 63) & 1) && !(first[bp >> 6] >> (bp & 63) & 1))
                 return 0;
         }
+        if (append_atom(c, j, j == a0, &h, &hlast) < 0)
+            return 0;
         ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, h ? h : 1);
         bool last_of_part = j + 1 >= c->t.n_atoms || c->t.atoms[j + 1].sep != SEP_JOIN;
         bool found = false;

@@ -30,6 +30,9 @@ typedef struct {
     uint8_t sepch;         /* the separator character for SEP_OTHER */
     uint8_t digit;         /* a digit run (maybe with inner dots) */
     uint8_t upper, lower;  /* letters of each case (capped at 255) */
+    uint32_t fh, fhl;      /* FNV-1a state (before the 0 -> 1 fix) of the atom's folded key
+                            * as the first atom of a match, and before its last byte: the
+                            * first-atom filter is tested without building the key */
 } ccg__atom;
 
 typedef struct {

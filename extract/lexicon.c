@@ -74,10 +74,14 @@ static size_t url_end(const char *s, size_t i, size_t len)
 static void scan_atom(const unsigned char *s, size_t len, size_t *pi, ccg__atom *a)
 {
     size_t i = *pi;
+    uint32_t h = 2166136261u, hl = h;
     if (is_digit(s[i])) {
         a->digit = 1;
-        while (i < len && (is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1]))))
+        while (i < len && (is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1])))) {
+            hl = h;
+            h = (h ^ s[i]) * 16777619u;
             i++;
+        }
     } else {
         unsigned up = 0, lo = 0;
         while (i < len && is_alpha(s[i])) {
@@ -88,12 +92,16 @@ static void scan_atom(const unsigned char *s, size_t len, size_t *pi, ccg__atom 
                 up++;
             else
                 lo++;
+            hl = h;
+            h = (h ^ (s[i] | 32u)) * 16777619u;
             i++;
         }
         a->upper = up > 255 ? 255 : (uint8_t)up;
         a->lower = lo > 255 ? 255 : (uint8_t)lo;
     }
     a->end = (uint32_t)i;
+    a->fh = h;
+    a->fhl = hl;
     *pi = i;
 }
 
@@ -173,7 +181,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
         ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0};
         size_t part = i; /* start of the current hyphen part */
         for (;;) {
-            ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0};
+            ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0, 0, 0};
             scan_atom(s, len, &i, &a);
             if (push_atom(t, &a) < 0)
                 return CCG_ENOMEM;
@@ -202,8 +210,12 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             break;
         }
         /* a trailing '+' belongs to the name (DeepLabV3+) */
-        if (i < len && s[i] == '+' && (i + 1 >= len || !is_alnum(s[i + 1])))
+        if (i < len && s[i] == '+' && (i + 1 >= len || !is_alnum(s[i + 1]))) {
+            ccg__atom *last = &t->atoms[t->n_atoms - 1];
+            last->fhl = last->fh;
+            last->fh = (last->fh ^ '+') * 16777619u;
             i++;
+        }
         w.end = (uint32_t)i;
         w.a1 = (uint32_t)t->n_atoms;
         if (t->n_words == t->cap_words &&
