@@ -65,14 +65,14 @@ static void *worker(void *arg)
             r->text = ccg_record_text(j->c->records[i], &r->len);
             if (!r->text)
                 err = CCG_ENOMEM;
-            else
-                err = ccg__sentences(r->text, r->len, &r->sent, &r->n_sent);
         }
         if (!err && j->ov) {
             /* second pass: long forms defined in other papers */
             err = ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
         } else if (!err) {
-            err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs);
+            /* the first pass keeps the sentences extraction found */
+            err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
+                               &r->sent, &r->n_sent);
         }
         if (err < 0) {
             pthread_mutex_lock(&j->lock);

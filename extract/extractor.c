@@ -1845,6 +1845,11 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
         return CCG_ENOMEM;
     v[n++] = 0;
     for (size_t i = 0; i + 1 < len; i++) {
+        /* most bytes end no sentence: skip them in a tight loop */
+        while (i + 1 < len && s[i] != '.' && s[i] != '\n' && s[i] != '?' && s[i] != '!')
+            i++;
+        if (i + 1 >= len)
+            break;
         bool brk = false;
         size_t j = i + 1;
         if ((s[i] == '.' || s[i] == '?' || s[i] == '!') && (s[j] == ' ' || s[j] == '\n')) {
@@ -1899,7 +1904,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
 }
 
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text, size_t len,
-                 ccg__mention **out, size_t *n_out, char ***defs, size_t *n_defs)
+                 ccg__mention **out, size_t *n_out, char ***defs, size_t *n_defs,
+                 uint32_t **sent, uint32_t *n_sent)
 {
     ctx c;
     int err;
@@ -1930,6 +1936,11 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
         *n_defs = c.n_defs;
         c.defs = NULL;
         c.n_defs = 0;
+    }
+    if (sent) {
+        *sent = c.sent;
+        *n_sent = c.n_sent;
+        c.sent = NULL;
     }
 cleanup:
     ccg__mentions_free_raw(c.m, c.n);
@@ -1987,7 +1998,7 @@ int ccg_extractor_extract(const ccg_extractor *x, const char *text, size_t len,
 {
     ccg__mention *raw = NULL;
     size_t n = 0;
-    int err = ccg__extract(x, NULL, text, len, &raw, &n, NULL, NULL);
+    int err = ccg__extract(x, NULL, text, len, &raw, &n, NULL, NULL, NULL, NULL);
     if (err < 0)
         return err;
     ccg_mentions *m = ccg__calloc(1, sizeof *m);

@@ -170,7 +170,9 @@ typedef struct {
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
                  size_t len, ccg__mention **out, size_t *n_out,
                  /* long-form definitions found: pairs (long form, short name) */
-                 char ***defs, size_t *n_defs);
+                 char ***defs, size_t *n_defs,
+                 /* optional: the text's sentence starts (ccg__sentences), handed over */
+                 uint32_t **sent, uint32_t *n_sent);
 void ccg__mentions_free_raw(ccg__mention *m, size_t n);
 /**
  * Adds to the mentions *m of a text those of the overlay's long forms that
