@@ -1483,8 +1483,12 @@ static int noun_type(const char *s, size_t n)
 static bool has_ci(const char *s, size_t n, const char *w)
 {
     size_t l = strlen(w);
+    if (l == 0)
+        return true;
+    /* the first byte, case-folded loosely, rejects most positions without a call */
+    char f = (char)(w[0] | 32);
     for (size_t i = 0; i + l <= n; i++)
-        if (strncasecmp(s + i, w, l) == 0)
+        if ((char)(s[i] | 32) == f && strncasecmp(s + i, w, l) == 0)
             return true;
     return false;
 }
