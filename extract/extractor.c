@@ -1445,39 +1445,69 @@ cleanup:
 
 /* ---- types and introductions --------------------------------------------- */
 
-static int noun_type(const char *s, size_t n)
+/* Type nouns: "the LIBERO benchmark", "a new metric". The first list holding a word wins. */
+static const char *const noun_ds[] = {"benchmark", "benchmarks", "dataset", "datasets", "corpus",
+                                      "corpora", "suite", "leaderboard", "challenge", "testbed",
+                                      "database", "bench", "split", NULL};
+static const char *const noun_mo[] = {"model", "models", "LLM", "LLMs", "checkpoint",
+                                      "checkpoints", "backbone", "backbones", "VLM", "MLLM",
+                                      "chatbot", "detector", "encoder", "LM", "VLMs", NULL};
+static const char *const noun_me[] = {"metric", "metrics", "score", "scores", "measure",
+                                      "index", "ratio", "rate", "coefficient", "error",
+                                      "accuracy", "distance", "criterion", "divergence", NULL};
+static const char *const noun_to[] = {"library", "libraries", "toolkit", "toolbox", "package",
+                                      "platform", "simulator", "engine", "software", "tool",
+                                      "API", "app", "compiler", "hardware", "service", NULL};
+static const char *const noun_mt[] = {"method", "methods", "algorithm", "framework", "approach",
+                                      "loss", "technique", "architecture", "module", "mechanism",
+                                      "strategy", "pipeline", "network", "optimizer", "paradigm",
+                                      "scheme", "attack", "agent", "procedure", "objective",
+                                      "layer", "block", "operator", "estimator", "protocol",
+                                      "framework", "head", "search", "learning", "tuning",
+                                      "optimization", "augmentation", "training", "attention",
+                                      "bootstrapping", "regression", "transformation", NULL};
+
+/**
+ * Fills x->nouns: each type noun, lower-cased, -> its type (the first list
+ * holding it wins, as the lists were searched in turn).
+ */
+int ccg__nouns_load(ccg_extractor *x)
 {
-    static const char *const ds[] = {"benchmark", "benchmarks", "dataset", "datasets", "corpus",
-                                     "corpora", "suite", "leaderboard", "challenge", "testbed",
-                                     "database", "bench", "split", NULL};
-    static const char *const mo[] = {"model", "models", "LLM", "LLMs", "checkpoint",
-                                     "checkpoints", "backbone", "backbones", "VLM", "MLLM",
-                                     "chatbot", "detector", "encoder", "LM", "VLMs", NULL};
-    static const char *const me[] = {"metric", "metrics", "score", "scores", "measure",
-                                     "index", "ratio", "rate", "coefficient", "error",
-                                     "accuracy", "distance", "criterion", "divergence", NULL};
-    static const char *const to[] = {"library", "libraries", "toolkit", "toolbox", "package",
-                                     "platform", "simulator", "engine", "software", "tool",
-                                     "API", "app", "compiler", "hardware", "service", NULL};
-    static const char *const mt[] = {"method", "methods", "algorithm", "framework", "approach",
-                                     "loss", "technique", "architecture", "module", "mechanism",
-                                     "strategy", "pipeline", "network", "optimizer", "paradigm",
-                                     "scheme", "attack", "agent", "procedure", "objective",
-                                     "layer", "block", "operator", "estimator", "protocol",
-                                     "framework", "head", "search", "learning", "tuning",
-                                     "optimization", "augmentation", "training", "attention",
-                                     "bootstrapping", "regression", "transformation", NULL};
-    if (word_in(s, n, ds))
-        return CCG_TYPE_DATASET;
-    if (word_in(s, n, mo))
-        return CCG_TYPE_MODEL;
-    if (word_in(s, n, me))
-        return CCG_TYPE_METRIC;
-    if (word_in(s, n, to))
-        return CCG_TYPE_TOOL;
-    if (word_in(s, n, mt))
-        return CCG_TYPE_METHOD;
-    return -1;
+    const char *const *lists[] = {noun_ds, noun_mo, noun_me, noun_to, noun_mt};
+    const int types[] = {CCG_TYPE_DATASET, CCG_TYPE_MODEL, CCG_TYPE_METRIC, CCG_TYPE_TOOL,
+                         CCG_TYPE_METHOD};
+    for (size_t l = 0; l < sizeof lists / sizeof *lists; l++)
+        for (const char *const *w = lists[l]; *w; w++) {
+            char buf[NOUN_MAX];
+            size_t n = strlen(*w);
+            if (n > NOUN_MAX)
+                return ccg__err(CCG_EINVAL, "type noun longer than %d bytes", NOUN_MAX);
+            for (size_t i = 0; i < n; i++)
+                buf[i] = (char)tolower((unsigned char)(*w)[i]);
+            ccg__slot *slot;
+            int err = ccg__table_put(&x->nouns, buf, n, &slot);
+            if (err < 0)
+                return err;
+            if (!(slot->flags & KEY_FULL)) {
+                slot->flags |= KEY_FULL;
+                slot->value = types[l];
+            }
+        }
+    return 0;
+}
+
+/* The type a noun names, or -1: one probe of x->nouns. */
+static int noun_type(const ctx *c, const char *s, size_t n)
+{
+    if (n == 0 || n > NOUN_MAX)
+        return -1;
+    char buf[NOUN_MAX];
+    for (size_t i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 32 : ch);
+    }
+    const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, ccg__hash(buf, n));
+    return slot ? slot->value : -1;
 }
 
 static bool has_ci(const char *s, size_t n, const char *w)
@@ -1573,15 +1603,15 @@ static void cues(ctx *c, ccg__mention *m)
     size_t L = list_start(c, b), R = list_end(c, e);
     /* the next word after the list: "the LIBERO benchmark", "RDVS and DVisal datasets" */
     if (R < n && !c->t.atoms[R].digit)
-        vote(m, noun_type(c->s + c->t.atoms[R].start, atom_len(c, R)), 2);
+        vote(m, noun_type(c, c->s + c->t.atoms[R].start, atom_len(c, R)), 2);
     if (L > 0) {
         /* the word before: "metrics DLT", "benchmark dataset, RefSlides" */
-        vote(m, noun_type(c->s + c->t.atoms[L - 1].start, atom_len(c, L - 1)), 1);
+        vote(m, noun_type(c, c->s + c->t.atoms[L - 1].start, atom_len(c, L - 1)), 1);
         /* "benchmarks such as X", "datasets including X" */
         if (L > 2 && atom_is(c, L - 1, "as") && atom_is(c, L - 2, "such"))
-            vote(m, noun_type(c->s + c->t.atoms[L - 3].start, atom_len(c, L - 3)), 2);
+            vote(m, noun_type(c, c->s + c->t.atoms[L - 3].start, atom_len(c, L - 3)), 2);
         if (L > 1 && atom_is(c, L - 1, "including"))
-            vote(m, noun_type(c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
+            vote(m, noun_type(c, c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
         /* "experiments on X", "evaluated on X", "by 10.4% on X" */
         if (L > 1 && atom_in(c, L - 1, preps) &&
             (atom_in(c, L - 2, eval_words) || c->t.atoms[L - 2].digit))
@@ -1589,7 +1619,7 @@ static void cues(ctx *c, ccg__mention *m)
     }
     /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
     if (e > 0 && e - 1 >= b && e - 1 > b)
-        vote(m, noun_type(c->s + c->t.atoms[e - 1].start, atom_len(c, e - 1)), 3);
+        vote(m, noun_type(c, c->s + c->t.atoms[e - 1].start, atom_len(c, e - 1)), 3);
     vote(m, name_type(c->s + m->start, m->end - m->start), 2);
     /* an apposition: "X, a benchmark for ...", "SAGE: A ... Benchmark" */
     size_t ov[2];
@@ -1607,7 +1637,7 @@ static void cues(ctx *c, ccg__mention *m)
                 break;
             if (atom_in(c, k, ends))
                 break;
-            int t = noun_type(c->s + c->t.atoms[k].start, atom_len(c, k));
+            int t = noun_type(c, c->s + c->t.atoms[k].start, atom_len(c, k));
             if (t >= 0)
                 head = t;
         }

@@ -125,6 +125,7 @@ struct ccg_extractor {
     ccg_buf strings;      /* names, NUL-separated */
     ccg__table stop;      /* loose-folded stop strings */
     ccg__table thesaurus; /* loose-folded labels -> replacement */
+    ccg__table nouns;     /* lower-cased type nouns (benchmark, model, ...) -> ccg_entity_type */
     void *patterns;       /* compiled PCRE2 patterns (patterns.c) */
 };
 
@@ -132,6 +133,10 @@ struct ccg_extractor {
 int ccg__lexicon_load(ccg_extractor *x, const char *name, const char *text, size_t len,
                       bool stop_only);
 int ccg__stop_load(ccg_extractor *x, const char *name, const char *text, size_t len);
+/** Longest type noun (noun_type in extractor.c). */
+#define NOUN_MAX 16
+/** Fills x->nouns from the built-in lists of type nouns. */
+int ccg__nouns_load(ccg_extractor *x);
 /** True if the loose key of s is a stop string (also tried without a plural s). */
 bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n);
 const char *ccg__lex_name(const ccg_extractor *x, uint32_t entry);

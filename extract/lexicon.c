@@ -789,7 +789,7 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
         return CCG_ENOMEM;
     x->opts = *opts;
     int err;
-    if ((err = ccg__patterns_new(&x->patterns)) < 0)
+    if ((err = ccg__patterns_new(&x->patterns)) < 0 || (err = ccg__nouns_load(x)) < 0)
         goto fail;
     if ((err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len,
                                  /* stop list only = */ !opts->builtin_lexicon)) < 0)
@@ -808,6 +808,7 @@ void ccg_extractor_free(ccg_extractor *x)
     ccg__table_free(&x->lex);
     ccg__table_free(&x->stop);
     ccg__table_free(&x->thesaurus);
+    ccg__table_free(&x->nouns);
     free(x->entries);
     free(x->forms);
     ccg__buf_free(&x->strings);
