@@ -287,6 +287,22 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
             uint32_t b = (a->fh ? a->fh : 1) & CCG_FIRST_MASK, bp = (a->fhl ? a->fhl : 1) & CCG_FIRST_MASK;
             if (!(first[b >> 6] >> (b & 63) & 1) && !(first[bp >> 6] >> (bp & 63) & 1))
                 return 0;
+            if (tab != &c->x->lex && !a->digit) {
+                /* The overlay's matches that pass_lexicon keeps span two atoms (one is
+                 * one word, dropped): the key must go on with the next atom's first byte
+                 * (or its separator) after this atom's key. */
+                if (j + 1 >= c->t.n_atoms || j + 1 >= a0 + MAX_LEX_ATOMS)
+                    return 0;
+                const ccg__atom *n = &c->t.atoms[j + 1];
+                if (n->sep == SEP_PUNCT || c->used[j + 1])
+                    return 0;
+                unsigned char nb = n->sep == SEP_OTHER && n->sepch != '_'
+                                       ? n->sepch
+                                       : (unsigned char)(up_c(c->s[n->start]) ? c->s[n->start] | 32 : c->s[n->start]);
+                uint32_t p = ccg__pair_bit(a->fh ? a->fh : 1, nb);
+                if (!(c->ov->pairs[p >> 6] >> (p & 63) & 1))
+                    return 0;
+            }
         }
         if (append_atom(c, j, j == a0, &h, &hlast) < 0)
             return 0;

@@ -170,7 +170,16 @@ typedef struct {
     ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
     ccg_buf names;
     uint64_t first[4096]; /* first-atom filter, as ccg_extractor.first */
+    uint64_t pairs[4096]; /* bit ccg__pair_bit(hash of a key prefix in keys, the byte a
+                           * full key goes on with after it): a kept match spans two atoms,
+                           * so a word whose next atom cannot go on is dropped early */
 } ccg__overlay;
+
+/** The pair-filter bit of a key prefix's hash (ccg__hash) and the key's next byte. */
+static inline uint32_t ccg__pair_bit(uint32_t h, unsigned char next)
+{
+    return ((h * 0x9E3779B1u) ^ next) & CCG_FIRST_MASK;
+}
 
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
                  size_t len, ccg__mention **out, size_t *n_out,
