@@ -407,6 +407,24 @@ static void test_annotate_spread(void **state)
 }
 
 /*
+ * The second pass finds a long form another paper defined when one of its
+ * words is hyphenated ("Pre-operative"): its quick filter, which drops a
+ * word whose next piece cannot continue any long form, must keep the pieces
+ * of a hyphenated word.
+ */
+static void test_annotate_hyphenated_long_form(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "We propose Pre-operative Tumour Mapping (PTM) for surgery planning.",
+        "Surgeons use pre-operative tumour mapping daily.", NULL};
+    annotated t = annotate_all(1, texts);
+    const ccg_entity *e = must_find(t.a, "PTM");
+    assert_int_equal(e->n_papers, 2);
+    annotated_free(&t);
+}
+
+/*
  * A name two papers define in Title Case without saying they introduce it
  * is established: no paper introduced it. One paper's definition coins it.
  */
@@ -498,6 +516,7 @@ int main(void)
         cmocka_unit_test(test_granularity),
         cmocka_unit_test(test_user_files),
         cmocka_unit_test(test_annotate),
+        cmocka_unit_test(test_annotate_hyphenated_long_form),
         cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_annotate_homonyms),
         cmocka_unit_test(test_annotate_spread),
