@@ -158,6 +158,11 @@ const char *ccg__column_text(const ccg_column *c, size_t i, char buf[32])
     return "";
 }
 
+bool ccg__column_missing(const ccg_column *c, size_t i)
+{
+    return (c->type == CCG_COL_STRING && !c->s[i]) || (c->type == CCG_COL_DOUBLE && isnan(c->d[i]));
+}
+
 /* qsort has no user pointer in C11: the order is computed with a file-local
  * context. Export runs on one thread (Graphviz is not thread-safe anyway). */
 static struct {

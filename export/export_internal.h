@@ -64,6 +64,9 @@ const char *ccg__fmt_id(char *buf, const char *prefix, uint64_t v);
 /** A column's value for row i as text (cleaned of nothing; NULL string = ""). */
 const char *ccg__column_text(const ccg_column *c, size_t i, char buf[32]);
 
+/** True if row i has no value (NULL string, NaN double): XML formats omit it. */
+bool ccg__column_missing(const ccg_column *c, size_t i);
+
 /**
  * Colour of a community, as RGB: a colour-blind-safe palette (Okabe–Ito)
  * for the largest communities, grey beyond them and for -1. rank is the
@@ -139,6 +142,9 @@ double ccg__max_size(const ccg_network *net);
  * with the keys Gephi maps get a "ccg_" prefix. Appends to b.
  */
 int ccg__xml_name(ccg_buf *b, const char *name);
+
+/** The attr.type (GraphML) or attribute type (GEXF) of a column: long, double, boolean, string. */
+const char *ccg__xml_type(ccg_column_type t);
 /** True for the attribute names the writers use themselves (label, x, size, …). */
 bool ccg__reserved_name(const char *name);
 

@@ -17,17 +17,6 @@
             goto cleanup;                                                                          \
     } while (0)
 
-static const char *gexf_type(ccg_column_type t)
-{
-    switch (t) {
-    case CCG_COL_INT: return "long";
-    case CCG_COL_DOUBLE: return "double";
-    case CCG_COL_BOOL: return "boolean";
-    case CCG_COL_STRING: return "string";
-    }
-    return "string";
-}
-
 static int attribute(xmlTextWriterPtr w, ccg_buf *b, const char *id, const char *title,
                      const char *type)
 {
@@ -48,7 +37,7 @@ static int columns_decl(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, 
     char id[32];
     for (size_t c = 0; c < n; c++) {
         ccg__fmt_id(id, prefix, c);
-        CK(attribute(w, b, id, cols[c].name, gexf_type(cols[c].type)));
+        CK(attribute(w, b, id, cols[c].name, ccg__xml_type(cols[c].type)));
     }
 cleanup:
     return err;
@@ -72,8 +61,7 @@ static int columns_values(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols
     char id[32], num[32];
     for (size_t c = 0; c < n; c++) {
         const ccg_column *col = &cols[c];
-        if ((col->type == CCG_COL_STRING && !col->s[row]) ||
-            (col->type == CCG_COL_DOUBLE && isnan(col->d[row])))
+        if (ccg__column_missing(col, row))
             continue;
         ccg__fmt_id(id, prefix, c);
         CK(attvalue(w, b, id, ccg__column_text(col, row, num)));

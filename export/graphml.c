@@ -20,17 +20,6 @@
             goto cleanup;                                                                          \
     } while (0)
 
-static const char *graphml_type(ccg_column_type t)
-{
-    switch (t) {
-    case CCG_COL_INT: return "long";
-    case CCG_COL_DOUBLE: return "double";
-    case CCG_COL_BOOL: return "boolean";
-    case CCG_COL_STRING: return "string";
-    }
-    return "string";
-}
-
 static int key(xmlTextWriterPtr w, const char *id, const char *for_, const char *name,
                const char *type)
 {
@@ -55,7 +44,7 @@ static int column_keys(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, s
         if (ccg__xml_name(b, cols[c].name) < 0)
             return CCG_ENOMEM;
         ccg__fmt_id(id, prefix, c);
-        CK(key(w, id, for_, b->data, graphml_type(cols[c].type)));
+        CK(key(w, id, for_, b->data, ccg__xml_type(cols[c].type)));
     }
 cleanup:
     return err;
@@ -91,8 +80,7 @@ static int column_data(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, s
     char id[32], num[32];
     for (size_t c = 0; c < n; c++) {
         const ccg_column *col = &cols[c];
-        if ((col->type == CCG_COL_STRING && !col->s[row]) ||
-            (col->type == CCG_COL_DOUBLE && isnan(col->d[row])))
+        if (ccg__column_missing(col, row))
             continue; /* missing: no <data>, the reader's default applies */
         ccg__fmt_id(id, prefix, c);
         CK(data(w, b, id, ccg__column_text(col, row, num)));

@@ -154,3 +154,14 @@ double ccg__node_size(const ccg_network *net, double max_size, size_t i)
     /* Rounded to 0.01 so files stay short and stable. */
     return round((4 + 36 * sqrt(s)) * 100) / 100;
 }
+
+const char *ccg__xml_type(ccg_column_type t)
+{
+    switch (t) {
+    case CCG_COL_INT: return "long";
+    case CCG_COL_DOUBLE: return "double";
+    case CCG_COL_BOOL: return "boolean";
+    case CCG_COL_STRING: return "string";
+    }
+    return "string";
+}
