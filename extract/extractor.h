@@ -45,6 +45,7 @@ typedef struct {
     size_t n_atoms, cap_atoms;
     ccg__word *words;
     size_t n_words, cap_words;
+    bool skipped;          /* some text (a URL) is in no atom */
 } ccg__atoms;
 
 /** Splits text into words and atoms (ASCII letters/digits; other bytes separate). */

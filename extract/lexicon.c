@@ -146,6 +146,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     t->n_atoms = t->n_words = 0;
+    t->skipped = false;
     if (len >= UINT32_MAX)
         return ccg__err(CCG_ELIMIT, "text longer than 4 GB");
     /* English runs about 5.5 bytes a word: reserve once instead of growing */
@@ -159,7 +160,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             size_t u = url_end(text, i, len);
             if (u) {
                 i = u;
-                barrier = true;
+                barrier = t->skipped = true;
                 continue;
             }
         }

@@ -4,7 +4,9 @@
 #ifndef CCG_PATTERNS_H
 #define CCG_PATTERNS_H
 
+#include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 #include "util.h"
 
@@ -25,5 +27,31 @@ void ccg__matcher_free(ccg__matcher *m);
  */
 int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,
                size_t from, size_t *ovector, int n_pairs);
+
+/**
+ * Can a match of pat start at byte at? False only for a pattern with first
+ * words (patterns.c) when no word starting at at is one of them.
+ */
+bool ccg__match_may_start(const void *patterns, int pat, const char *text, size_t len, size_t at);
+
+/**
+ * The words a pattern's matches begin with (patterns.c), as the
+ * extractor's atoms carry them: their length and ccg__hash of the word in
+ * lower case.
+ */
+#define PAT_MAX_WORDS 9
+typedef struct {
+    uint64_t bloom;  /* bit (hash & 63) of each word */
+    unsigned n;
+    uint8_t len[PAT_MAX_WORDS];
+    uint32_t hash[PAT_MAX_WORDS];
+} ccg__first_words;
+
+/** The first words of pat, or NULL if its matches may begin anywhere. */
+const ccg__first_words *ccg__match_first_words(const void *patterns, int pat);
+
+/** As ccg__match, but the match must start at byte at. */
+int ccg__match_at(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,
+                  size_t at, size_t *ovector, int n_pairs);
 
 #endif
