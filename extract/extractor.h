@@ -114,6 +114,12 @@ typedef struct {
     uint32_t text;        /* CASE_MIXED*: offset + 1 of the form in x->strings, else 0 */
 } ccg__lexform;
 
+/** Per-extraction buffers, and the extractor's list of free ones (extractor.c). */
+typedef struct ccg__scratch ccg__scratch;
+typedef struct ccg__pool ccg__pool;
+int ccg__pool_new(ccg__pool **out);
+void ccg__pool_free(ccg__pool *p);
+
 struct ccg_extractor {
     ccg_extractor_options opts;
     ccg__table lex;       /* folded forms (and their prefixes) -> forms */
@@ -128,6 +134,7 @@ struct ccg_extractor {
     ccg__table thesaurus; /* loose-folded labels -> replacement */
     ccg__table nouns;     /* lower-cased type nouns (benchmark, model, ...) -> ccg_entity_type */
     void *patterns;       /* compiled PCRE2 patterns (patterns.c) */
+    ccg__pool *pool;      /* buffers for extractions, shared by threads */
 };
 
 /** Adds lexicon/stop text from memory; name is used in messages. */
