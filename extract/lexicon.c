@@ -83,19 +83,20 @@ static void scan_atom(const unsigned char *s, size_t len, size_t *pi, ccg__atom 
             i++;
         }
     } else {
-        unsigned up = 0, lo = 0;
-        while (i < len && is_alpha(s[i])) {
-            /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
-            if ((s[i] | 32) == 'v' && i > *pi && i + 1 < len && is_digit(s[i + 1]))
+        /* the hot loop of tokenising: one letter an iteration, no call */
+        size_t lo = 0, i0 = i;
+        for (; i < len; i++) {
+            unsigned l = s[i] | 32u; /* lower case for a letter */
+            if (l - 'a' >= 26u)
                 break;
-            if (s[i] <= 'Z')
-                up++;
-            else
-                lo++;
+            /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
+            if (l == 'v' && i > i0 && i + 1 < len && is_digit(s[i + 1]))
+                break;
+            lo += s[i] >> 5 & 1; /* lower-case letters have bit 5 set */
             hl = h;
-            h = (h ^ (s[i] | 32u)) * 16777619u;
-            i++;
+            h = (h ^ l) * 16777619u;
         }
+        size_t up = i - i0 - lo;
         a->upper = up > 255 ? 255 : (uint8_t)up;
         a->lower = lo > 255 ? 255 : (uint8_t)lo;
     }
