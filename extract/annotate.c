@@ -160,6 +160,8 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
                 goto cleanup;
         }
     }
+    if ((err = ccg__table_bloom(&ov->keys)) < 0)
+        goto cleanup;
     /* The pair filter: every key prefix in the table with the byte its key goes on with
      * (text atoms can join into one atom of a long form: pre|operative CT). */
     for (size_t i = 0; i < ov->keys.cap; i++) {

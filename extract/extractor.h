@@ -77,6 +77,8 @@ typedef struct {
     ccg__slot *slots;
     size_t cap, n;
     ccg_buf pool;
+    uint64_t *bloom;       /* optional (ccg__table_bloom): a bit per key hash */
+    unsigned bloom_bits;   /* log2 of its size in bits */
 } ccg__table;
 
 uint32_t ccg__hash(const char *s, size_t n);
@@ -85,6 +87,12 @@ ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_
 /** Finds or inserts a key. */
 int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out);
 void ccg__table_free(ccg__table *t);
+/**
+ * Gives a large table a Bloom filter of its keys (16 bits a key, kept by
+ * later puts), so that most finds of absent keys stop without touching the
+ * slots: a text's probes mostly miss, and a big table's slots miss cache.
+ */
+int ccg__table_bloom(ccg__table *t);
 
 /* ---- the extractor ------------------------------------------------------- */
 

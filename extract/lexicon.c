@@ -282,10 +282,20 @@ uint32_t ccg__hash(const char *s, size_t n)
     return h ? h : 1;
 }
 
+static inline uint32_t bloom_bit(uint32_t h, unsigned bits)
+{
+    return (h * 0x9E3779B1u) >> (32 - bits); /* not the slot's low bits */
+}
+
 ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_t h)
 {
     if (!t->cap)
         return NULL;
+    if (t->bloom) {
+        uint32_t b = bloom_bit(h, t->bloom_bits);
+        if (!(t->bloom[b >> 6] >> (b & 63) & 1))
+            return NULL;
+    }
     size_t mask = t->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         ccg__slot *s = &t->slots[i];
@@ -347,13 +357,37 @@ int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
     s->head = -1;
     s->value = 0;
     t->n++;
+    if (t->bloom) {
+        uint32_t b = bloom_bit(h, t->bloom_bits);
+        t->bloom[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
     *out = s;
+    return 0;
+}
+
+int ccg__table_bloom(ccg__table *t)
+{
+    unsigned bits = 16;
+    while (bits < 28 && ((size_t)1 << bits) < t->n * 16)
+        bits++;
+    uint64_t *b = ccg__calloc(((size_t)1 << bits) / 64, sizeof *b);
+    if (!b)
+        return CCG_ENOMEM;
+    free(t->bloom);
+    t->bloom = b;
+    t->bloom_bits = bits;
+    for (size_t i = 0; i < t->cap; i++)
+        if (t->slots[i].len) {
+            uint32_t k = bloom_bit(t->slots[i].hash, bits);
+            b[k >> 6] |= (uint64_t)1 << (k & 63);
+        }
     return 0;
 }
 
 void ccg__table_free(ccg__table *t)
 {
     free(t->slots);
+    free(t->bloom);
     ccg__buf_free(&t->pool);
     memset(t, 0, sizeof *t);
 }
@@ -795,7 +829,8 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
         (err = ccg__nouns_load(x)) < 0)
         goto fail;
     if ((err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len,
-                                 /* stop list only = */ !opts->builtin_lexicon)) < 0)
+                                 /* stop list only = */ !opts->builtin_lexicon)) < 0 ||
+        (err = ccg__table_bloom(&x->lex)) < 0)
         goto fail;
     *out = x;
     return 0;
