@@ -1177,7 +1177,11 @@ static int pass_shapes(ctx *c)
     size_t p0[MAXP], p1[MAXP];
     for (size_t wi = 0; wi < c->t.n_words; wi++) {
         const ccg__word *w = &c->t.words[wi];
-        if (!span_free(c, w->a0, w->a1))
+        /* every shape needs a capital letter: most words stop here */
+        unsigned any_upper = 0;
+        for (size_t k = w->a0; k < w->a1; k++)
+            any_upper |= c->t.atoms[k].upper;
+        if (!any_upper || !span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
         bool math = false;
