@@ -128,11 +128,6 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
                 goto cleanup;
             if (t.n_words < 2 || t.n_atoms > 10)
                 continue;
-            key.len = 0;
-            if ((err = ccg__fold_atoms(&key, lf, &t, 0, 1)) < 0)
-                goto cleanup;
-            uint32_t h1 = ccg__hash(key.data, key.len) & CCG_FIRST_MASK;
-            ov->first[h1 >> 6] |= (uint64_t)1 << (h1 & 63);
             for (size_t a = 1; a < t.n_atoms; a++) {
                 key.len = 0;
                 ccg__slot *s;

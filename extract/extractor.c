@@ -325,10 +325,12 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
         if (j > a0 && (a->sep == SEP_PUNCT || c->used[j]))
             break;
         if (j == a0) {
-            /* the atom's key hashes come from ccg__atomize: most words stop here */
-            const uint64_t *first = tab == &c->x->lex ? c->x->first : c->ov->first;
-            uint32_t b = (a->fh ? a->fh : 1) & CCG_FIRST_MASK, bp = (a->fhl ? a->fhl : 1) & CCG_FIRST_MASK;
-            if (!(first[b >> 6] >> (b & 63) & 1) && !(first[bp >> 6] >> (bp & 63) & 1))
+            /* The atom's key hashes come from ccg__atomize: most words stop at the
+             * table's Bloom filter, without a key built. Its key must be in the table (a
+             * text atom may join a form's atoms: DeepSeekR|1 for DeepSeek-R1), or, for
+             * the plural check below, its key without the last byte (LLMs, ViTs). */
+            if (!ccg__table_may_have(tab, a->fh ? a->fh : 1) &&
+                !(c->s[a->end - 1] == 's' && ccg__table_may_have(tab, a->fhl ? a->fhl : 1)))
                 return 0;
             if (tab != &c->x->lex && !a->digit) {
                 /* The overlay's matches that pass_lexicon keeps span two atoms (one is

@@ -94,9 +94,23 @@ void ccg__table_free(ccg__table *t);
  */
 int ccg__table_bloom(ccg__table *t);
 
+static inline uint32_t ccg__bloom_bit(uint32_t h, unsigned bits)
+{
+    return (h * 0x9E3779B1u) >> (32 - bits); /* not the slot's low bits */
+}
+
+/** False if the key of hash h (ccg__hash) is surely not in t. */
+static inline bool ccg__table_may_have(const ccg__table *t, uint32_t h)
+{
+    if (!t->bloom)
+        return t->n > 0;
+    uint32_t b = ccg__bloom_bit(h, t->bloom_bits);
+    return t->bloom[b >> 6] >> (b & 63) & 1;
+}
+
 /* ---- the extractor ------------------------------------------------------- */
 
-#define CCG_FIRST_MASK 0x3ffffu /* 256 Kbit, 32 KB: about 3% false hits for 8k first atoms */
+#define CCG_PAIR_MASK 0x3ffffu /* the overlay's pair filter: 256 Kbit, 32 KB */
 
 /* How a lexicon form must match the case of the text. */
 enum {
@@ -130,9 +144,8 @@ void ccg__pool_free(ccg__pool *p);
 
 struct ccg_extractor {
     ccg_extractor_options opts;
-    ccg__table lex;       /* folded forms (and their prefixes) -> forms */
-    uint64_t first[4096]; /* bit (hash & CCG_FIRST_MASK) of every form's first-atom key:
-                           * most words of a text are rejected here, without a probe */
+    ccg__table lex;       /* folded forms (and their prefixes) -> forms, with a Bloom filter:
+                           * most words of a text are rejected there, without a probe */
     ccg__lexentry *entries;
     size_t n_entries, cap_entries;
     ccg__lexform *forms;
@@ -185,7 +198,6 @@ typedef struct {
 typedef struct {
     ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
     ccg_buf names;
-    uint64_t first[4096]; /* first-atom filter, as ccg_extractor.first */
     uint64_t pairs[4096]; /* bit ccg__pair_bit(hash of a key prefix in keys, the byte a
                            * full key goes on with after it): a kept match spans two atoms,
                            * so a word whose next atom cannot go on is dropped early */
@@ -194,7 +206,7 @@ typedef struct {
 /** The pair-filter bit of a key prefix's hash (ccg__hash) and the key's next byte. */
 static inline uint32_t ccg__pair_bit(uint32_t h, unsigned char next)
 {
-    return ((h * 0x9E3779B1u) ^ next) & CCG_FIRST_MASK;
+    return ((h * 0x9E3779B1u) ^ next) & CCG_PAIR_MASK;
 }
 
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,

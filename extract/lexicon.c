@@ -282,20 +282,12 @@ uint32_t ccg__hash(const char *s, size_t n)
     return h ? h : 1;
 }
 
-static inline uint32_t bloom_bit(uint32_t h, unsigned bits)
-{
-    return (h * 0x9E3779B1u) >> (32 - bits); /* not the slot's low bits */
-}
-
 ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_t h)
 {
     if (!t->cap)
         return NULL;
-    if (t->bloom) {
-        uint32_t b = bloom_bit(h, t->bloom_bits);
-        if (!(t->bloom[b >> 6] >> (b & 63) & 1))
-            return NULL;
-    }
+    if (!ccg__table_may_have(t, h))
+        return NULL;
     size_t mask = t->cap - 1;
     for (size_t i = h & mask;; i = (i + 1) & mask) {
         ccg__slot *s = &t->slots[i];
@@ -358,7 +350,7 @@ int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
     s->value = 0;
     t->n++;
     if (t->bloom) {
-        uint32_t b = bloom_bit(h, t->bloom_bits);
+        uint32_t b = ccg__bloom_bit(h, t->bloom_bits);
         t->bloom[b >> 6] |= (uint64_t)1 << (b & 63);
     }
     *out = s;
@@ -378,7 +370,7 @@ int ccg__table_bloom(ccg__table *t)
     t->bloom_bits = bits;
     for (size_t i = 0; i < t->cap; i++)
         if (t->slots[i].len) {
-            uint32_t k = bloom_bit(t->slots[i].hash, bits);
+            uint32_t k = ccg__bloom_bit(t->slots[i].hash, bits);
             b[k >> 6] |= (uint64_t)1 << (k & 63);
         }
     return 0;
@@ -479,11 +471,6 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
     else
         cc = (form[t->atoms[0].start] >= 'A' && form[t->atoms[0].start] <= 'Z') ? CASE_MIXED
                                                                                : CASE_MIXED_L;
-    key->len = 0;
-    if ((err = ccg__fold_atoms(key, form, t, 0, 1)) < 0)
-        return err;
-    uint32_t h1 = ccg__hash(key->data, key->len) & CCG_FIRST_MASK;
-    x->first[h1 >> 6] |= (uint64_t)1 << (h1 & 63);
     if (t->n_words > 1) {
         x->entries[entry].has_long = 1;
         uint32_t off;
