@@ -314,78 +314,141 @@ static bool joined(const ctx *c, size_t k)
     return k < c->t.n_atoms && c->t.atoms[k].sep == SEP_JOIN;
 }
 
-/* Longest lexicon match from atom a0; returns its end atom (0: none). */
+/* As append_atom without writing the key: the hash state only. */
+static void hash_atom(const ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast,
+                      size_t *klen)
+{
+    const ccg__atom *a = &c->t.atoms[j];
+    const ccg__word *w = &c->t.words[a->word];
+    bool plus = j + 1 == w->a1 && w->end > a->end;
+    *klen += a->end - a->start + plus;
+    if (first) {
+        /* ccg__atomize hashed the atom (with its '+') as a key of its own */
+        *h = a->fh;
+        *hlast = a->fhl;
+        return;
+    }
+    uint32_t hs = *h;
+    if (a->sep == SEP_OTHER && a->sepch != '_') {
+        hs = (hs ^ a->sepch) * 16777619u;
+        (*klen)++;
+    }
+    for (uint32_t i = a->start; i < a->end; i++) {
+        unsigned char ch = (unsigned char)c->s[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch |= 32;
+        *hlast = hs;
+        hs = (hs ^ ch) * 16777619u;
+    }
+    if (plus) {
+        *hlast = hs;
+        hs = (hs ^ '+') * 16777619u;
+    }
+    *h = hs;
+}
+
+/* Can atom j (of key length klen through it) end a plural: LLMs, ViTs, Transformers? */
+static bool plural_end(const ctx *c, size_t j, size_t klen)
+{
+    const ccg__atom *a = &c->t.atoms[j];
+    bool last_of_part = j + 1 >= c->t.n_atoms || c->t.atoms[j + 1].sep != SEP_JOIN;
+    if (a->digit || !last_of_part || klen <= 2 || a->end - a->start < 2 ||
+        c->s[a->end - 1] != 's')
+        return false;
+    char prev = c->s[a->end - 2];
+    return up_c(prev) || (lo_c(prev) && a->lower >= 3);
+}
+
+/*
+ * One atom of lex_match, exactly: appends atom j to the key, looks it up and
+ * records a match ending there in *best. Returns whether a longer key may
+ * go on (the key is a prefix in the table).
+ */
+static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_t *h,
+                     uint32_t *hlast, size_t *best, int *entry, bool any_case)
+{
+    const ccg__atom *a = &c->t.atoms[j];
+    if (append_atom(c, j, j == a0, h, hlast) < 0)
+        return false;
+    ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, *h ? *h : 1);
+    bool found = false;
+    if (slot && (slot->flags & KEY_FULL)) {
+        int e = any_case ? slot->value : pick_form(c, slot, a0, j + 1, false);
+        bool fam = !any_case && e >= 0 && c->x->entries[e].family;
+        if (e >= 0 && boundary_ok(c, j + 1, fam)) {
+            *best = j + 1;
+            *entry = e;
+            found = true;
+        } else if (e >= 0 && a->digit && joined(c, j + 1) && atom_len(c, j + 1) == 1 &&
+                   c->s[c->t.atoms[j + 1].start] == 's' && boundary_ok(c, j + 2, false)) {
+            *best = j + 2; /* a plural after digits: H100s, A100s */
+            *entry = e;
+            found = true;
+        }
+    }
+    if (!found && plural_end(c, j, c->key.len)) {
+        /* plurals: LLMs, ViTs, Transformers, neural networks */
+        ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1, *hlast ? *hlast : 1);
+        if (s2 && (s2->flags & KEY_FULL)) {
+            int e = any_case ? s2->value : pick_form(c, s2, a0, j + 1, true);
+            if (e >= 0 && boundary_ok(c, j + 1, false)) {
+                *best = j + 1;
+                *entry = e;
+            }
+        }
+    }
+    return slot && (slot->flags & KEY_PREFIX);
+}
+
+/*
+ * Longest lexicon match from atom a0; returns its end atom (0: none).
+ *
+ * Most words of a text are a prefix of some key (the, large, language) but
+ * end no match: the table's Bloom filters, asked with hashes carried from
+ * atom to atom, settle most of them without a key built or a slot read.
+ * Only when a key through atom j may be a full key (or a plural's) are the
+ * atoms up to j stepped exactly (lex_step), which is what a plain walk would
+ * do: an atom whose key is surely absent ends the walk with nothing found
+ * past the last exact step, since no key through it can be full.
+ */
 static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bool any_case)
 {
-    size_t best = 0;
+    size_t best = 0, exact = a0; /* atoms [a0, exact) are stepped exactly */
     c->key.len = 0;
-    uint32_t h = 2166136261u, hlast = h;
+    uint32_t h = 2166136261u, hlast = h;   /* hash through the current atom */
+    uint32_t he = h, hle = h;               /* hash through atom exact - 1 */
+    size_t klen = 0;
     for (size_t j = a0; j < c->t.n_atoms && j < a0 + MAX_LEX_ATOMS; j++) {
         const ccg__atom *a = &c->t.atoms[j];
         if (j > a0 && (a->sep == SEP_PUNCT || c->used[j]))
             break;
-        if (j == a0) {
-            /* The atom's key hashes come from ccg__atomize: most words stop at the
-             * table's Bloom filter, without a key built. Its key must be in the table (a
-             * text atom may join a form's atoms: DeepSeekR|1 for DeepSeek-R1), or, for
-             * the plural check below, its key without the last byte (LLMs, ViTs). */
-            if (!ccg__table_may_have(tab, a->fh ? a->fh : 1) &&
-                !(c->s[a->end - 1] == 's' && ccg__table_may_have(tab, a->fhl ? a->fhl : 1)))
+        if (j == a0 && tab != &c->x->lex && !a->digit) {
+            /* The overlay's matches that pass_lexicon keeps span two atoms (one is
+             * one word, dropped): the key must go on with the next atom's first byte
+             * (or its separator) after this atom's key. */
+            if (j + 1 >= c->t.n_atoms || j + 1 >= a0 + MAX_LEX_ATOMS)
                 return 0;
-            if (tab != &c->x->lex && !a->digit) {
-                /* The overlay's matches that pass_lexicon keeps span two atoms (one is
-                 * one word, dropped): the key must go on with the next atom's first byte
-                 * (or its separator) after this atom's key. */
-                if (j + 1 >= c->t.n_atoms || j + 1 >= a0 + MAX_LEX_ATOMS)
-                    return 0;
-                const ccg__atom *n = &c->t.atoms[j + 1];
-                if (n->sep == SEP_PUNCT || c->used[j + 1])
-                    return 0;
-                unsigned char nb = n->sep == SEP_OTHER && n->sepch != '_'
-                                       ? n->sepch
-                                       : (unsigned char)(up_c(c->s[n->start]) ? c->s[n->start] | 32 : c->s[n->start]);
-                uint32_t p = ccg__pair_bit(a->fh ? a->fh : 1, nb);
-                if (!(c->ov->pairs[p >> 6] >> (p & 63) & 1))
-                    return 0;
-            }
+            const ccg__atom *n = &c->t.atoms[j + 1];
+            if (n->sep == SEP_PUNCT || c->used[j + 1])
+                return 0;
+            unsigned char nb = n->sep == SEP_OTHER && n->sepch != '_'
+                                   ? n->sepch
+                                   : (unsigned char)(up_c(c->s[n->start]) ? c->s[n->start] | 32 : c->s[n->start]);
+            uint32_t p = ccg__pair_bit(a->fh ? a->fh : 1, nb);
+            if (!(c->ov->pairs[p >> 6] >> (p & 63) & 1))
+                return 0;
         }
-        if (append_atom(c, j, j == a0, &h, &hlast) < 0)
-            return 0;
-        ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, h ? h : 1);
-        bool last_of_part = j + 1 >= c->t.n_atoms || c->t.atoms[j + 1].sep != SEP_JOIN;
-        bool found = false;
-        if (slot && (slot->flags & KEY_FULL)) {
-            int e = any_case ? slot->value : pick_form(c, slot, a0, j + 1, false);
-            bool fam = !any_case && e >= 0 && c->x->entries[e].family;
-            if (e >= 0 && boundary_ok(c, j + 1, fam)) {
-                best = j + 1;
-                *entry = e;
-                found = true;
-            } else if (e >= 0 && a->digit && joined(c, j + 1) && atom_len(c, j + 1) == 1 &&
-                       c->s[c->t.atoms[j + 1].start] == 's' && boundary_ok(c, j + 2, false)) {
-                best = j + 2; /* a plural after digits: H100s, A100s */
-                *entry = e;
-                found = true;
-            }
+        hash_atom(c, j, j == a0, &h, &hlast, &klen);
+        bool full = ccg__table_may_have_full(tab, h ? h : 1) ||
+                    (ccg__table_may_have_full(tab, hlast ? hlast : 1) && plural_end(c, j, klen));
+        if (!full) {
+            if (!ccg__table_may_have(tab, h ? h : 1))
+                break; /* no key goes through atom j */
+            continue;  /* maybe a prefix: decided if a full key comes */
         }
-        if (!found && !a->digit && last_of_part && c->key.len > 2 && a->end - a->start >= 2 &&
-            c->s[a->end - 1] == 's') {
-            /* plurals: LLMs, ViTs, Transformers, neural networks */
-            char prev = c->s[a->end - 2];
-            if (up_c(prev) || (lo_c(prev) && a->lower >= 3)) {
-                ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1,
-                                                hlast ? hlast : 1);
-                if (s2 && (s2->flags & KEY_FULL)) {
-                    int e = any_case ? s2->value : pick_form(c, s2, a0, j + 1, true);
-                    if (e >= 0 && boundary_ok(c, j + 1, false)) {
-                        best = j + 1;
-                        *entry = e;
-                    }
-                }
-            }
-        }
-        if (!slot || !(slot->flags & KEY_PREFIX))
-            break;
+        for (; exact <= j; exact++)
+            if (!lex_step(c, tab, a0, exact, &he, &hle, &best, entry, any_case))
+                return best;
     }
     return best;
 }

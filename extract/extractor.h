@@ -78,7 +78,8 @@ typedef struct {
     size_t cap, n;
     ccg_buf pool;
     uint64_t *bloom;       /* optional (ccg__table_bloom): a bit per key hash */
-    unsigned bloom_bits;   /* log2 of its size in bits */
+    uint64_t *bloom_full;  /* the same for KEY_FULL keys (and every key put after) */
+    unsigned bloom_bits;   /* log2 of their size in bits */
 } ccg__table;
 
 uint32_t ccg__hash(const char *s, size_t n);
@@ -91,6 +92,8 @@ void ccg__table_free(ccg__table *t);
  * Gives a large table a Bloom filter of its keys (16 bits a key, kept by
  * later puts), so that most finds of absent keys stop without touching the
  * slots: a text's probes mostly miss, and a big table's slots miss cache.
+ * A second one holds the keys flagged KEY_FULL when it is built (and any
+ * key put later, whose flags are not known yet).
  */
 int ccg__table_bloom(ccg__table *t);
 
@@ -106,6 +109,15 @@ static inline bool ccg__table_may_have(const ccg__table *t, uint32_t h)
         return t->n > 0;
     uint32_t b = ccg__bloom_bit(h, t->bloom_bits);
     return t->bloom[b >> 6] >> (b & 63) & 1;
+}
+
+/** False if the key of hash h is surely not a KEY_FULL key of t. */
+static inline bool ccg__table_may_have_full(const ccg__table *t, uint32_t h)
+{
+    if (!t->bloom_full)
+        return t->n > 0;
+    uint32_t b = ccg__bloom_bit(h, t->bloom_bits);
+    return t->bloom_full[b >> 6] >> (b & 63) & 1;
 }
 
 /* ---- the extractor ------------------------------------------------------- */

@@ -352,6 +352,7 @@ int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
     if (t->bloom) {
         uint32_t b = ccg__bloom_bit(h, t->bloom_bits);
         t->bloom[b >> 6] |= (uint64_t)1 << (b & 63);
+        t->bloom_full[b >> 6] |= (uint64_t)1 << (b & 63);
     }
     *out = s;
     return 0;
@@ -362,17 +363,27 @@ int ccg__table_bloom(ccg__table *t)
     unsigned bits = 16;
     while (bits < 28 && ((size_t)1 << bits) < t->n * 16)
         bits++;
-    uint64_t *b = ccg__calloc(((size_t)1 << bits) / 64, sizeof *b);
-    if (!b)
+    size_t words = ((size_t)1 << bits) / 64;
+    uint64_t *b = ccg__calloc(words, sizeof *b), *f = ccg__calloc(words, sizeof *f);
+    if (!b || !f) {
+        free(b);
+        free(f);
         return CCG_ENOMEM;
+    }
     free(t->bloom);
+    free(t->bloom_full);
     t->bloom = b;
+    t->bloom_full = f;
     t->bloom_bits = bits;
-    for (size_t i = 0; i < t->cap; i++)
-        if (t->slots[i].len) {
-            uint32_t k = ccg__bloom_bit(t->slots[i].hash, bits);
-            b[k >> 6] |= (uint64_t)1 << (k & 63);
-        }
+    for (size_t i = 0; i < t->cap; i++) {
+        const ccg__slot *s = &t->slots[i];
+        if (!s->len)
+            continue;
+        uint32_t k = ccg__bloom_bit(s->hash, bits);
+        b[k >> 6] |= (uint64_t)1 << (k & 63);
+        if (s->flags & KEY_FULL)
+            f[k >> 6] |= (uint64_t)1 << (k & 63);
+    }
     return 0;
 }
 
@@ -380,6 +391,7 @@ void ccg__table_free(ccg__table *t)
 {
     free(t->slots);
     free(t->bloom);
+    free(t->bloom_full);
     ccg__buf_free(&t->pool);
     memset(t, 0, sizeof *t);
 }
