@@ -300,7 +300,8 @@ ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_
 
 static int table_grow(ccg__table *t)
 {
-    size_t ncap = t->cap ? t->cap * 2 : 256;
+    /* start small: most tables are a text's own, of a few names (pass_recall) */
+    size_t ncap = t->cap ? t->cap * 2 : 16;
     ccg__slot *ns = ccg__calloc(ncap, sizeof *ns);
     if (!ns)
         return CCG_ENOMEM;
