@@ -1,12 +1,15 @@
 /*
  * bench_extract CORPUS [THREADS...]: extraction speed on a real corpus
  * (e.g. /work/shared/corpus/arxiv_cs_2025_2026.jsonl.gz). Prints the text
- * size, then for one thread the per-text extraction rate (ccg_extractor_extract
- * alone), and for each thread count the rate of the whole corpus annotation
- * (two extraction passes when long forms are found, plus the merge).
+ * size, then for each thread count (default: 1 and 2) the per-text
+ * extraction rate (ccg_extractor_extract alone, the texts shared by the
+ * threads), then the rate of the whole corpus annotation (two extraction
+ * passes when long forms are found, plus the merge).
  * Wall-clock and CPU times (CPU: all threads summed); on a shared machine
  * both are noisy, CPU time less so.
  */
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +22,59 @@ static double now(void)
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+typedef struct {
+    const ccg_extractor *x;
+    char **texts;
+    size_t *lens, n, from, step, mentions;
+    int err;
+} part;
+
+/* Extracts texts from, from + step, ... (one thread's share). */
+static void *extract_part(void *arg)
+{
+    part *p = arg;
+    for (size_t i = p->from; i < p->n; i += p->step) {
+        ccg_mentions *m = NULL;
+        if (ccg_extractor_extract(p->x, p->texts[i], p->lens[i], &m) < 0) {
+            p->err = 1;
+            return NULL;
+        }
+        p->mentions += m->n;
+        ccg_mentions_free(m);
+    }
+    return NULL;
+}
+
+/* ccg_extractor_extract on every text, shared by n threads; SIZE_MAX on error. */
+static size_t extract_all(const ccg_extractor *x, char **texts, size_t *lens, size_t n_texts,
+                          unsigned n, double *wall, double *cpu)
+{
+    part parts[64];
+    pthread_t tid[64];
+    double t0 = now();
+    clock_t c0 = clock();
+    for (unsigned i = 0; i < n; i++) {
+        parts[i] = (part){x, texts, lens, n_texts, i, n, 0, 0};
+        if (i > 0 && pthread_create(&tid[i], NULL, extract_part, &parts[i]) != 0)
+            return SIZE_MAX;
+    }
+    extract_part(&parts[0]);
+    size_t mentions = parts[0].mentions;
+    int err = parts[0].err;
+    for (unsigned i = 1; i < n; i++) {
+        pthread_join(tid[i], NULL);
+        mentions += parts[i].mentions;
+        err |= parts[i].err;
+    }
+    *wall = now() - t0;
+    *cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+    if (err) {
+        fprintf(stderr, "bench_extract: %s\n", ccg_error_last());
+        return SIZE_MAX;
+    }
+    return mentions;
 }
 
 int main(int argc, char **argv)
@@ -55,22 +111,18 @@ int main(int argc, char **argv)
         return 1;
     }
     printf("extractor: built-in lexicon loaded in %.3f s\n", now() - t0);
-    size_t mentions = 0;
-    t0 = now();
-    clock_t c0 = clock();
-    for (size_t i = 0; i < c->n_records; i++) {
-        ccg_mentions *m = NULL;
-        if (ccg_extractor_extract(x, texts[i], lens[i], &m) < 0) {
-            fprintf(stderr, "bench_extract: %s\n", ccg_error_last());
+    for (int k = 2; k < (argc > 2 ? argc : 4); k++) {
+        unsigned n = argc > 2 ? (unsigned)atoi(argv[k]) : (unsigned)k - 1;
+        if (n < 1 || n > 64)
+            continue;
+        double wall, cpu;
+        size_t mentions = extract_all(x, texts, lens, c->n_records, n, &wall, &cpu);
+        if (mentions == SIZE_MAX)
             return 1;
-        }
-        mentions += m->n;
-        ccg_mentions_free(m);
+        printf("extract, %u thread(s): %.2f s wall, %.1f MB/s; %.2f s CPU, %.1f MB/s per core; "
+               "%zu mentions\n",
+               n, wall, mb / wall, cpu, mb / cpu, mentions);
     }
-    double t = now() - t0;
-    double cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
-    printf("extract, 1 thread: %.2f s wall, %.1f MB/s; %.2f s CPU, %.1f MB/s per core; %zu mentions\n",
-           t, mb / t, cpu, mb / cpu, mentions);
     ccg_extractor_free(x);
 
     int first = 2, last = argc;
@@ -82,13 +134,12 @@ int main(int argc, char **argv)
             return 1;
         ccg_annotation *a = NULL;
         t0 = now();
-        c0 = clock();
+        clock_t c0 = clock();
         if (ccg_extractor_annotate(x, c, &a) < 0) {
             fprintf(stderr, "bench_extract: %s\n", ccg_error_last());
             return 1;
         }
-        t = now() - t0;
-        cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+        double t = now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
         printf("annotate, %s thread(s): %.2f s wall, %.1f MB/s; %.2f s CPU; %zu entities, %zu merges\n",
                arg, t, mb / t, cpu, a->n_entities, a->n_merges);
         ccg_annotation_free(a);
