@@ -480,6 +480,9 @@ static int split_homonyms(docres *res, size_t n_docs)
         }
     if (!any)
         goto cleanup;
+    /* every mention of the corpus is looked up: most names are not acronyms defined */
+    if ((err = ccg__table_bloom(&names)) < 0)
+        goto cleanup;
     for (size_t d = 0; d < n_docs; d++) {
         docres *r = &res[d];
         for (size_t i = 0; i < r->n; i++) {
@@ -671,6 +674,9 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
         if (f->coined >= 2)
             g->flags |= KEY_FULL;
     }
+    /* merge asks both for every mention: most are in neither */
+    if ((err = ccg__table_bloom(gen)) < 0 || (err = ccg__table_bloom(est)) < 0)
+        goto cleanup;
 cleanup:
     free(st);
     ccg__table_free(&keys);
