@@ -58,6 +58,16 @@ static const char *const first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
     [PAT_NAMING] = {"named", "called", "dubbed", "termed", "coined"},
 };
 
+/*
+ * For a pattern anchored with \G that may begin with white space (\s*): the
+ * bytes its match can go on with after that white space, or NULL. PAT_APPOS
+ * is tried after every mention and almost never matches; this test spares
+ * the call to PCRE2. Keep a list in step with its pattern.
+ */
+static const char *const lead_bytes[PAT_COUNT] = {
+    [PAT_APPOS] = ",:AaTtwi", /* [,:], [Aa]n?, [Tt]he first, which is, is an? */
+};
+
 struct ccg__patterns {
     pcre2_code *code[PAT_COUNT];
     /* Patterns with first words, compiled again anchored: JIT code does not
@@ -188,6 +198,13 @@ int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text,
                size_t from, size_t *ovector, int n_pairs)
 {
     const struct ccg__patterns *p = patterns;
+    if (lead_bytes[pat]) {
+        size_t i = from; /* \s in PCRE2 without UCP: space, \t, \n, \v, \f, \r */
+        while (i < len && (text[i] == ' ' || (text[i] >= '\t' && text[i] <= '\r')))
+            i++;
+        if (i >= len || !strchr(lead_bytes[pat], text[i]))
+            return 0;
+    }
     int rc = pcre2_match(p->code[pat], (PCRE2_SPTR)text, len, from, 0, m->md, m->mc);
     return result(m, rc, ovector, n_pairs);
 }
