@@ -58,6 +58,10 @@ void cli_usage(FILE *fp, const char *synopsis, const char *description,
  * Reads files (or stdin when nfiles == 0) into a new corpus, reporting
  * skipped records via cli_diag. Returns CLI_OK or CLI_ERROR (message printed).
  */
+/** Wall-clock seconds (monotonic), and CPU seconds of the process (all threads). */
+double cli_seconds(void);
+double cli_cpu_seconds(void);
+
 int cli_load_corpus(char **files, int nfiles, const ccg_reader_options *ropts,
                     ccg_corpus **out);
 

@@ -76,21 +76,6 @@ static void usage(FILE *fp, const struct option *opts, const char *const *argn,
               opts, argn, help);
 }
 
-static double seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-/* CPU seconds of the process: on a loaded machine the honest measure. */
-static double cpu_seconds(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static int parse_count(const char *opt, const char *arg, size_t *out)
 {
     char *end;
@@ -259,11 +244,11 @@ int cmd_build(int argc, char **argv)
             }
     eo.size_by = go.size_by;
 
-    double t0 = seconds(), c0 = cpu_seconds();
+    po.x.timings = timings;
     if ((rc = cli_build_network(argv + optind, argc - optind, &po, &go, NULL, &ann, &net)) !=
         CLI_OK)
         goto done;
-    double t1 = seconds(), c1 = cpu_seconds();
+    double t1 = cli_seconds(), c1 = cli_cpu_seconds();
     int err = layout_once(net, layout, eo.draw_top, go.seed);
     if (err < 0) {
         cli_lib_error(err);
@@ -271,10 +256,8 @@ int cmd_build(int argc, char **argv)
         goto done;
     }
     if (timings)
-        fprintf(stderr,
-                "ccgraph: build: read, extract, graph: %.2f s, %.2f s CPU (%zu nodes, %zu "
-                "edges); layout: %.2f s, %.2f s CPU\n",
-                t1 - t0, c1 - c0, net->n_nodes, net->n_edges, seconds() - t1, cpu_seconds() - c1);
+        fprintf(stderr, "ccgraph: layout: %.2f s, %.2f s CPU\n", cli_seconds() - t1,
+                cli_cpu_seconds() - c1);
     /* A progress line per output when someone watches the terminal. */
     bool progress = !timings && !cli_quiet && isatty(STDERR_FILENO);
     for (size_t k = 0; k < nouts; k++) {
@@ -284,7 +267,7 @@ int cmd_build(int argc, char **argv)
                     nouts);
         if (!rows_given && (outs[k].format == CCG_OUT_CSV || outs[k].format == CCG_OUT_TSV))
             o.table_rows = 0; /* data tables keep every node */
-        double t = seconds(), tc = cpu_seconds();
+        double t = cli_seconds(), tc = cli_cpu_seconds();
         if ((err = ccg_export_file(net, ann, outs[k].format, outs[k].path, &o)) < 0) {
             if (progress)
                 fputs("\033[K", stderr);
@@ -294,8 +277,8 @@ int cmd_build(int argc, char **argv)
         }
         struct stat st;
         if (timings)
-            fprintf(stderr, "ccgraph: build: %s: %.2f s, %.2f s CPU, %.1f MB\n", outs[k].path,
-                    seconds() - t, cpu_seconds() - tc,
+            fprintf(stderr, "ccgraph: %s: %.2f s, %.2f s CPU, %.1f MB\n", outs[k].path,
+                    cli_seconds() - t, cli_cpu_seconds() - tc,
                     stat(outs[k].path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0);
     }
     if (progress)

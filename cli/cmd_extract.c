@@ -80,16 +80,24 @@ int xcli_run(xcli *o, char **files, int nfiles, ccg_corpus **cp, ccg_extractor *
         ccg_extractor_free(x);
         return CLI_ERROR;
     }
+    double t0 = cli_seconds(), c0 = cli_cpu_seconds();
     if (cli_load_corpus(files, nfiles, &o->ro, &c) != CLI_OK) {
         ccg_extractor_free(x);
         return CLI_ERROR;
     }
+    double t1 = cli_seconds(), c1 = cli_cpu_seconds();
     if ((err = ccg_extractor_annotate(x, c, &a)) < 0) {
         cli_lib_error(err);
         ccg_corpus_free(c);
         ccg_extractor_free(x);
         return CLI_ERROR;
     }
+    if (o->timings)
+        fprintf(stderr,
+                "ccgraph: read: %.2f s, %.2f s CPU (%zu papers); extract: %.2f s, %.2f s CPU "
+                "(%zu entities)\n",
+                t1 - t0, c1 - c0, c->n_records, cli_seconds() - t1, cli_cpu_seconds() - c1,
+                a->n_entities);
     *cp = c;
     *xp = x;
     *ap = a;

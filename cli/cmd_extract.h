@@ -47,6 +47,7 @@ typedef struct {
     const char *lexicons[XCLI_MAX_FILES], *stoplists[XCLI_MAX_FILES],
         *thesauri[XCLI_MAX_FILES];
     int n_lexicons, n_stoplists, n_thesauri;
+    bool timings;            /* print the seconds of reading and extraction on stderr */
 } xcli;
 
 void xcli_init(xcli *o);

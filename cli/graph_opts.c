@@ -297,7 +297,12 @@ int cli_build_network(char **files, int nfiles, const cli_pipeline_opts *po,
 
     if (xcli_run(&xo, files, nfiles, &corpus, &x, &ann) != CLI_OK)
         return CLI_ERROR;
-    if ((err = ccg_graph_build(corpus, ann, go, &net)) < 0) {
+    double t0 = cli_seconds(), c0 = cli_cpu_seconds();
+    err = ccg_graph_build(corpus, ann, go, &net);
+    if (err >= 0 && xo.timings)
+        fprintf(stderr, "ccgraph: graph: %.2f s, %.2f s CPU (%zu nodes, %zu edges)\n",
+                cli_seconds() - t0, cli_cpu_seconds() - c0, net->n_nodes, net->n_edges);
+    if (err < 0) {
         cli_lib_error(err);
         ccg_annotation_free(ann);
         ccg_extractor_free(x);

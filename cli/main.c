@@ -1,5 +1,6 @@
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -59,6 +60,21 @@ void cli_usage(FILE *fp, const char *synopsis, const char *description,
             snprintf(shortopt, sizeof shortopt, "-%c, ", opts[i].val);
         fprintf(fp, "  %s%-24s %s\n", shortopt, left, help[i] ? help[i] : "");
     }
+}
+
+double cli_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* On a loaded machine the honest measure. */
+double cli_cpu_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 int cli_load_corpus(char **files, int nfiles, const ccg_reader_options *ropts,
