@@ -80,6 +80,13 @@ typedef struct {
     bool strict;           /**< a malformed record is an error, not skipped */
     ccg_diag_fn diag;      /**< may be NULL */
     void *diag_ud;
+    /**
+     * Threads that parse JSON Lines (one more inflates and splits the input);
+     * records, diagnostics and errors are the same for any number. 1: the
+     * caller's thread only; 0: all cores, for inputs beyond the first 64 KB.
+     * Other formats are read in the caller's thread.
+     */
+    unsigned threads;
 } ccg_reader_options;
 
 typedef struct ccg_reader ccg_reader;
