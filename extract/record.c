@@ -200,9 +200,14 @@ int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const
     int err = ccg__record_text(r, rec, &t, s, len);
     if (err < 0 || !t)
         return err;
-    err = ccg__strv_push(v, n, t, strlen(t));
-    free(t);
-    return err;
+    char **nv = ccg__realloc(*v, (*n + 1) * sizeof **v);
+    if (!nv) {
+        free(t);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    *v = nv;
+    nv[(*n)++] = t; /* the cleaned copy itself: no second one */
+    return 0;
 }
 
 int ccg__record_push_ref(ccg_record *rec, const char *s, size_t n)

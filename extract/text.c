@@ -86,6 +86,16 @@ static bool utf8_valid(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* ASCII eight bytes at a time: most text is */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         if (p[i] < 0x80) {
             i++;
             continue;
@@ -518,11 +528,20 @@ static bool nfc_sensitive(uint32_t cp)
 }
 
 /* Bytes the cleanup looks at; every other byte is copied as is. */
-static bool special(unsigned char c)
-{
-    return c < 0x21 || c == '\\' || c == '$' || c == '{' || c == '}' || c == '~' || c == '&' ||
-           c == '<' || c == 0x7F || c >= 0xC2;
-}
+#define SPECIAL_BYTE(c)                                                                        \
+    ((c) < 0x21 || (c) == '\\' || (c) == '$' || (c) == '{' || (c) == '}' || (c) == '~' ||        \
+     (c) == '&' || (c) == '<' || (c) == 0x7F || (c) >= 0xC2)
+#define R4(c) SPECIAL_BYTE(c), SPECIAL_BYTE((c) + 1), SPECIAL_BYTE((c) + 2), SPECIAL_BYTE((c) + 3)
+#define R16(c) R4(c), R4((c) + 4), R4((c) + 8), R4((c) + 12)
+#define R64(c) R16(c), R16((c) + 16), R16((c) + 32), R16((c) + 48)
+/* the same as a table: the test runs once per byte of every text */
+static const bool special_tab[256] = {R64(0), R64(64), R64(128), R64(192)};
+#undef R64
+#undef R16
+#undef R4
+#undef SPECIAL_BYTE
+
+static bool special(unsigned char c) { return special_tab[c]; }
 
 static int clean_valid(const char *s, size_t n, writer *w)
 {
@@ -534,12 +553,13 @@ static int clean_valid(const char *s, size_t n, writer *w)
         size_t run = i;
         while (run < n) {
             unsigned char c = (unsigned char)s[run];
-            if (special(c)) {
-                /* a single space between plain characters needs no collapsing */
-                if (!(c == ' ' && run > i && run + 1 < n && !special((unsigned char)s[run + 1])))
-                    break;
+            if (!special(c)) {
+                run++;
+            } else if (c == ' ' && run > i && run + 1 < n && !special((unsigned char)s[run + 1])) {
+                run += 2; /* a single space between plain characters needs no collapsing */
+            } else {
+                break;
             }
-            run++;
         }
         if (run > i) {
             if ((err = emit(w, s + i, run - i)) < 0)
