@@ -348,6 +348,8 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
         err = ccg__err(CCG_EIO, "%s: cannot open: %s", path, strerror(errno));
         goto cleanup;
     }
+    /* a terminal is typed into: no thread waits on it for lines nobody asked for yet */
+    bool tty = isatty(fd);
     /* zlib detects gzip by its magic bytes and passes other data through */
     if (!(r->gz = gzdopen(fd, "rb"))) {
         close(fd);
@@ -376,7 +378,7 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
      */
     unsigned threads = ccg__reader_threads(&r->opts);
     if (r->format == CCG_FORMAT_JSONL && threads > 1 && (r->opts.threads > 1 || !r->eof) &&
-        (err = ccg__pool_start(r, threads)) < 0)
+        !tty && (err = ccg__pool_start(r, threads)) < 0)
         goto cleanup;
     *out = r;
     r = NULL;
