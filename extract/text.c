@@ -543,6 +543,42 @@ static const bool special_tab[256] = {R64(0), R64(64), R64(128), R64(192)};
 
 static bool special(unsigned char c) { return special_tab[c]; }
 
+/*
+ * Can the 8 bytes at s join a run of plain bytes as the byte loop in
+ * clean_valid would let them (no special byte, each space single and
+ * followed by a plain byte inside the word, a leading space only after a
+ * plain byte)? Tested a word at a time (SWAR, portable C; no SIMD library
+ * among the dependencies): most of an abstract is such words. False means
+ * "let the byte loop decide": '|' and bytes 0x80-0xC1 are refused though
+ * plain.
+ */
+static bool plain8(const char *s, bool after_plain)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull,
+                   low7 = 0x7F7F7F7F7F7F7F7Full;
+    uint64_t w;
+    memcpy(&w, s, 8);
+    /* each term is nonzero when a byte of its kind occurs (exact as a whole word) */
+    uint64_t stop = ((w - ones * 0x20) & ~w) | w | ((w & low7) + ones * (0x80 - 0x7B));
+    static const unsigned char marks[] = {'\\', '$', '&', '<'};
+    for (size_t k = 0; k < sizeof marks; k++) {
+        uint64_t x = w ^ (ones * marks[k]);
+        stop |= (x - ones) & ~x;
+    }
+    if (stop & high)
+        return false;
+    /* spaces, exactly per byte: none doubled, none last, none first unless after a plain byte */
+    uint64_t x = w ^ (ones * ' ');
+    uint64_t sp = ~(((x & low7) + low7) | x | low7);
+    return !(sp & (sp << 8)) && !(sp >> 63) && (after_plain || !(sp & 0x80));
+#else
+    (void)s;
+    (void)after_plain;
+    return false;
+#endif
+}
+
 static int clean_valid(const char *s, size_t n, writer *w)
 {
     int err = 0;
@@ -552,6 +588,10 @@ static int clean_valid(const char *s, size_t n, writer *w)
         /* copy the longest run of plain bytes at once */
         size_t run = i;
         while (run < n) {
+            if (n - run >= 8 && plain8(s + run, run > i)) {
+                run += 8;
+                continue;
+            }
             unsigned char c = (unsigned char)s[run];
             if (!special(c)) {
                 run++;
