@@ -50,6 +50,7 @@ int xcli_option(xcli *o, int c, const char *arg)
             return -1;
         }
         o->xo.threads = (unsigned)n;
+        o->ro.threads = (unsigned)n;
         return 1;
     }
     case XCLI_LEXICON: return add_path(o->lexicons, &o->n_lexicons, arg, "lexicon");

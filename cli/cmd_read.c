@@ -10,18 +10,22 @@
 #include "cli.h"
 #include "util.h"
 
+enum { OPT_THREADS = 1000 }; /* long only, as in extract */
+
 static const struct option options[] = {
     {"format", required_argument, NULL, 'f'},
     {"strict", no_argument, NULL, 's'},
+    {"threads", required_argument, NULL, OPT_THREADS},
     {"quiet", no_argument, NULL, 'q'},
     {"output", required_argument, NULL, 'o'},
     {"help", no_argument, NULL, 'h'},
     {NULL, 0, NULL, 0},
 };
-static const char *const argnames[] = {"F", NULL, NULL, "OUT", NULL};
+static const char *const argnames[] = {"F", NULL, "N", NULL, "OUT", NULL};
 static const char *const help[] = {
     "input format: auto (default), arxiv, jsonl, json, atom, bibtex, ris, wos, scopus, text",
     "a malformed record is an error, not skipped",
+    "threads (default 0: all cores); the output is the same for any N",
     "no summary line and no warnings",
     "write to OUT (atomically) instead of stdout",
     "show this help",
@@ -29,7 +33,7 @@ static const char *const help[] = {
 
 static void usage(FILE *fp)
 {
-    cli_usage(fp, "ccgraph read [--format F] [--strict] [--quiet] [FILE...] [-o OUT.jsonl]",
+    cli_usage(fp, "ccgraph read [--format F] [--strict] [--threads N] [--quiet] [FILE...] [-o OUT.jsonl]",
               "Reads abstracts in any supported format (.gz too; no FILE or - is stdin)\n"
               "and writes one clean JSON object per paper. A paper seen twice (same\n"
               "arXiv id or DOI) is written once.",
@@ -87,6 +91,16 @@ int cmd_read(int argc, char **argv)
             }
             break;
         case 's': ro.strict = true; break;
+        case OPT_THREADS: {
+            char *end;
+            long n = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || n < 0 || n > 64) {
+                cli_error("--threads: expected a number from 0 (all cores) to 64, not '%s'", optarg);
+                return CLI_USAGE;
+            }
+            ro.threads = (unsigned)n;
+            break;
+        }
         case 'q': cli_quiet = true; break;
         case 'o': outpath = optarg; break;
         case 'h': usage(stdout); return CLI_OK;

@@ -140,15 +140,42 @@ static size_t put_utf8(char *d, uint32_t c)
     return 4;
 }
 
+/*
+ * Eight bytes at a time (SWAR: portable, no SIMD library among the
+ * dependencies): nonzero when one of the bytes of w is '"', '\\' or below
+ * 0x20. The high bit of a byte in the result marks one; lower bytes only
+ * err towards a false alarm, which the byte loop then sorts out.
+ */
+static uint64_t special8(uint64_t w)
+{
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+    return ((q - ones) & ~q & high) | ((b - ones) & ~b & high) | ((w - ones * 0x20) & ~w & high);
+}
+
 /* A string at j->p (just after the opening quote); decoded into the arena. */
 static int string(ccg_json *j, const char **out, size_t *len)
 {
     const char *start = j->p;
-    /* fast path: find the closing quote; escapes only make the text shorter */
+    /* find the closing quote; escapes only make the text shorter */
     const char *q = start;
-    while (q < j->end && *q != '"') {
-        if (*q == '\\')
+    bool plain = true; /* no escape, no control character: copied as is */
+    for (;;) {
+        while (j->end - q >= 8) {
+            uint64_t w;
+            memcpy(&w, q, 8);
+            if (special8(w))
+                break;
+            q += 8;
+        }
+        if (q >= j->end || *q == '"')
+            break;
+        if (*q == '\\') {
+            plain = false;
             q++;
+        } else if ((unsigned char)*q < 0x20) {
+            plain = false;
+        }
         q++;
     }
     if (q >= j->end) {
@@ -158,6 +185,14 @@ static int string(ccg_json *j, const char **out, size_t *len)
     char *d = alloc(j, (size_t)(q - start) + 1);
     if (!d)
         return ccg__err(CCG_ENOMEM, "out of memory");
+    if (plain) {
+        memcpy(d, start, (size_t)(q - start));
+        d[q - start] = '\0';
+        *out = d;
+        *len = (size_t)(q - start);
+        j->p = q + 1;
+        return 0;
+    }
     char *w = d;
     const char *p = start;
     while (p < q) {
@@ -397,7 +432,7 @@ ccg_jv *ccg__jget(const ccg_jv *o, const char *key)
     if (!o || o->type != CCG_J_OBJ)
         return NULL;
     for (ccg_jv *m = o->first; m; m = m->next)
-        if (strcmp(m->key, key) == 0)
+        if (m->key[0] == key[0] && strcmp(m->key, key) == 0) /* most keys differ at once */
             return m;
     return NULL;
 }

@@ -42,10 +42,21 @@ struct ccg_reader {
     char msg[512];         /* message of the last parse error, without file:line */
     unsigned long msg_line;
     ccg_buf scratch;       /* text cleanup output */
+    /* JSON Lines parsed by threads (read_pool.c) */
+    struct ccg__pool *pool;   /* the caller's reader: threads parse, next() replays */
+    struct ccg__batch *batch; /* a worker's reader: the batch its lines come from */
+    bool line_last;           /* a worker's reader: the input ends after the line served last */
+    uint64_t bytes_out;       /* the caller's reader: input bytes of the batches handed out */
 };
 
 /** Next line (without "\n" or "\r\n"), valid until the next call: 1, 0 at end, or error. */
 int ccg__reader_getline(ccg_reader *r, char **line, size_t *len);
+
+/**
+ * Whether the input ends right after the line getline returned last (a
+ * truncated last line is a truncated file, not one bad record).
+ */
+bool ccg__reader_at_last_line(const ccg_reader *r);
 
 /** Raw bytes for whole-document parsers: count read, 0 at end, or a negative error. */
 long ccg__reader_read(ccg_reader *r, char *dst, size_t n);
@@ -106,6 +117,9 @@ int ccg__record_set_arxiv(ccg_record *rec, const char *s, size_t n);
  */
 int ccg__record_finish(ccg_reader *r, ccg_record **rec, const char *own_id);
 
+/** Sets rec->id to "file:n", n counting the records read and skipped before it. */
+int ccg__record_default_id(ccg_reader *r, ccg_record *rec);
+
 /** Installs a format: its ops and a zeroed state of state_size bytes. 0 or CCG_ENOMEM. */
 int ccg__reader_use(ccg_reader *r, const ccg__format_ops *ops, size_t state_size);
 
@@ -119,6 +133,24 @@ void ccg__fields_free(ccg__fields *f);
 
 /** Cleans the collected title, abstract and venue into rec. */
 int ccg__fields_apply(ccg_reader *r, ccg_record *rec, ccg__fields *f);
+
+/* ---- several threads (read_pool.c) ---- */
+
+/** Threads to parse with: opts->threads, all cores for 0, at most 64. */
+unsigned ccg__reader_threads(const ccg_reader_options *o);
+
+/**
+ * Starts parsing a JSON Lines reader's input with threads workers and one
+ * producer thread; r->pool is then set and ccg_reader_next replays through
+ * ccg__pool_next. 0 or CCG_ENOMEM.
+ */
+int ccg__pool_start(ccg_reader *r, unsigned threads);
+int ccg__pool_next(ccg_reader *r, ccg_record **rec);
+/** Stops and joins the threads, frees what is in flight. Accepts a reader without a pool. */
+void ccg__pool_free(ccg_reader *r);
+
+/** getline of a worker's reader: the next line of its batch, 0 at the batch's end. */
+int ccg__batch_getline(ccg_reader *w, char **line, size_t *len);
 
 /* ---- the formats ---- */
 

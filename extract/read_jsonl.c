@@ -366,7 +366,7 @@ static int parse(ccg_reader *r, json_state *st, const char *s, size_t n, unsigne
     if (rc == CCG_ELIMIT)
         return ccg__reader_fatal(r, line, CCG_ELIMIT, "JSON too large or too deep: %s", msg);
     /* a cut-off document, or an unfinished last line, is a truncated file, not one bad record */
-    if (truncated && (whole_doc || (r->eof && r->pos == r->end)))
+    if (truncated && (whole_doc || ccg__reader_at_last_line(r)))
         return ccg__reader_fatal(r, line, CCG_EPARSE, "truncated JSON: %s", msg);
     if (truncated)
         snprintf(msg, sizeof msg, "the line ends inside a value");

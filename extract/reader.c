@@ -100,6 +100,8 @@ static int fill(ccg_reader *r)
 int ccg__reader_getline(ccg_reader *r, char **line, size_t *len)
 {
     int err;
+    if (r->batch)
+        return ccg__batch_getline(r, line, len);
     for (;;) {
         char *nl = r->scan < r->end ? memchr(r->buf + r->scan, '\n', r->end - r->scan) : NULL;
         if (nl || (r->eof && r->pos < r->end)) {
@@ -122,6 +124,11 @@ int ccg__reader_getline(ccg_reader *r, char **line, size_t *len)
         if ((err = fill(r)) < 0)
             return err;
     }
+}
+
+bool ccg__reader_at_last_line(const ccg_reader *r)
+{
+    return r->batch ? r->line_last : r->eof && r->pos == r->end;
 }
 
 long ccg__reader_read(ccg_reader *r, char *dst, size_t n)
@@ -341,6 +348,8 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
         err = ccg__err(CCG_EIO, "%s: cannot open: %s", path, strerror(errno));
         goto cleanup;
     }
+    /* a terminal is typed into: no thread waits on it for lines nobody asked for yet */
+    bool tty = isatty(fd);
     /* zlib detects gzip by its magic bytes and passes other data through */
     if (!(r->gz = gzdopen(fd, "rb"))) {
         close(fd);
@@ -363,6 +372,14 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
         goto cleanup;
     if ((err = openers[r->format](r)) < 0)
         goto cleanup;
+    /*
+     * JSON Lines records are independent lines: parsed by threads when asked
+     * to, or when left to us (0) and the input is more than the first peek.
+     */
+    unsigned threads = ccg__reader_threads(&r->opts);
+    if (r->format == CCG_FORMAT_JSONL && threads > 1 && (r->opts.threads > 1 || !r->eof) &&
+        !tty && (err = ccg__pool_start(r, threads)) < 0)
+        goto cleanup;
     *out = r;
     r = NULL;
 cleanup:
@@ -375,6 +392,8 @@ int ccg_reader_next(ccg_reader *r, ccg_record **rec)
     *rec = NULL;
     if (r->err)
         return r->err;
+    if (r->pool)
+        return ccg__pool_next(r, rec);
     for (;;) {
         r->fatal = false;
         int rc = r->ops->next(r, rec);
@@ -396,12 +415,13 @@ ccg_format ccg_reader_format(const ccg_reader *r) { return r->format; }
 
 size_t ccg_reader_skipped(const ccg_reader *r) { return r->skipped; }
 
-uint64_t ccg_reader_bytes(const ccg_reader *r) { return r->bytes; }
+uint64_t ccg_reader_bytes(const ccg_reader *r) { return r->pool ? r->bytes_out : r->bytes; }
 
 void ccg_reader_free(ccg_reader *r)
 {
     if (!r)
         return;
+    ccg__pool_free(r); /* first: its threads use the input and the format state */
     if (r->ops && r->ops->free)
         r->ops->free(r->state);
     if (r->gz)

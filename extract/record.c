@@ -200,9 +200,14 @@ int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const
     int err = ccg__record_text(r, rec, &t, s, len);
     if (err < 0 || !t)
         return err;
-    err = ccg__strv_push(v, n, t, strlen(t));
-    free(t);
-    return err;
+    char **nv = ccg__realloc(*v, (*n + 1) * sizeof **v);
+    if (!nv) {
+        free(t);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    *v = nv;
+    nv[(*n)++] = t; /* the cleaned copy itself: no second one */
+    return 0;
 }
 
 int ccg__record_push_ref(ccg_record *rec, const char *s, size_t n)
@@ -252,6 +257,17 @@ int ccg__record_set_arxiv(ccg_record *rec, const char *s, size_t n)
     return 1;
 }
 
+int ccg__record_default_id(ccg_reader *r, ccg_record *rec)
+{
+    char n[32];
+    snprintf(n, sizeof n, "%lu", r->n_records + r->skipped + 1);
+    size_t len = strlen(r->file) + strlen(n) + 2;
+    if (!(rec->id = ccg__malloc(len)))
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    snprintf(rec->id, len, "%s:%s", r->file, n);
+    return 0;
+}
+
 int ccg__record_finish(ccg_reader *r, ccg_record **recp, const char *own_id)
 {
     ccg_record *rec = *recp;
@@ -267,19 +283,14 @@ int ccg__record_finish(ccg_reader *r, ccg_record **recp, const char *own_id)
         goto fail;
     }
     if (!rec->id) {
-        char fallback[64];
         const char *id = rec->arxiv_id ? rec->arxiv_id : rec->doi ? rec->doi : own_id;
-        if (!id || !*id) {
-            snprintf(fallback, sizeof fallback, "%lu", r->n_records + r->skipped + 1);
-            size_t n = strlen(r->file) + strlen(fallback) + 2;
-            if (!(rec->id = ccg__malloc(n))) {
+        if (id && *id) {
+            if (!(rec->id = ccg__strdup(id))) {
                 err = ccg__err(CCG_ENOMEM, "out of memory");
                 goto fail;
             }
-            snprintf(rec->id, n, "%s:%s", r->file, fallback);
-        } else if (!(rec->id = ccg__strdup(id))) {
-            err = ccg__err(CCG_ENOMEM, "out of memory");
-            goto fail;
+        } else if (!r->batch && (err = ccg__record_default_id(r, rec)) < 0) {
+            goto fail; /* a worker's records get theirs in order, when handed out */
         }
     }
     return 0;

@@ -86,6 +86,16 @@ static bool utf8_valid(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
+        /* ASCII eight bytes at a time: most text is */
+        while (n - i >= 8) {
+            uint64_t w;
+            memcpy(&w, p + i, 8);
+            if (w & 0x8080808080808080ull)
+                break;
+            i += 8;
+        }
+        if (i >= n)
+            break;
         if (p[i] < 0x80) {
             i++;
             continue;
@@ -518,10 +528,55 @@ static bool nfc_sensitive(uint32_t cp)
 }
 
 /* Bytes the cleanup looks at; every other byte is copied as is. */
-static bool special(unsigned char c)
+#define SPECIAL_BYTE(c)                                                                        \
+    ((c) < 0x21 || (c) == '\\' || (c) == '$' || (c) == '{' || (c) == '}' || (c) == '~' ||        \
+     (c) == '&' || (c) == '<' || (c) == 0x7F || (c) >= 0xC2)
+#define R4(c) SPECIAL_BYTE(c), SPECIAL_BYTE((c) + 1), SPECIAL_BYTE((c) + 2), SPECIAL_BYTE((c) + 3)
+#define R16(c) R4(c), R4((c) + 4), R4((c) + 8), R4((c) + 12)
+#define R64(c) R16(c), R16((c) + 16), R16((c) + 32), R16((c) + 48)
+/* the same as a table: the test runs once per byte of every text */
+static const bool special_tab[256] = {R64(0), R64(64), R64(128), R64(192)};
+#undef R64
+#undef R16
+#undef R4
+#undef SPECIAL_BYTE
+
+static bool special(unsigned char c) { return special_tab[c]; }
+
+/*
+ * Can the 8 bytes at s join a run of plain bytes as the byte loop in
+ * clean_valid would let them (no special byte, each space single and
+ * followed by a plain byte inside the word, a leading space only after a
+ * plain byte)? Tested a word at a time (SWAR, portable C; no SIMD library
+ * among the dependencies): most of an abstract is such words. False means
+ * "let the byte loop decide": '|' and bytes 0x80-0xC1 are refused though
+ * plain.
+ */
+static bool plain8(const char *s, bool after_plain)
 {
-    return c < 0x21 || c == '\\' || c == '$' || c == '{' || c == '}' || c == '~' || c == '&' ||
-           c == '<' || c == 0x7F || c >= 0xC2;
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull,
+                   low7 = 0x7F7F7F7F7F7F7F7Full;
+    uint64_t w;
+    memcpy(&w, s, 8);
+    /* each term is nonzero when a byte of its kind occurs (exact as a whole word) */
+    uint64_t stop = ((w - ones * 0x20) & ~w) | w | ((w & low7) + ones * (0x80 - 0x7B));
+    static const unsigned char marks[] = {'\\', '$', '&', '<'};
+    for (size_t k = 0; k < sizeof marks; k++) {
+        uint64_t x = w ^ (ones * marks[k]);
+        stop |= (x - ones) & ~x;
+    }
+    if (stop & high)
+        return false;
+    /* spaces, exactly per byte: none doubled, none last, none first unless after a plain byte */
+    uint64_t x = w ^ (ones * ' ');
+    uint64_t sp = ~(((x & low7) + low7) | x | low7);
+    return !(sp & (sp << 8)) && !(sp >> 63) && (after_plain || !(sp & 0x80));
+#else
+    (void)s;
+    (void)after_plain;
+    return false;
+#endif
 }
 
 static int clean_valid(const char *s, size_t n, writer *w)
@@ -533,13 +588,18 @@ static int clean_valid(const char *s, size_t n, writer *w)
         /* copy the longest run of plain bytes at once */
         size_t run = i;
         while (run < n) {
-            unsigned char c = (unsigned char)s[run];
-            if (special(c)) {
-                /* a single space between plain characters needs no collapsing */
-                if (!(c == ' ' && run > i && run + 1 < n && !special((unsigned char)s[run + 1])))
-                    break;
+            if (n - run >= 8 && plain8(s + run, run > i)) {
+                run += 8;
+                continue;
             }
-            run++;
+            unsigned char c = (unsigned char)s[run];
+            if (!special(c)) {
+                run++;
+            } else if (c == ' ' && run > i && run + 1 < n && !special((unsigned char)s[run + 1])) {
+                run += 2; /* a single space between plain characters needs no collapsing */
+            } else {
+                break;
+            }
         }
         if (run > i) {
             if ((err = emit(w, s + i, run - i)) < 0)

@@ -80,6 +80,13 @@ typedef struct {
     bool strict;           /**< a malformed record is an error, not skipped */
     ccg_diag_fn diag;      /**< may be NULL */
     void *diag_ud;
+    /**
+     * Threads that parse JSON Lines (one more inflates and splits the input);
+     * records, diagnostics and errors are the same for any number. 1: the
+     * caller's thread only; 0: all cores, for inputs beyond the first 64 KB.
+     * Other formats, and a terminal, are read in the caller's thread.
+     */
+    unsigned threads;
 } ccg_reader_options;
 
 typedef struct ccg_reader ccg_reader;
@@ -106,7 +113,10 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
  * Errors are sticky: after one, the reader returns it again; free it.
  *
  * Time: linear in the input. Memory: the largest record, except JSON
- * documents (CCG_FORMAT_JSON), which are parsed whole.
+ * documents (CCG_FORMAT_JSON), which are parsed whole; with threads, JSON
+ * Lines keep up to two 256 KB batches of lines and their records per thread
+ * in flight. Call it from one thread at a time; the diag callback is called
+ * from the calling thread only.
  */
 int ccg_reader_next(ccg_reader *r, ccg_record **rec);
 

@@ -30,6 +30,11 @@ endforeach()
 ccg_golden_test(read_golden_dedup ${CCG_READ_FIX}/golden/dedup.jsonl read --quiet
   read/listing_seed.txt read/sources.jsonl read/atom_sample.xml read/sample.bib read/arxiv_slice50.jsonl
   read/arxiv_slice50.jsonl.gz)
+# JSON Lines parsed by several threads: the same bytes, messages and exit codes.
+ccg_golden_test(read_golden_sources_threads3 ${CCG_READ_FIX}/golden/sources.jsonl read --quiet
+  --threads 3 read/sources.jsonl)
+ccg_golden_test(read_golden_jsonl_gz_threads2 ${CCG_READ_FIX}/golden/jsonl_gz.jsonl read --quiet
+  --threads 2 read/arxiv_slice50.jsonl.gz)
 ccg_golden_test(read_golden_format_text ${CCG_READ_FIX}/golden/format_text.jsonl read --quiet
   --format text read/sample.ris)
 ccg_golden_test(read_golden_stats ${CCG_READ_FIX}/golden/stats.txt stats --quiet
@@ -71,6 +76,14 @@ ccg_read_expect(skip_bad_line 0 "read/sources.jsonl:8: invalid JSON at column 77
 ccg_read_expect(skip_summary 0 "6 papers, 0 duplicates, 3 skipped" ${CCG_BIN} read read/sources.jsonl)
 ccg_read_expect(strict 1 "read/sources.jsonl:5: record has neither title nor abstract" --absent ${OUT}
   ${CCG_BIN} read --strict read/sources.jsonl -o ${OUT})
+ccg_read_expect(skip_bad_line_threads 0
+  "read/sources.jsonl:8: invalid JSON at column 77: the line ends inside a value"
+  ${CCG_BIN} read --threads 2 read/sources.jsonl)
+ccg_read_expect(strict_threads 1 "read/sources.jsonl:5: record has neither title nor abstract"
+  --absent ${OUT} ${CCG_BIN} read --strict --threads 4 read/sources.jsonl -o ${OUT})
+ccg_read_expect(truncated_jsonl_threads 1 "read/bad/truncated.jsonl:2: truncated JSON" --absent ${OUT}
+  ${CCG_BIN} read --threads 2 read/bad/truncated.jsonl -o ${OUT})
+ccg_read_expect(bad_threads 2 "threads: expected a number" ${CCG_BIN} read --threads x read/sources.jsonl)
 ccg_read_expect(skip_ris 0 "read/sample.ris:21: record not closed by 'ER  - '"
   ${CCG_BIN} read read/sample.ris)
 ccg_read_expect(skip_bibtex 0 "read/sample.bib:32: expected 'field = value' in entry broken"
@@ -128,7 +141,8 @@ endforeach()
 add_executable(bench_read ${CCG_TEST_DIR}/bench/bench_read.c)
 target_link_libraries(bench_read PRIVATE ccg_extract)
 target_compile_options(bench_read PRIVATE ${CCG_WARNINGS})
-add_test(NAME bench_read_smoke COMMAND bench_read ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz --corpus)
+add_test(NAME bench_read_smoke COMMAND bench_read ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz --corpus
+  --threads 2)
 set_tests_properties(bench_read_smoke PROPERTIES LABELS bench PASS_REGULAR_EXPRESSION "corpus: 50 papers")
 
 # `ccgraph read` output read back is the same output, byte for byte.

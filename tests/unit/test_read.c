@@ -546,6 +546,198 @@ static void test_detection(void **state)
     unlink(path);
 }
 
+/* ---- JSON Lines on several threads ---------------------------------------- */
+
+typedef struct {
+    char *data;
+    size_t len, cap;
+} text_log;
+
+static void log_add(text_log *l, const char *s)
+{
+    size_t n = strlen(s);
+    if (l->len + n + 1 > l->cap) {
+        l->cap = 2 * (l->len + n + 1);
+        l->data = realloc(l->data, l->cap);
+        assert_non_null(l->data);
+    }
+    memcpy(l->data + l->len, s, n + 1);
+    l->len += n;
+}
+
+static void log_diag(void *ud, ccg_diag_kind kind, const char *file, unsigned long line,
+                     const char *msg)
+{
+    char buf[1024];
+    snprintf(buf, sizeof buf, "%s %s:%lu: %s\n", kind == CCG_DIAG_WARNING ? "W" : "S", file,
+             line, msg);
+    log_add(ud, buf);
+}
+
+/*
+ * Everything a read produces, in order: records (as JSON, with their line),
+ * diagnostics, the end (0 or the error and its message), skipped and bytes.
+ */
+static char *read_log(const char *path, unsigned threads, bool strict, bool corpus)
+{
+    text_log l = {NULL, 0, 0};
+    ccg_reader_options o = {.diag = log_diag, .diag_ud = &l, .strict = strict, .threads = threads};
+    char buf[1024];
+    log_add(&l, "");
+    if (corpus) {
+        ccg_corpus *c = NULL;
+        assert_int_equal(ccg_corpus_new(&c), 0);
+        int rc = ccg_corpus_read_file(c, path, &o);
+        snprintf(buf, sizeof buf, "end %d %s, %zu records, %zu skipped, %zu duplicates\n", rc,
+                 rc < 0 ? ccg_error_last() : "", c->n_records, c->n_skipped, c->n_duplicates);
+        for (size_t i = 0; i < c->n_records; i++) {
+            char *json;
+            assert_int_equal(ccg_record_to_json(c->records[i], &json), 0);
+            log_add(&l, json);
+            free(json);
+        }
+        log_add(&l, buf);
+        ccg_corpus_free(c);
+        return l.data;
+    }
+    ccg_reader *r = NULL;
+    assert_int_equal(ccg_reader_open(&r, path, &o), 0);
+    ccg_record *rec;
+    int rc;
+    while ((rc = ccg_reader_next(r, &rec)) > 0) {
+        char *json;
+        assert_int_equal(ccg_record_to_json(rec, &json), 0);
+        log_add(&l, json);
+        snprintf(buf, sizeof buf, " @%lu\n", rec->line);
+        log_add(&l, buf);
+        free(json);
+        ccg_record_free(rec);
+    }
+    /* bytes read so far are a progress figure: only the total at the end is exact */
+    snprintf(buf, sizeof buf, "end %d %s, %zu skipped, %llu bytes\n", rc,
+             rc < 0 ? ccg_error_last() : "", ccg_reader_skipped(r),
+             rc < 0 ? 0ull : (unsigned long long)ccg_reader_bytes(r));
+    log_add(&l, buf);
+    assert_int_equal(ccg_reader_next(r, &rec), rc); /* the end or the error stays */
+    ccg_reader_free(r);
+    return l.data;
+}
+
+/*
+ * A JSON Lines file of several batches with every kind of line: good
+ * records, bad JSON, records without text, no id ("file:n" ids count the
+ * skipped ones), invalid UTF-8 (a warning), pages of works with a null
+ * entry, blank lines, CRLF; unless mixed, good records only. bad_at and
+ * bad_at + 150 are broken (0: none); tail is appended as is.
+ */
+static const char *big_jsonl(size_t lines, bool mixed, size_t bad_at, const char *tail)
+{
+    text_log l = {NULL, 0, 0};
+    char buf[1024];
+    log_add(&l, "");
+    for (size_t i = 1; i <= lines; i++) {
+        if (bad_at && (i == bad_at || i == bad_at + 150))
+            snprintf(buf, sizeof buf, "{\"id\": \"2401.%05zu\", \"title\": \"Bad [%zu\", }\n", i, i);
+        else if (!mixed)
+            snprintf(buf, sizeof buf, "{\"id\": \"2403.%05zu\", \"title\": \"Paper %zu\"}\n", i, i);
+        else if (i % 97 == 0)
+            snprintf(buf, sizeof buf, "{\"title\": \"cut %zu\n", i);
+        else if (i % 101 == 0)
+            snprintf(buf, sizeof buf, "{\"id\": \"2402.%05zu\"}\n", i);
+        else if (i % 53 == 0)
+            snprintf(buf, sizeof buf, "{\"title\": \"No id %zu\", \"abstract\": \"Text.\"}\r\n", i);
+        else if (i % 61 == 0)
+            snprintf(buf, sizeof buf, "{\"title\": \"Bad \xFF UTF-8 %zu\", \"abstract\": \"A \xC3\"}\n", i);
+        else if (i % 71 == 0)
+            snprintf(buf, sizeof buf, "   \n");
+        else if (i % 89 == 0)
+            snprintf(buf, sizeof buf, "{\"results\": [{\"title\": \"Page %zu a\"}, null, "
+                                      "{\"title\": \"Page %zu b\", \"doi\": \"10.1/%zu\"}]}\n", i, i, i);
+        else
+            snprintf(buf, sizeof buf, "{\"id\": \"2403.%05zu\", \"title\": \"Paper %zu on "
+                                      "\\\\textit{LoRA}\", \"abstract\": \"We study $x$ in "
+                                      "caf\\u00e9 LLM%zu with DPO; it  works.\", \"authors\": "
+                                      "[\"A. B\", \"C. D\"], \"year\": 2024}\n", i % 20000, i, i);
+        log_add(&l, buf);
+    }
+    log_add(&l, tail);
+    const char *path = temp_file(l.data, l.len);
+    free(l.data);
+    return path;
+}
+
+static void assert_same_for_threads(const char *path, bool strict, bool corpus)
+{
+    char *one = read_log(path, 1, strict, corpus);
+    static const unsigned counts[] = {2, 3, 4, 0};
+    for (size_t k = 0; k < sizeof counts / sizeof *counts; k++) {
+        char *many = read_log(path, counts[k], strict, corpus);
+        if (strcmp(one, many) != 0)
+            fail_msg("%s: %u threads differ from one (strict %d, corpus %d)", path, counts[k],
+                     strict, corpus);
+        free(many);
+    }
+    free(one);
+}
+
+static void test_jsonl_threads(void **state)
+{
+    (void)state;
+    /* the fixtures, small enough for one batch */
+    assert_same_for_threads(FIX("sources.jsonl"), false, false);
+    assert_same_for_threads(FIX("sources.jsonl"), true, false);
+    assert_same_for_threads(FIX("arxiv_slice50.jsonl.gz"), false, true);
+    /* about 5 batches, then a truncated last line (an error), or a clean end */
+    const char *tails[] = {"", "{\"title\": \"cut at the end\n", "{\"title\": \"no newline\"}",
+                           "{\"title\": \"cut, no newline"};
+    for (size_t t = 0; t < sizeof tails / sizeof *tails; t++) {
+        const char *path = big_jsonl(8000, true, 0, tails[t]);
+        char *log = read_log(path, 2, false, false);
+        assert_non_null(strstr(log, "S ")); /* skipped records were reported */
+        assert_non_null(strstr(log, "W ")); /* and warnings */
+        char file_id[128];
+        snprintf(file_id, sizeof file_id, "{\"id\":\"%s:", path); /* "file:n" ids */
+        assert_non_null(strstr(log, file_id));
+        /* a cut last line without a newline is a truncated file */
+        if (t != 1) /* with one, whether the reader saw the end yet decides, as on one thread */
+            assert_true((strstr(log, "\nend 0 ") != NULL) == (t != 3));
+        free(log);
+        assert_same_for_threads(path, false, false);
+        assert_same_for_threads(path, false, true);
+        assert_same_for_threads(path, true, false);
+        unlink(path);
+    }
+}
+
+/*
+ * --strict: the first bad line in input order is the error, even when the
+ * batch holding a later bad line is parsed first (the two bad lines are
+ * moved across the end of the first batch, about 4,300 lines).
+ */
+static void test_jsonl_threads_strict(void **state)
+{
+    (void)state;
+    for (size_t bad_at = 3900; bad_at <= 4700; bad_at += 200) {
+        const char *path = big_jsonl(12000, false, bad_at, "");
+        char *want = read_log(path, 1, true, false);
+        char first[64];
+        snprintf(first, sizeof first, ":%zu: invalid JSON", bad_at);
+        assert_non_null(strstr(want, first));
+        for (unsigned threads = 2; threads <= 4; threads++) {
+            char *got = read_log(path, threads, true, true);
+            char *got_stream = read_log(path, threads, true, false);
+            char *want_corpus = read_log(path, 1, true, true);
+            assert_string_equal(got_stream, want);
+            assert_string_equal(got, want_corpus);
+            free(got);
+            free(got_stream);
+            free(want_corpus);
+        }
+        free(want);
+        unlink(path);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -556,6 +748,7 @@ int main(void)
         cmocka_unit_test(test_text_and_override), cmocka_unit_test(test_errors),
         cmocka_unit_test(test_corpus_dedup),      cmocka_unit_test(test_record_text_and_json),
         cmocka_unit_test(test_alloc_failures),    cmocka_unit_test(test_detection),
+        cmocka_unit_test(test_jsonl_threads),     cmocka_unit_test(test_jsonl_threads_strict),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -49,6 +49,46 @@ static void test_whitespace(void **state)
     expect("a\xC2\xA0\xC2\xA0" "b\xE2\x80\x89" "c", "a b c");
 }
 
+/*
+ * Whitespace collapsing at every alignment: the plain runs are tested eight
+ * bytes at a time, so spaces single, doubled, leading and trailing, tabs,
+ * '|' and non-ASCII letters are put at every offset of random texts and
+ * checked against the plain rule (runs of whitespace become one space,
+ * trimmed).
+ */
+static void test_whitespace_every_offset(void **state)
+{
+    (void)state;
+    static const char *const pieces[] = {"a", "b", "Z", "1", " ", " ", "  ", "\t", "|", "\xC3\xA9", ".", "-"};
+    unsigned long seed = 12345;
+    for (int t = 0; t < 4000; t++) {
+        char in[256] = "", want[256] = "";
+        size_t n = 0, k = 0;
+        seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+        int parts = (int)((seed >> 33) % 40);
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            const char *piece = pieces[(seed >> 33) % (sizeof pieces / sizeof *pieces)];
+            memcpy(in + n, piece, strlen(piece));
+            n += strlen(piece);
+        }
+        in[n] = '\0';
+        bool space = false;
+        for (size_t i = 0; i < n; i++) {
+            if (in[i] == ' ' || in[i] == '\t') {
+                space = true;
+                continue;
+            }
+            if (space && k > 0)
+                want[k++] = ' ';
+            space = false;
+            want[k++] = in[i];
+        }
+        want[k] = '\0';
+        expect(in, want);
+    }
+}
+
 static void test_control_characters(void **state)
 {
     (void)state;
@@ -237,6 +277,7 @@ int main(void)
         cmocka_unit_test(test_nfc),            cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_clean_is_idempotent), cmocka_unit_test(test_arxiv_id),
         cmocka_unit_test(test_doi),            cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_whitespace_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
