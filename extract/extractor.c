@@ -2080,7 +2080,7 @@ struct ccg__scratch {
     ccg__scratch *next;
 };
 
-struct ccg__pool {
+struct ccg__scratch_pool {
     pthread_mutex_t lock;
     ccg__scratch *free;
 };
@@ -2098,9 +2098,9 @@ static void scratch_free(ccg__scratch *sc)
     free(sc);
 }
 
-int ccg__pool_new(ccg__pool **out)
+int ccg__scratch_pool_new(ccg__scratch_pool **out)
 {
-    ccg__pool *p = ccg__calloc(1, sizeof *p);
+    ccg__scratch_pool *p = ccg__calloc(1, sizeof *p);
     if (!p)
         return CCG_ENOMEM;
     if (pthread_mutex_init(&p->lock, NULL) != 0) {
@@ -2111,7 +2111,7 @@ int ccg__pool_new(ccg__pool **out)
     return 0;
 }
 
-void ccg__pool_free(ccg__pool *p)
+void ccg__scratch_pool_free(ccg__scratch_pool *p)
 {
     if (!p)
         return;

@@ -150,9 +150,9 @@ typedef struct {
 
 /** Per-extraction buffers, and the extractor's list of free ones (extractor.c). */
 typedef struct ccg__scratch ccg__scratch;
-typedef struct ccg__pool ccg__pool;
-int ccg__pool_new(ccg__pool **out);
-void ccg__pool_free(ccg__pool *p);
+typedef struct ccg__scratch_pool ccg__scratch_pool;
+int ccg__scratch_pool_new(ccg__scratch_pool **out);
+void ccg__scratch_pool_free(ccg__scratch_pool *p);
 
 struct ccg_extractor {
     ccg_extractor_options opts;
@@ -167,7 +167,7 @@ struct ccg_extractor {
     ccg__table thesaurus; /* loose-folded labels -> replacement */
     ccg__table nouns;     /* lower-cased type nouns (benchmark, model, ...) -> ccg_entity_type */
     void *patterns;       /* compiled PCRE2 patterns (patterns.c) */
-    ccg__pool *pool;      /* buffers for extractions, shared by threads */
+    ccg__scratch_pool *pool;      /* buffers for extractions, shared by threads */
 };
 
 /** Adds lexicon/stop text from memory; name is used in messages. */

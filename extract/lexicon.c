@@ -825,8 +825,8 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
         return CCG_ENOMEM;
     x->opts = *opts;
     int err;
-    if ((err = ccg__patterns_new(&x->patterns)) < 0 || (err = ccg__pool_new(&x->pool)) < 0 ||
-        (err = ccg__nouns_load(x)) < 0)
+    if ((err = ccg__patterns_new(&x->patterns)) < 0 ||
+        (err = ccg__scratch_pool_new(&x->pool)) < 0 || (err = ccg__nouns_load(x)) < 0)
         goto fail;
     if ((err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len,
                                  /* stop list only = */ !opts->builtin_lexicon)) < 0 ||
@@ -851,6 +851,6 @@ void ccg_extractor_free(ccg_extractor *x)
     free(x->forms);
     ccg__buf_free(&x->strings);
     ccg__patterns_free(x->patterns);
-    ccg__pool_free(x->pool);
+    ccg__scratch_pool_free(x->pool);
     free(x);
 }
