@@ -258,31 +258,38 @@ int cmd_build(int argc, char **argv)
     if (timings)
         fprintf(stderr, "ccgraph: layout: %.2f s, %.2f s CPU\n", cli_seconds() - t1,
                 cli_cpu_seconds() - c1);
-    /* A progress line per output when someone watches the terminal. */
-    bool progress = !timings && !cli_quiet && isatty(STDERR_FILENO);
-    for (size_t k = 0; k < nouts; k++) {
-        ccg_export_options o = eo;
-        if (progress)
-            fprintf(stderr, "ccgraph: build: writing %s (%zu of %zu)\r", outs[k].path, k + 1,
-                    nouts);
-        if (!rows_given && (outs[k].format == CCG_OUT_CSV || outs[k].format == CCG_OUT_TSV))
-            o.table_rows = 0; /* data tables keep every node */
-        double t = cli_seconds(), tc = cli_cpu_seconds();
-        if ((err = ccg_export_file(net, ann, outs[k].format, outs[k].path, &o)) < 0) {
-            if (progress)
-                fputs("\033[K", stderr);
-            cli_lib_error(err);
-            rc = CLI_ERROR;
-            goto done;
-        }
-        struct stat st;
-        if (timings)
-            fprintf(stderr, "ccgraph: %s: %.2f s, %.2f s CPU, %.1f MB\n", outs[k].path,
-                    cli_seconds() - t, cli_cpu_seconds() - tc,
-                    stat(outs[k].path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0);
+    /* Every output at once (ccg_export_files); a line per output when asked. */
+    ccg_export_job *jobs = calloc(nouts, sizeof *jobs);
+    if (!jobs) {
+        cli_lib_error(CCG_ENOMEM);
+        rc = CLI_ERROR;
+        goto done;
     }
+    for (size_t k = 0; k < nouts; k++) {
+        jobs[k].format = outs[k].format;
+        jobs[k].path = outs[k].path;
+        jobs[k].opts = eo;
+        if (!rows_given && (outs[k].format == CCG_OUT_CSV || outs[k].format == CCG_OUT_TSV))
+            jobs[k].opts.table_rows = 0; /* data tables keep every node */
+    }
+    bool progress = !timings && !cli_quiet && isatty(STDERR_FILENO);
+    if (progress)
+        fprintf(stderr, "ccgraph: build: writing %zu output%s\r", nouts, nouts > 1 ? "s" : "");
+    err = ccg_export_files(net, ann, jobs, nouts, po.x.xo.threads);
     if (progress)
         fputs("\033[K", stderr); /* clear the progress line */
+    if (err < 0) {
+        cli_lib_error(err);
+        rc = CLI_ERROR;
+    }
+    for (size_t k = 0; timings && k < nouts; k++) {
+        struct stat st;
+        if (jobs[k].err == 0)
+            fprintf(stderr, "ccgraph: %s: %.2f s, %.2f s CPU, %.1f MB\n", outs[k].path,
+                    jobs[k].seconds, jobs[k].cpu_seconds,
+                    stat(outs[k].path, &st) == 0 ? (double)st.st_size / 1e6 : 0.0);
+    }
+    free(jobs);
     goto done;
 usage_error:
     rc = CLI_USAGE;

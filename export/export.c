@@ -252,14 +252,19 @@ void ccg__palette_rgb(long rank, unsigned char rgb[3])
     memcpy(rgb, c, 3);
 }
 
-static const size_t *rank_count;
+/* A community and its size, sorted biggest first (qsort has no context
+ * argument in C11, and outputs are written by several threads at once). */
+typedef struct {
+    size_t count;
+    long id;
+} community_size;
 
 static int rank_cmp(const void *pa, const void *pb)
 {
-    long a = *(const long *)pa, b = *(const long *)pb;
-    if (rank_count[a] != rank_count[b])
-        return rank_count[a] > rank_count[b] ? -1 : 1;
-    return a < b ? -1 : a > b;
+    const community_size *a = pa, *b = pb;
+    if (a->count != b->count)
+        return a->count > b->count ? -1 : 1;
+    return a->id < b->id ? -1 : a->id > b->id;
 }
 
 int ccg__community_ranks(const ccg_network *net, long **out, size_t *n)
@@ -267,7 +272,8 @@ int ccg__community_ranks(const ccg_network *net, long **out, size_t *n)
     int err = 0;
     size_t nc = net->n_communities;
     size_t *count = NULL;
-    long *by_size = NULL, *rank = NULL;
+    community_size *by_size = NULL;
+    long *rank = NULL;
     if (net->community)
         for (size_t i = 0; i < net->n_nodes; i++)
             if (net->community[i] >= 0 && (size_t)net->community[i] >= nc)
@@ -284,11 +290,10 @@ int ccg__community_ranks(const ccg_network *net, long **out, size_t *n)
             if (net->community[i] >= 0)
                 count[net->community[i]]++;
     for (size_t k = 0; k < nc; k++)
-        by_size[k] = (long)k;
-    rank_count = count;
+        by_size[k] = (community_size){count[k], (long)k};
     qsort(by_size, nc, sizeof *by_size, rank_cmp);
     for (size_t r = 0; r < nc; r++)
-        rank[by_size[r]] = (long)r;
+        rank[by_size[r].id] = (long)r;
     *out = rank;
     *n = nc;
     rank = NULL;

@@ -96,6 +96,29 @@ int ccg_export_file(const ccg_network *net, const ccg_annotation *a,
                     ccg_output_format f, const char *path,
                     const ccg_export_options *o);
 
+/** One output of ccg_export_files, and what became of it. */
+typedef struct {
+    ccg_output_format format;
+    const char *path;         /**< "-" for standard output */
+    ccg_export_options opts;
+    int err;                  /**< out: 0 or the error code of this output */
+    double seconds;           /**< out: wall-clock seconds it took */
+    double cpu_seconds;       /**< out: CPU seconds of the thread that wrote it */
+} ccg_export_job;
+
+/**
+ * Writes every output of a run, as ccg_export_file would one after another,
+ * on up to threads threads (0: all cores): outputs are independent files of
+ * one network. DOT and figures (Graphviz is not thread-safe) are written one
+ * at a time, outputs to standard output last and in order. Every output is
+ * attempted; each is written atomically, so a failed one leaves no file.
+ * Returns 0, or the error of the first failed output in the order given
+ * (its message in ccg_error_last()); jobs[i].err tells each. Do not use
+ * Graphviz from another thread meanwhile.
+ */
+int ccg_export_files(const ccg_network *net, const ccg_annotation *a, ccg_export_job *jobs,
+                     size_t n, unsigned threads);
+
 #ifdef __cplusplus
 }
 #endif

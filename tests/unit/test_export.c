@@ -263,6 +263,65 @@ static void test_unwritable_leaves_nothing(void **state)
     ccg_network_free(net);
 }
 
+/* ccg_export_files writes, on several threads, the bytes ccg_export_file
+ * writes one output after another; a failing output fails alone and the
+ * first failure in order is the one reported. */
+static void test_export_files(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    static const ccg_output_format fs[] = {CCG_OUT_GRAPHML, CCG_OUT_SVG, CCG_OUT_GEXF,
+                                           CCG_OUT_DOT, CCG_OUT_JSON, CCG_OUT_VOSVIEWER,
+                                           CCG_OUT_MARKDOWN, CCG_OUT_LATEX, CCG_OUT_TSV,
+                                           CCG_OUT_PNG};
+    enum { N = sizeof fs / sizeof *fs };
+    char one[N][160], many[N][160];
+    ccg_export_job jobs[N + 2];
+    memset(jobs, 0, sizeof jobs);
+    for (size_t i = 0; i < N; i++) {
+        snprintf(one[i], sizeof one[i], "%s/one%zu.%s", tmpdir, i, ccg_output_format_name(fs[i]));
+        snprintf(many[i], sizeof many[i], "%s/many%zu.%s", tmpdir, i,
+                 ccg_output_format_name(fs[i]));
+        assert_int_equal(ccg_export_file(net, NULL, fs[i], one[i], NULL), 0);
+        jobs[i].format = fs[i];
+        jobs[i].path = many[i];
+        ccg_export_options_init(&jobs[i].opts);
+    }
+    assert_int_equal(ccg_export_files(net, NULL, jobs, N, 4), 0);
+    for (size_t i = 0; i < N; i++) {
+        assert_int_equal(jobs[i].err, 0);
+        if (fs[i] == CCG_OUT_PNG)
+            continue; /* cairo's PNG bytes vary between runs (NOTES.md); PDF too */
+        char *a = slurp(one[i]), *b = slurp(many[i]);
+        assert_non_null(a);
+        assert_non_null(b);
+        assert_string_equal(a, b);
+        free(a);
+        free(b);
+    }
+    /* two failures: the first in order is reported; the others are written */
+    char bad1[160], bad2[160], good[160];
+    snprintf(bad1, sizeof bad1, "%s/missing-dir/a.tsv", tmpdir);
+    snprintf(bad2, sizeof bad2, "%s/missing-dir/b.graphml", tmpdir);
+    snprintf(good, sizeof good, "%s/good.md", tmpdir);
+    ccg_export_job j2[3] = {{.format = CCG_OUT_GRAPHML, .path = bad2},
+                            {.format = CCG_OUT_MARKDOWN, .path = good},
+                            {.format = CCG_OUT_TSV, .path = bad1}};
+    for (size_t i = 0; i < 3; i++)
+        ccg_export_options_init(&j2[i].opts);
+    assert_int_equal(ccg_export_files(net, NULL, j2, 3, 3), CCG_EIO);
+    assert_non_null(strstr(ccg_error_last(), "missing-dir/b.graphml"));
+    assert_int_equal(j2[0].err, CCG_EIO);
+    assert_int_equal(j2[1].err, 0);
+    assert_int_equal(j2[2].err, CCG_EIO);
+    char *md = slurp(good);
+    assert_non_null(md);
+    free(md);
+    assert_int_equal(ccg_export_files(net, NULL, NULL, 0, 2), 0);
+    ccg_network_free(net);
+}
+
 /* Walks every allocation of each writer: each failure returns CCG_ENOMEM
  * and leaves no file behind; ASan checks nothing leaks. */
 static void test_alloc_failures(void **state)
@@ -404,6 +463,7 @@ int main(void)
         cmocka_unit_test(test_tsv_order_and_rows),
         cmocka_unit_test(test_csv_pair_and_quoting),
         cmocka_unit_test(test_unwritable_leaves_nothing),
+        cmocka_unit_test(test_export_files),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_partial_layout),
         cmocka_unit_test(test_table_columns),
