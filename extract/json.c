@@ -153,6 +153,19 @@ static uint64_t special8(uint64_t w)
     return ((q - ones) & ~q & high) | ((b - ones) & ~b & high) | ((w - ones * 0x20) & ~w & high);
 }
 
+/* Skips whole words of bytes that need no look: stops within 8 bytes of the next special one. */
+static const char *skip_plain(const char *p, const char *end)
+{
+    while (end - p >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        if (special8(w))
+            break;
+        p += 8;
+    }
+    return p;
+}
+
 /* A string at j->p (just after the opening quote); decoded into the arena. */
 static int string(ccg_json *j, const char **out, size_t *len)
 {
@@ -161,13 +174,7 @@ static int string(ccg_json *j, const char **out, size_t *len)
     const char *q = start;
     bool plain = true; /* no escape, no control character: copied as is */
     for (;;) {
-        while (j->end - q >= 8) {
-            uint64_t w;
-            memcpy(&w, q, 8);
-            if (special8(w))
-                break;
-            q += 8;
-        }
+        q = skip_plain(q, j->end);
         if (q >= j->end || *q == '"')
             break;
         if (*q == '\\') {
@@ -197,6 +204,7 @@ static int string(ccg_json *j, const char **out, size_t *len)
     const char *p = start;
     while (p < q) {
         const char *run = p;
+        p = skip_plain(p, q);
         while (p < q && *p != '\\' && (unsigned char)*p >= 0x20)
             p++;
         memcpy(w, run, (size_t)(p - run));

@@ -2,7 +2,8 @@
  * bench_read FILE [--corpus] [--threads N]: reads FILE (any format, .gz too)
  * to records, once on one thread and once with N threads (default 0: all
  * cores), and prints throughput in MB/s of uncompressed input, wall and CPU
- * time (CPU: all threads summed), records/s and the peak RSS so far.
+ * time (CPU: all threads summed), records/s and the peak RSS. Each run is a
+ * child process of its own, so that its peak RSS is its own.
  * Targets (issues #2, #5): >= 60 MB/s on one core, < 100 MB peak RSS for
  * the 74.5k-paper arXiv corpus streaming, and reading in about 1 s of wall
  * time on 2 cores. With --corpus it also loads the whole file into a
@@ -13,7 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
+#include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "ccg_record.h"
 
@@ -100,6 +103,42 @@ static int corpus(const char *path, unsigned threads, uint64_t bytes)
     return 0;
 }
 
+/*
+ * Runs one measurement in a child process; 0 or 1. A stream run sets
+ * *bytes (input bytes, for the corpus figures), sent back through a pipe.
+ */
+static int run(const char *path, unsigned threads, bool corpus_run, uint64_t *bytes)
+{
+    int fds[2];
+    if (pipe(fds) < 0) {
+        perror("bench_read: pipe");
+        return 1;
+    }
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid < 0) {
+        perror("bench_read: fork");
+        return 1;
+    }
+    if (pid == 0) {
+        close(fds[0]);
+        int rc = corpus_run ? corpus(path, threads, *bytes) : stream(path, threads, bytes);
+        fflush(stdout);
+        if (write(fds[1], bytes, sizeof *bytes) != (ssize_t)sizeof *bytes)
+            rc = 1;
+        _exit(rc);
+    }
+    close(fds[1]);
+    uint64_t got = 0;
+    bool sent = read(fds[0], &got, sizeof got) == (ssize_t)sizeof got;
+    close(fds[0]);
+    int status;
+    if (waitpid(pid, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) || !sent)
+        return 1;
+    *bytes = got;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     bool with_corpus = false;
@@ -118,9 +157,9 @@ int main(int argc, char **argv)
         return 2;
     }
     uint64_t bytes = 0;
-    if (stream(path, 1, &bytes) || stream(path, threads, &bytes))
+    if (run(path, 1, false, &bytes) || run(path, threads, false, &bytes))
         return 1;
-    if (with_corpus && (corpus(path, 1, bytes) || corpus(path, threads, bytes)))
+    if (with_corpus && (run(path, 1, true, &bytes) || run(path, threads, true, &bytes)))
         return 1;
     return 0;
 }

@@ -193,12 +193,62 @@ static int teardown(void **state)
     return 0;
 }
 
+/*
+ * Strings are scanned eight bytes at a time: escapes, quotes, control
+ * characters and non-ASCII bytes at every offset of random strings decode
+ * as written (or fail where a raw control character is).
+ */
+static void test_strings_every_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *json, *text;
+    } pieces[] = {{"a", "a"}, {"bc", "bc"}, {" ", " "}, {"\\n", "\n"}, {"\\\"", "\""},
+                  {"\\\\", "\\"}, {"\\u00e9", "\xC3\xA9"}, {"\xC3\xA9", "\xC3\xA9"},
+                  {"\\/", "/"}, {"xyz12345", "xyz12345"}, {"\x01", NULL}};
+    unsigned long seed = 99;
+    for (int t = 0; t < 4000; t++) {
+        char json[512] = "\"", want[512] = "";
+        size_t n = 1, k = 0;
+        bool valid = true;
+        seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+        int parts = (int)((seed >> 33) % 30);
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            size_t i = (seed >> 33) % (sizeof pieces / sizeof *pieces);
+            /* a raw control character one time in eight */
+            if (!pieces[i].text && (seed >> 40) % 8)
+                continue;
+            memcpy(json + n, pieces[i].json, strlen(pieces[i].json));
+            n += strlen(pieces[i].json);
+            if (!pieces[i].text) {
+                valid = false;
+                continue;
+            }
+            memcpy(want + k, pieces[i].text, strlen(pieces[i].text));
+            k += strlen(pieces[i].text);
+        }
+        json[n++] = '"';
+        json[n] = '\0';
+        want[k] = '\0';
+        if (!valid) {
+            bad(json, false);
+            continue;
+        }
+        ccg_jv *v = ok(json);
+        assert_int_equal(v->type, CCG_J_STR);
+        assert_int_equal(v->len, k);
+        assert_string_equal(v->s, want);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_values),          cmocka_unit_test(test_strings),
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_limits),
         cmocka_unit_test(test_reuse_and_large), cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_strings_every_offset),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
