@@ -387,7 +387,7 @@ int main(int argc, char **argv)
         bytes += lens[i];
     }
     double mb = (double)bytes / 1e6;
-    printf("corpus: %zu texts, %.1f MB\n", n, mb);
+    printf("corpus: %zu texts, %zu bytes\n", n, bytes);
     ccg__atoms t = {0}, r = {0};
     int status = 0;
     if (do_check) {
