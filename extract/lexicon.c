@@ -74,6 +74,14 @@ static const uint8_t byte_class[256] = {
     32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
 };
 
+/* letter_fold[c]: c lower-cased if it is a letter but v/V, else 0 */
+static const uint8_t letter_fold[256] = {
+    [0x40] = 0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    [0x50] = 'p', 'q', 'r', 's', 't', 'u', 0, 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+    [0x60] = 0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    [0x70] = 'p', 'q', 'r', 's', 't', 'u', 0, 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+};
+
 static inline bool is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
 static inline bool is_alnum(unsigned char c) { return byte_class[c] & CL_ALNUM; }
@@ -111,19 +119,24 @@ static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg
         a->upper = a->lower = 0;
     } else {
         /* the hot loop of tokenising: the hash chain (xor, multiply) sets its
-         * pace; one class lookup a letter, the version check only at a 'v' */
+         * pace; one table lookup a letter, the version check only at a 'v' */
+        const unsigned char *p = s + i, *e = s + len;
+        unsigned c = *p, l = c | 32u;
         size_t lo = 0; /* 32 for each lower-case letter (they have bit 5 set) */
         for (;;) {
-            do {
-                unsigned c = s[i];
-                lo += c & 32;
-                h = (h ^ (c | 32u)) * FNV_PRIME;
-                i++;
-            } while (i < len && byte_class[s[i]] == CL_ALPHA);
-            /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
-            if (i == len || byte_class[s[i]] != CL_V || (i + 1 < len && is_digit(s[i + 1])))
+            h = (h ^ l) * FNV_PRIME;
+            lo += c & 32;
+            if (++p == e)
                 break;
+            c = *p;
+            if (!(l = letter_fold[c])) {
+                /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
+                if (byte_class[c] != CL_V || (p + 1 < e && is_digit(p[1])))
+                    break;
+                l = 'v';
+            }
         }
+        i = (size_t)(p - s);
         lo >>= 5;
         /* the state before the last byte, by undoing its step (the prime is odd) */
         hl = (h * FNV_PRIME_INV) ^ (s[i - 1] | 32u);
@@ -192,11 +205,13 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
     unsigned newlines = 0;
     while (i < len) {
         unsigned c = s[i], k = byte_class[c];
-        if (!(k & CL_ALNUM)) {
+        while (!(k & CL_ALNUM)) {
             punct |= k != CL_SPACE;
             newlines += c == '\n';
-            i++;
-            continue;
+            if (++i == len)
+                goto done;
+            c = s[i];
+            k = byte_class[c];
         }
         /* every URL prefix starts "ht" or "ww" */
         if ((c == 'h' || c == 'w') && i + 1 < len && s[i + 1] == (c == 'h' ? 't' : 'w')) {
@@ -272,6 +287,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
         w->a0 = (uint32_t)a0;
         w->a1 = (uint32_t)n_atoms;
     }
+done:
     t->n_atoms = n_atoms;
     t->n_words = n_words;
     return 0;
