@@ -52,6 +52,7 @@ enum {
     CL_CONN = 16,   /* is_connector: - _ @ ' . */
     CL_HYPH = 32,   /* may start hyphen_like: '-' and every non-ASCII byte */
     CL_PLUS = 64,
+    CL_URL = 128,   /* h, w: may start a URL (with CL_ALPHA) */
     CL_ALNUM = CL_ALPHA | CL_V | CL_DIGIT,
 };
 
@@ -62,8 +63,8 @@ static const uint8_t byte_class[256] = {
      4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  0,  0,  0,  0,  0,  0,
     16,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,
      1,  1,  1,  1,  1,  1,  2,  1,  1,  1,  1,  0,  0,  0,  0, 16,
-     0,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,
-     1,  1,  1,  1,  1,  1,  2,  1,  1,  1,  1,  0,  0,  0,  8,  0,
+     0,  1,  1,  1,  1,  1,  1,  1,129,  1,  1,  1,  1,  1,  1,  1,
+     1,  1,  1,  1,  1,  1,  2,129,  1,  1,  1,  0,  0,  0,  8,  0,
     32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
     32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
     32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
@@ -178,7 +179,7 @@ static size_t hyphen_like(const unsigned char *s, size_t i, size_t len, size_t p
         unsigned up = 0;
         for (size_t k = part_start; k < i; k++)
             up += is_alpha(s[k]) && s[k] <= 'Z';
-        n = up >= 2 && is_alpha(s[i + 3]) ? 2 : 0;
+        n = up >= 2 && i + 3 < len && is_alpha(s[i + 3]) ? 2 : 0; /* s[len] is not ours */
     }
     return n && i + n < len && is_alnum(s[i + n]) ? n : 0;
 }
@@ -214,7 +215,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             k = byte_class[c];
         }
         /* every URL prefix starts "ht" or "ww" */
-        if ((c == 'h' || c == 'w') && i + 1 < len && s[i + 1] == (c == 'h' ? 't' : 'w')) {
+        if ((k & CL_URL) && i + 1 < len && s[i + 1] == (c == 'h' ? 't' : 'w')) {
             size_t u = url_end(text, i, len);
             if (u) {
                 i = u;
