@@ -51,15 +51,15 @@ enum {
     CL_SPACE = 8,   /* white space as is_space */
     CL_CONN = 16,   /* is_connector: - _ @ ' . */
     CL_HYPH = 32,   /* may start hyphen_like: '-' and every non-ASCII byte */
-    CL_PLUS = 64,
     CL_URL = 128,   /* h, w: may start a URL (with CL_ALPHA) */
     CL_ALNUM = CL_ALPHA | CL_V | CL_DIGIT,
 };
 
+/* 16 bytes a row from 0x00; '-' is 48 (CL_CONN | CL_HYPH), h and w 129 */
 static const uint8_t byte_class[256] = {
      0,  0,  0,  0,  0,  0,  0,  0,  0,  8,  8,  0,  0,  8,  0,  0,
      0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
-     8,  0,  0,  0,  0,  0,  0, 16,  0,  0,  0, 64,  0, 48, 16,  0,
+     8,  0,  0,  0,  0,  0,  0, 16,  0,  0,  0,  0,  0, 48, 16,  0,
      4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  0,  0,  0,  0,  0,  0,
     16,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,
      1,  1,  1,  1,  1,  1,  2,  1,  1,  1,  1,  0,  0,  0,  0, 16,
