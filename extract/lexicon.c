@@ -40,22 +40,53 @@ int ccg_entity_type_parse(const char *name, ccg_entity_type *out)
 
 /* ---- atoms --------------------------------------------------------------- */
 
+/*
+ * The tokenizer's byte classes, one table lookup instead of a chain of
+ * compares in the loops below (they run over every byte of every text).
+ */
+enum {
+    CL_ALPHA = 1,   /* an ASCII letter but v/V */
+    CL_V = 2,       /* v, V: may be a version letter (YOLO|v|8) */
+    CL_DIGIT = 4,
+    CL_SPACE = 8,   /* white space as is_space */
+    CL_CONN = 16,   /* is_connector: - _ @ ' . */
+    CL_HYPH = 32,   /* may start hyphen_like: '-' and every non-ASCII byte */
+    CL_URL = 128,   /* h, w: may start a URL (with CL_ALPHA) */
+    CL_ALNUM = CL_ALPHA | CL_V | CL_DIGIT,
+};
+
+/* 16 bytes a row from 0x00; '-' is 48 (CL_CONN | CL_HYPH), h and w 129 */
+static const uint8_t byte_class[256] = {
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  8,  8,  0,  0,  8,  0,  0,
+     0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,  0,
+     8,  0,  0,  0,  0,  0,  0, 16,  0,  0,  0,  0,  0, 48, 16,  0,
+     4,  4,  4,  4,  4,  4,  4,  4,  4,  4,  0,  0,  0,  0,  0,  0,
+    16,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,  1,
+     1,  1,  1,  1,  1,  1,  2,  1,  1,  1,  1,  0,  0,  0,  0, 16,
+     0,  1,  1,  1,  1,  1,  1,  1,129,  1,  1,  1,  1,  1,  1,  1,
+     1,  1,  1,  1,  1,  1,  2,129,  1,  1,  1,  0,  0,  0,  8,  0,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+    32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32, 32,
+};
+
+/* letter_fold[c]: c lower-cased if it is a letter but v/V, else 0 */
+static const uint8_t letter_fold[256] = {
+    [0x40] = 0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    [0x50] = 'p', 'q', 'r', 's', 't', 'u', 0, 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+    [0x60] = 0, 'a', 'b', 'c', 'd', 'e', 'f', 'g', 'h', 'i', 'j', 'k', 'l', 'm', 'n', 'o',
+    [0x70] = 'p', 'q', 'r', 's', 't', 'u', 0, 'w', 'x', 'y', 'z', 0, 0, 0, 0, 0,
+};
+
 static inline bool is_alpha(unsigned char c) { return (c | 32) >= 'a' && (c | 32) <= 'z'; }
 static inline bool is_digit(unsigned char c) { return c >= '0' && c <= '9'; }
-static inline bool is_alnum(unsigned char c) { return is_alpha(c) || is_digit(c); }
-static inline bool is_space(unsigned char c)
-{
-    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '~';
-}
-
-static int push_atom(ccg__atoms *t, const ccg__atom *a)
-{
-    if (t->n_atoms == t->cap_atoms &&
-        ccg__grow((void **)&t->atoms, &t->cap_atoms, t->n_atoms + 1, sizeof *a) < 0)
-        return CCG_ENOMEM;
-    t->atoms[t->n_atoms++] = *a;
-    return 0;
-}
+static inline bool is_alnum(unsigned char c) { return byte_class[c] & CL_ALNUM; }
+static inline bool is_space(unsigned char c) { return byte_class[c] == CL_SPACE; }
 
 /* URLs are not text: "https://github.com/x/RAEmoLLM" must not yield names. */
 static size_t url_end(const char *s, size_t i, size_t len)
@@ -71,44 +102,54 @@ static size_t url_end(const char *s, size_t i, size_t len)
     return 0;
 }
 
-static void scan_atom(const unsigned char *s, size_t len, size_t *pi, ccg__atom *a)
+#define FNV_PRIME 16777619u
+#define FNV_PRIME_INV 0x359c449bu /* FNV_PRIME * FNV_PRIME_INV == 1 (mod 2^32) */
+
+/* Scans the atom at s[i] (a letter or digit) into a; returns its end. */
+static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg__atom *a)
 {
-    size_t i = *pi;
     uint32_t h = 2166136261u, hl = h;
-    if (is_digit(s[i])) {
-        a->digit = 1;
-        while (i < len && (is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1])))) {
+    size_t i0 = i;
+    if (byte_class[s[i]] == CL_DIGIT) {
+        do {
             hl = h;
-            h = (h ^ s[i]) * 16777619u;
+            h = (h ^ s[i]) * FNV_PRIME;
             i++;
-        }
+        } while (i < len && (is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1]))));
+        a->digit = 1;
+        a->upper = a->lower = 0;
     } else {
-        /* the hot loop of tokenising: one letter an iteration, no call */
-        size_t lo = 0, i0 = i;
-        for (; i < len; i++) {
-            unsigned l = s[i] | 32u; /* lower case for a letter */
-            if (l - 'a' >= 26u)
+        /* the hot loop of tokenising: the hash chain (xor, multiply) sets its
+         * pace; one table lookup a letter, the version check only at a 'v' */
+        const unsigned char *p = s + i, *e = s + len;
+        unsigned c = *p, l = c | 32u;
+        size_t lo = 0; /* 32 for each lower-case letter (they have bit 5 set) */
+        for (;;) {
+            h = (h ^ l) * FNV_PRIME;
+            lo += c & 32;
+            if (++p == e)
                 break;
-            /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
-            if (l == 'v' && i > i0 && i + 1 < len && is_digit(s[i + 1]))
-                break;
-            lo += s[i] >> 5 & 1; /* lower-case letters have bit 5 set */
-            hl = h;
-            h = (h ^ l) * 16777619u;
+            c = *p;
+            if (!(l = letter_fold[c])) {
+                /* a version letter is its own atom: YOLO|v|8, MobileNet|V|2 */
+                if (byte_class[c] != CL_V || (p + 1 < e && is_digit(p[1])))
+                    break;
+                l = 'v';
+            }
         }
+        i = (size_t)(p - s);
+        lo >>= 5;
+        /* the state before the last byte, by undoing its step (the prime is odd) */
+        hl = (h * FNV_PRIME_INV) ^ (s[i - 1] | 32u);
         size_t up = i - i0 - lo;
+        a->digit = 0;
         a->upper = up > 255 ? 255 : (uint8_t)up;
         a->lower = lo > 255 ? 255 : (uint8_t)lo;
     }
     a->end = (uint32_t)i;
     a->fh = h;
     a->fhl = hl;
-    *pi = i;
-}
-
-static inline bool is_connector(unsigned char c)
-{
-    return c == '-' || c == '_' || c == '@' || c == '\'' || c == '.';
+    return i;
 }
 
 /*
@@ -138,7 +179,7 @@ static size_t hyphen_like(const unsigned char *s, size_t i, size_t len, size_t p
         unsigned up = 0;
         for (size_t k = part_start; k < i; k++)
             up += is_alpha(s[k]) && s[k] <= 'Z';
-        n = up >= 2 && is_alpha(s[i + 3]) ? 2 : 0;
+        n = up >= 2 && i + 3 < len && is_alpha(s[i + 3]) ? 2 : 0; /* s[len] is not ours */
     }
     return n && i + n < len && is_alnum(s[i + n]) ? n : 0;
 }
@@ -154,10 +195,27 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
     if (ccg__grow((void **)&t->atoms, &t->cap_atoms, len / 4 + 16, sizeof *t->atoms) < 0 ||
         ccg__grow((void **)&t->words, &t->cap_words, len / 5 + 16, sizeof *t->words) < 0)
         return CCG_ENOMEM;
-    size_t i = 0, prev_end = 0;
-    bool barrier = false;
+    /* the counts live in locals (t is written back when growing and at the
+     * end): stores through the atom pointers would otherwise reload them */
+    ccg__atom *atoms = t->atoms;
+    ccg__word *words = t->words;
+    size_t n_atoms = 0, n_words = 0, i = 0;
+    /* the bytes since the last word: barrier (a URL), not only white space,
+     * line breaks; any of them (two breaks) makes the next word SEP_PUNCT */
+    bool barrier = false, punct = false;
+    unsigned newlines = 0;
     while (i < len) {
-        if (s[i] == 'h' || s[i] == 'w') {
+        unsigned c = s[i], k = byte_class[c];
+        while (!(k & CL_ALNUM)) {
+            punct |= k != CL_SPACE;
+            newlines += c == '\n';
+            if (++i == len)
+                goto done;
+            c = s[i];
+            k = byte_class[c];
+        }
+        /* every URL prefix starts "ht" or "ww" */
+        if ((k & CL_URL) && i + 1 < len && s[i + 1] == (c == 'h' ? 't' : 'w')) {
             size_t u = url_end(text, i, len);
             if (u) {
                 i = u;
@@ -165,43 +223,42 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
                 continue;
             }
         }
-        if (!is_alnum(s[i])) {
-            i++;
-            continue;
-        }
-        /* a word starts: white space before it, or a barrier? */
-        uint8_t sep = SEP_SPACE, sepch = 0;
-        int newlines = 0;
-        for (size_t k = prev_end; k < i; k++) {
-            if (!is_space(s[k]))
-                sep = SEP_PUNCT;
-            newlines += s[k] == '\n';
-        }
-        if (barrier || newlines >= 2)
-            sep = SEP_PUNCT;
-        barrier = false;
-        ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0};
+        uint8_t sep = barrier || punct || newlines >= 2 ? SEP_PUNCT : SEP_SPACE, sepch = 0;
+        barrier = punct = false;
+        newlines = 0;
+        size_t w_start = i, a0 = n_atoms;
         size_t part = i; /* start of the current hyphen part */
         for (;;) {
-            ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0, 0, 0};
-            scan_atom(s, len, &i, &a);
-            if (push_atom(t, &a) < 0)
-                return CCG_ENOMEM;
+            if (n_atoms == t->cap_atoms) {
+                t->n_atoms = n_atoms;
+                if (ccg__grow((void **)&t->atoms, &t->cap_atoms, n_atoms + 1, sizeof *atoms) < 0)
+                    return CCG_ENOMEM;
+                atoms = t->atoms;
+            }
+            ccg__atom *a = &atoms[n_atoms++];
+            a->start = (uint32_t)i;
+            a->word = (uint32_t)n_words;
+            a->sep = sep;
+            a->sepch = sepch;
+            i = scan_atom(s, len, i, a);
             if (i >= len)
                 break;
-            if (is_alnum(s[i])) {
+            k = byte_class[s[i]];
+            if (k & CL_ALNUM) {
                 sep = SEP_JOIN;
                 sepch = 0;
                 continue;
             }
-            if (is_connector(s[i]) && i + 1 < len && is_alnum(s[i + 1])) {
+            if (!(k & (CL_CONN | CL_HYPH)))
+                break;
+            if ((k & CL_CONN) && i + 1 < len && is_alnum(s[i + 1])) {
                 sep = s[i] == '-' ? SEP_HYPHEN : SEP_OTHER;
                 sepch = s[i];
                 i++;
                 part = i;
                 continue;
             }
-            size_t h = (s[i] == '-' || s[i] >= 0x80) ? hyphen_like(s, i, len, part) : 0;
+            size_t h = (k & CL_HYPH) ? hyphen_like(s, i, len, part) : 0;
             if (h) {
                 sep = SEP_HYPHEN;
                 sepch = '-';
@@ -213,19 +270,27 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
         }
         /* a trailing '+' belongs to the name (DeepLabV3+) */
         if (i < len && s[i] == '+' && (i + 1 >= len || !is_alnum(s[i + 1]))) {
-            ccg__atom *last = &t->atoms[t->n_atoms - 1];
+            ccg__atom *last = &atoms[n_atoms - 1];
             last->fhl = last->fh;
-            last->fh = (last->fh ^ '+') * 16777619u;
+            last->fh = (last->fh ^ '+') * FNV_PRIME;
             i++;
         }
-        w.end = (uint32_t)i;
-        w.a1 = (uint32_t)t->n_atoms;
-        if (t->n_words == t->cap_words &&
-            ccg__grow((void **)&t->words, &t->cap_words, t->n_words + 1, sizeof w) < 0)
-            return CCG_ENOMEM;
-        t->words[t->n_words++] = w;
-        prev_end = i;
+        if (n_words == t->cap_words) {
+            t->n_atoms = n_atoms;
+            t->n_words = n_words;
+            if (ccg__grow((void **)&t->words, &t->cap_words, n_words + 1, sizeof *words) < 0)
+                return CCG_ENOMEM;
+            words = t->words;
+        }
+        ccg__word *w = &words[n_words++];
+        w->start = (uint32_t)w_start;
+        w->end = (uint32_t)i;
+        w->a0 = (uint32_t)a0;
+        w->a1 = (uint32_t)n_atoms;
     }
+done:
+    t->n_atoms = n_atoms;
+    t->n_words = n_words;
     return 0;
 }
 

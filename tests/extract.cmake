@@ -66,6 +66,13 @@ add_executable(bench_extract ${CCG_TEST_DIR}/bench/bench_extract.c)
 target_link_libraries(bench_extract PRIVATE ccg_extract)
 target_compile_options(bench_extract PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
 
+# Benchmark (not a test): bench_atomize CORPUS checks the tokenizer against its
+# reference copy, then prints its MB/s.
+add_executable(bench_atomize ${CCG_TEST_DIR}/bench/bench_atomize.c)
+target_include_directories(bench_atomize PRIVATE ${CMAKE_SOURCE_DIR}/extract)
+target_link_libraries(bench_atomize PRIVATE ccg_extract)
+target_compile_options(bench_atomize PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
+
 # Fuzzing the extractor: the replay main of the readers' fuzz targets feeds
 # the seed corpus to the same entry point under any compiler; with clang and
 # -DCCG_FUZZ=ON, fuzz_extract is the libFuzzer binary.
