@@ -155,25 +155,9 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
                 goto cleanup;
         }
     }
-    if ((err = ccg__table_bloom(&ov->keys)) < 0)
-        goto cleanup;
-    /* The pair filter: every key prefix in the table with the byte its key goes on with
-     * (text atoms can join into one atom of a long form: pre|operative CT). */
-    for (size_t i = 0; i < ov->keys.cap; i++) {
-        const ccg__slot *s = &ov->keys.slots[i];
-        if (!(s->flags & KEY_FULL))
-            continue;
-        const char *kk = ov->keys.pool.data + s->key;
-        uint32_t h = 2166136261u; /* FNV-1a, as ccg__hash, one byte at a time */
-        for (size_t l = 1; l < s->len; l++) {
-            h = (h ^ (unsigned char)kk[l - 1]) * 16777619u;
-            uint32_t hh = h ? h : 1;
-            if (ccg__table_find(&ov->keys, kk, l, hh)) {
-                uint32_t p = ccg__pair_bit(hh, (unsigned char)kk[l]);
-                ov->pairs[p >> 6] |= (uint64_t)1 << (p & 63);
-            }
-        }
-    }
+    /* its Bloom filters, and the pairs that let a text atom join atoms of a
+     * long form (pre|operative CT) */
+    err = ccg__table_bloom(&ov->keys);
 cleanup:
     ccg__atoms_free(&t);
     ccg__buf_free(&key);

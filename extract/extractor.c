@@ -411,6 +411,25 @@ static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_
  * do: an atom whose key is surely absent ends the walk with nothing found
  * past the last exact step, since no key through it can be full.
  */
+/*
+ * Can a key through atom j (hash h) go on with atom j + 1 (< end): is that
+ * atom free, not after punctuation, and may a full key of tab go on with
+ * its first byte (or its separator)?
+ */
+static bool goes_on(const ctx *c, const ccg__table *tab, size_t j, size_t end, uint32_t h)
+{
+    if (j + 1 >= end)
+        return false;
+    const ccg__atom *n = &c->t.atoms[j + 1];
+    if (n->sep == SEP_PUNCT || c->used[j + 1])
+        return false;
+    unsigned char nb = n->sep == SEP_OTHER && n->sepch != '_'
+                           ? n->sepch
+                           : (unsigned char)(up_c(c->s[n->start]) ? c->s[n->start] | 32
+                                                                  : c->s[n->start]);
+    return ccg__table_may_go_on(tab, h ? h : 1, nb);
+}
+
 static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bool any_case)
 {
     size_t best = 0, exact = a0; /* atoms [a0, exact) are stepped exactly */
@@ -418,37 +437,25 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
     uint32_t h = 2166136261u, hlast = h;   /* hash through the current atom */
     uint32_t he = h, hle = h;               /* hash through atom exact - 1 */
     size_t klen = 0;
-    for (size_t j = a0; j < c->t.n_atoms && j < a0 + MAX_LEX_ATOMS; j++) {
+    size_t end = c->t.n_atoms < a0 + MAX_LEX_ATOMS ? c->t.n_atoms : a0 + MAX_LEX_ATOMS;
+    for (size_t j = a0; j < end; j++) {
         const ccg__atom *a = &c->t.atoms[j];
-        if (j > a0 && (a->sep == SEP_PUNCT || c->used[j]))
-            break;
-        if (j == a0 && tab != &c->x->lex && !a->digit) {
-            /* The overlay's matches that pass_lexicon keeps span two atoms (one is
-             * one word, dropped): the key must go on with the next atom's first byte
-             * (or its separator) after this atom's key. */
-            if (j + 1 >= c->t.n_atoms || j + 1 >= a0 + MAX_LEX_ATOMS)
-                return 0;
-            const ccg__atom *n = &c->t.atoms[j + 1];
-            if (n->sep == SEP_PUNCT || c->used[j + 1])
-                return 0;
-            unsigned char nb = n->sep == SEP_OTHER && n->sepch != '_'
-                                   ? n->sepch
-                                   : (unsigned char)(up_c(c->s[n->start]) ? c->s[n->start] | 32 : c->s[n->start]);
-            uint32_t p = ccg__pair_bit(a->fh ? a->fh : 1, nb);
-            if (!(c->ov->pairs[p >> 6] >> (p & 63) & 1))
-                return 0;
-        }
         hash_atom(c, j, j == a0, &h, &hlast, &klen);
+        /* The overlay's matches that pass_lexicon keeps span two atoms (one is one
+         * word, dropped): a first atom that cannot go on is dropped at once. */
+        if (j == a0 && tab != &c->x->lex && !a->digit && !goes_on(c, tab, j, end, h))
+            return 0;
         bool full = ccg__table_may_have_full(tab, h ? h : 1) ||
                     (ccg__table_may_have_full(tab, hlast ? hlast : 1) && plural_end(c, j, klen));
-        if (!full) {
-            if (!ccg__table_may_have(tab, h ? h : 1))
-                break; /* no key goes through atom j */
-            continue;  /* maybe a prefix: decided if a full key comes */
+        if (full) {
+            for (; exact <= j; exact++)
+                if (!lex_step(c, tab, a0, exact, &he, &hle, &best, entry, any_case))
+                    return best;
+        } else if (!ccg__table_may_have(tab, h ? h : 1)) {
+            break; /* no key goes through atom j */
         }
-        for (; exact <= j; exact++)
-            if (!lex_step(c, tab, a0, exact, &he, &hle, &best, entry, any_case))
-                return best;
+        if (!goes_on(c, tab, j, end, h))
+            break;
     }
     return best;
 }

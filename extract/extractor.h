@@ -79,6 +79,8 @@ typedef struct {
     ccg_buf pool;
     uint64_t *bloom;       /* optional (ccg__table_bloom): a bit per key hash */
     uint64_t *bloom_full;  /* the same for KEY_FULL keys (and every key put after) */
+    uint64_t *pairs;       /* bit of (hash of a key prefix in the table, the byte a full
+                            * key goes on with after it): may a key be continued so? */
     unsigned bloom_bits;   /* log2 of their size in bits */
 } ccg__table;
 
@@ -93,7 +95,8 @@ void ccg__table_free(ccg__table *t);
  * later puts), so that most finds of absent keys stop without touching the
  * slots: a text's probes mostly miss, and a big table's slots miss cache.
  * A second one holds the keys flagged KEY_FULL when it is built (and any
- * key put later, whose flags are not known yet).
+ * key put later, whose flags are not known yet), a third the pairs of
+ * ccg__table_may_go_on (for keys put later: every prefix of theirs).
  */
 int ccg__table_bloom(ccg__table *t);
 
@@ -111,6 +114,23 @@ static inline bool ccg__table_may_have(const ccg__table *t, uint32_t h)
     return t->bloom[b >> 6] >> (b & 63) & 1;
 }
 
+static inline uint32_t ccg__pair_bit(uint32_t h, unsigned char next, unsigned bits)
+{
+    return ((h ^ next) * 0x9E3779B1u) >> (32 - bits);
+}
+
+/**
+ * False if no full key of t goes on with byte next after the key prefix of
+ * hash h (ccg__hash): a walk over a text's atoms can stop there.
+ */
+static inline bool ccg__table_may_go_on(const ccg__table *t, uint32_t h, unsigned char next)
+{
+    if (!t->pairs)
+        return t->n > 0;
+    uint32_t b = ccg__pair_bit(h, next, t->bloom_bits);
+    return t->pairs[b >> 6] >> (b & 63) & 1;
+}
+
 /** False if the key of hash h is surely not a KEY_FULL key of t. */
 static inline bool ccg__table_may_have_full(const ccg__table *t, uint32_t h)
 {
@@ -122,7 +142,6 @@ static inline bool ccg__table_may_have_full(const ccg__table *t, uint32_t h)
 
 /* ---- the extractor ------------------------------------------------------- */
 
-#define CCG_PAIR_MASK 0x3ffffu /* the overlay's pair filter: 256 Kbit, 32 KB */
 
 /* How a lexicon form must match the case of the text. */
 enum {
@@ -210,16 +229,7 @@ typedef struct {
 typedef struct {
     ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
     ccg_buf names;
-    uint64_t pairs[4096]; /* bit ccg__pair_bit(hash of a key prefix in keys, the byte a
-                           * full key goes on with after it): a kept match spans two atoms,
-                           * so a word whose next atom cannot go on is dropped early */
 } ccg__overlay;
-
-/** The pair-filter bit of a key prefix's hash (ccg__hash) and the key's next byte. */
-static inline uint32_t ccg__pair_bit(uint32_t h, unsigned char next)
-{
-    return ((h * 0x9E3779B1u) ^ next) & CCG_PAIR_MASK;
-}
 
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
                  size_t len, ccg__mention **out, size_t *n_out,

@@ -386,6 +386,23 @@ static int table_grow(ccg__table *t)
 }
 
 /* Slots are "used" when len > 0: empty keys are never stored. */
+/*
+ * Sets the pair bits of key k: (hash of k[0, l), k[l]) for each l whose
+ * prefix is in the table, or for every l when in_table_only is false.
+ */
+static void set_pairs(ccg__table *t, const char *k, size_t n, bool in_table_only)
+{
+    uint32_t h = 2166136261u; /* FNV-1a, as ccg__hash, one byte at a time */
+    for (size_t l = 1; l < n; l++) {
+        h = (h ^ (unsigned char)k[l - 1]) * 16777619u;
+        uint32_t hh = h ? h : 1;
+        if (in_table_only && !ccg__table_find(t, k, l, hh))
+            continue;
+        uint32_t b = ccg__pair_bit(hh, (unsigned char)k[l], t->bloom_bits);
+        t->pairs[b >> 6] |= (uint64_t)1 << (b & 63);
+    }
+}
+
 int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
 {
     if (n == 0 || n >= UINT32_MAX)
@@ -419,6 +436,7 @@ int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
         uint32_t b = ccg__bloom_bit(h, t->bloom_bits);
         t->bloom[b >> 6] |= (uint64_t)1 << (b & 63);
         t->bloom_full[b >> 6] |= (uint64_t)1 << (b & 63);
+        set_pairs(t, k, n, false);
     }
     *out = s;
     return 0;
@@ -430,16 +448,20 @@ int ccg__table_bloom(ccg__table *t)
     while (bits < 28 && ((size_t)1 << bits) < t->n * 16)
         bits++;
     size_t words = ((size_t)1 << bits) / 64;
-    uint64_t *b = ccg__calloc(words, sizeof *b), *f = ccg__calloc(words, sizeof *f);
-    if (!b || !f) {
+    uint64_t *b = ccg__calloc(words, sizeof *b), *f = ccg__calloc(words, sizeof *f),
+             *p = ccg__calloc(words, sizeof *p);
+    if (!b || !f || !p) {
         free(b);
         free(f);
+        free(p);
         return CCG_ENOMEM;
     }
     free(t->bloom);
     free(t->bloom_full);
+    free(t->pairs);
     t->bloom = b;
     t->bloom_full = f;
+    t->pairs = p;
     t->bloom_bits = bits;
     for (size_t i = 0; i < t->cap; i++) {
         const ccg__slot *s = &t->slots[i];
@@ -450,6 +472,12 @@ int ccg__table_bloom(ccg__table *t)
         if (s->flags & KEY_FULL)
             f[k >> 6] |= (uint64_t)1 << (k & 63);
     }
+    /* pairs last: set_pairs finds prefixes through the Bloom filter */
+    for (size_t i = 0; i < t->cap; i++) {
+        const ccg__slot *s = &t->slots[i];
+        if (s->len && (s->flags & KEY_FULL))
+            set_pairs(t, t->pool.data + s->key, s->len, true);
+    }
     return 0;
 }
 
@@ -458,6 +486,7 @@ void ccg__table_free(ccg__table *t)
     free(t->slots);
     free(t->bloom);
     free(t->bloom_full);
+    free(t->pairs);
     ccg__buf_free(&t->pool);
     memset(t, 0, sizeof *t);
 }
