@@ -118,15 +118,18 @@ static size_t atom_at(const ctx *c, size_t off)
  * but tried only at the atoms where a match may start: one check a word
  * instead of PCRE2's attempt at every byte whose letter could begin it
  * (PAT_INTRO alone was a sixth of extraction time). A match can only start
- * where \b holds before a letter, which is an atom's start unless a URL
- * was skipped: such a text is searched whole.
+ * where \b holds before a letter, which is an atom's start, or a byte of a
+ * URL the atoms skip: those are tried one by one, before the first match
+ * among atoms.
  */
 static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pairs)
 {
     const void *pats = c->x->patterns;
     const ccg__first_words *fw = ccg__match_first_words(pats, pat);
-    if (c->t.skipped || !fw)
+    if (!fw)
         return ccg__match(pats, c->mt, pat, c->s, len, from, ov, n_pairs);
+    size_t at = SIZE_MAX; /* start of the first match among atoms */
+    int rc = 0;
     for (size_t k = atom_at(c, from); k < c->t.n_atoms && c->t.atoms[k].start < len; k++) {
         const ccg__atom *a = &c->t.atoms[k];
         if (a->digit)
@@ -146,11 +149,28 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
         } else if (!ccg__match_may_start(pats, pat, c->s, len, a->start)) {
             continue;
         }
-        int rc = ccg__match_at(pats, c->mt, pat, c->s, len, a->start, ov, n_pairs);
-        if (rc != 0)
-            return rc;
+        if ((rc = ccg__match_at(pats, c->mt, pat, c->s, len, a->start, ov, n_pairs)) != 0) {
+            at = a->start;
+            break;
+        }
     }
-    return 0;
+    if (rc < 0)
+        return rc;
+    size_t ov2[2 * 8];
+    for (size_t i = 0; i + 1 < c->t.n_skips && c->t.skips[i] < at && c->t.skips[i] < len; i += 2)
+        for (size_t p = c->t.skips[i] > from ? c->t.skips[i] : from;
+             p < c->t.skips[i + 1] && p < at && p < len; p++) {
+            if (!ccg__match_may_start(pats, pat, c->s, len, p))
+                continue;
+            int r2 = ccg__match_at(pats, c->mt, pat, c->s, len, p, ov2, n_pairs);
+            if (r2 < 0)
+                return r2;
+            if (r2 > 0) {
+                memcpy(ov, ov2, 2 * (size_t)n_pairs * sizeof *ov);
+                return r2;
+            }
+        }
+    return rc;
 }
 
 static bool span_free(const ctx *c, size_t a0, size_t a1)

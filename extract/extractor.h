@@ -46,6 +46,8 @@ typedef struct {
     ccg__word *words;
     size_t n_words, cap_words;
     bool skipped;          /* some text (a URL) is in no atom */
+    uint32_t *skips;       /* those texts: start, end pairs, in text order */
+    size_t n_skips, cap_skips;
 } ccg__atoms;
 
 /** Splits text into words and atoms (ASCII letters/digits; other bytes separate). */

@@ -189,6 +189,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
     const unsigned char *s = (const unsigned char *)text;
     t->n_atoms = t->n_words = 0;
     t->skipped = false;
+    t->n_skips = 0;
     if (len >= UINT32_MAX)
         return ccg__err(CCG_ELIMIT, "text longer than 4 GB");
     /* English runs about 5.5 bytes a word: reserve once instead of growing */
@@ -218,6 +219,12 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
         if ((k & CL_URL) && i + 1 < len && s[i + 1] == (c == 'h' ? 't' : 'w')) {
             size_t u = url_end(text, i, len);
             if (u) {
+                if (t->n_skips + 2 > t->cap_skips &&
+                    ccg__grow((void **)&t->skips, &t->cap_skips, t->n_skips + 2,
+                              sizeof *t->skips) < 0)
+                    return CCG_ENOMEM;
+                t->skips[t->n_skips++] = (uint32_t)i;
+                t->skips[t->n_skips++] = (uint32_t)u;
                 i = u;
                 barrier = t->skipped = true;
                 continue;
@@ -298,6 +305,7 @@ void ccg__atoms_free(ccg__atoms *t)
 {
     free(t->atoms);
     free(t->words);
+    free(t->skips);
     memset(t, 0, sizeof *t);
 }
 
