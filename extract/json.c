@@ -140,17 +140,10 @@ static size_t put_utf8(char *d, uint32_t c)
     return 4;
 }
 
-/*
- * Eight bytes at a time (SWAR: portable, no SIMD library among the
- * dependencies): nonzero when one of the bytes of w is '"', '\\' or below
- * 0x20. The high bit of a byte in the result marks one; lower bytes only
- * err towards a false alarm, which the byte loop then sorts out.
- */
+/* Nonzero when one of the bytes of w is '"', '\\' or below 0x20. */
 static uint64_t special8(uint64_t w)
 {
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
-    uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
-    return ((q - ones) & ~q & high) | ((b - ones) & ~b & high) | ((w - ones * 0x20) & ~w & high);
+    return ccg__bytes_eq(w, '"') | ccg__bytes_eq(w, '\\') | ccg__bytes_below(w, 0x20);
 }
 
 /* Skips whole words of bytes that need no look: stops within 8 bytes of the next special one. */

@@ -58,9 +58,15 @@ char *ccg_record_text(const ccg_record *rec, size_t *len)
 static int json_str(ccg_buf *b, const char *s)
 {
     int err = ccg__buf_putc(b, '"');
-    const unsigned char *p = (const unsigned char *)s;
+    const unsigned char *p = (const unsigned char *)s, *end = p + strlen(s);
     while (err == 0 && *p) {
         const unsigned char *run = p;
+        for (uint64_t w; end - p >= 8; p += 8) { /* most bytes need no escape */
+            memcpy(&w, p, 8);
+            if (ccg__bytes_below(w, 0x20) | ccg__bytes_eq(w, '"') | ccg__bytes_eq(w, '\\') |
+                ccg__bytes_eq(w, 0xE2))
+                break;
+        }
         while (*p >= 0x20 && *p != '"' && *p != '\\' &&
                !(p[0] == 0xE2 && p[1] == 0x80 && (p[2] == 0xA8 || p[2] == 0xA9)))
             p++;
@@ -91,7 +97,10 @@ static int json_str(ccg_buf *b, const char *s)
 
 static int json_key(ccg_buf *b, const char *key)
 {
-    return ccg__buf_printf(b, "%s\"%s\":", b->len > 1 ? "," : "", key);
+    int err = b->len > 1 ? ccg__buf_putc(b, ',') : 0;
+    if (err == 0 && (err = ccg__buf_putc(b, '"')) == 0 && (err = ccg__buf_puts(b, key)) == 0)
+        err = ccg__buf_add(b, "\":", 2);
+    return err;
 }
 
 static int json_str_field(ccg_buf *b, const char *key, const char *v)
@@ -122,7 +131,10 @@ int ccg_record_to_json(const ccg_record *rec, char **out)
     ccg_buf b = CCG_BUF_INIT;
     int err = 0;
     *out = NULL;
-    if ((err = ccg__buf_putc(&b, '{')) < 0 ||
+    /* room for the usual record at once: its text, keys and a few escapes */
+    size_t guess = 256 + (rec->title ? strlen(rec->title) : 0) +
+                   (rec->abstract ? strlen(rec->abstract) * 17 / 16 : 0);
+    if ((err = ccg__buf_reserve(&b, guess)) < 0 || (err = ccg__buf_putc(&b, '{')) < 0 ||
         (err = json_str_field(&b, "id", rec->id)) < 0 ||
         (err = json_str_field(&b, "title", rec->title)) < 0 ||
         (err = json_str_field(&b, "abstract", rec->abstract)) < 0)

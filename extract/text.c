@@ -555,21 +555,17 @@ static bool special(unsigned char c) { return special_tab[c]; }
 static bool plain8(const char *s, bool after_plain)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-    const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull,
-                   low7 = 0x7F7F7F7F7F7F7F7Full;
+    const uint64_t low7 = 0x7F7F7F7F7F7F7F7Full;
     uint64_t w;
     memcpy(&w, s, 8);
-    /* each term is nonzero when a byte of its kind occurs (exact as a whole word) */
-    uint64_t stop = ((w - ones * 0x20) & ~w) | w | ((w & low7) + ones * (0x80 - 0x7B));
-    static const unsigned char marks[] = {'\\', '$', '&', '<'};
-    for (size_t k = 0; k < sizeof marks; k++) {
-        uint64_t x = w ^ (ones * marks[k]);
-        stop |= (x - ones) & ~x;
-    }
-    if (stop & high)
+    /* bytes below 0x20, from 0x7B ('{', '}', '~', 0x7F, and '|') and non-ASCII, and the rest */
+    uint64_t stop = ccg__bytes_below(w, 0x20) | w | ((w & low7) + CCG__ONES8 * (0x80 - 0x7B));
+    stop |= ccg__bytes_eq(w, '\\') | ccg__bytes_eq(w, '$') | ccg__bytes_eq(w, '&') |
+            ccg__bytes_eq(w, '<');
+    if (stop & CCG__HIGH8)
         return false;
     /* spaces, exactly per byte: none doubled, none last, none first unless after a plain byte */
-    uint64_t x = w ^ (ones * ' ');
+    uint64_t x = w ^ (CCG__ONES8 * ' ');
     uint64_t sp = ~(((x & low7) + low7) | x | low7);
     return !(sp & (sp << 8)) && !(sp >> 63) && (after_plain || !(sp & 0x80));
 #else

@@ -63,4 +63,25 @@ int ccg__outfile_open(ccg_outfile *of, const char *path);
 int ccg__outfile_commit(ccg_outfile *of);
 void ccg__outfile_abort(ccg_outfile *of);
 
+/*
+ * Byte tests eight bytes at a time (SWAR: portable C, no SIMD library among
+ * the dependencies) for the scanners of JSON strings and text. Each returns
+ * a word whose byte high bits mark bytes of w that equal c (or are below n,
+ * n <= 0x80); it is nonzero exactly when one does, though a mark may also
+ * fall on a byte after a true one. Load w with memcpy from a buffer that
+ * has eight bytes left.
+ */
+#define CCG__ONES8 0x0101010101010101ull
+#define CCG__HIGH8 0x8080808080808080ull
+
+static inline uint64_t ccg__bytes_below(uint64_t w, unsigned char n)
+{
+    return (w - CCG__ONES8 * n) & ~w & CCG__HIGH8;
+}
+
+static inline uint64_t ccg__bytes_eq(uint64_t w, unsigned char c)
+{
+    return ccg__bytes_below(w ^ (CCG__ONES8 * c), 1);
+}
+
 #endif

@@ -466,6 +466,44 @@ static void test_record_text_and_json(void **state)
     free(json);
 }
 
+/* Escapes at every offset: the JSON writer skips plain bytes eight at a time. */
+static void test_json_escapes_every_offset(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *json;
+    } pieces[] = {{"a", "a"}, {"xyzxyzxy", "xyzxyzxy"}, {" ", " "}, {"\"", "\\\""},
+                  {"\\", "\\\\"}, {"\n", "\\n"}, {"\t", "\\t"}, {"\x01", "\\u0001"},
+                  {"\xE2\x80\xA8", "\\u2028"}, {"\xE2\x80\x93", "\xE2\x80\x93"},
+                  {"\xC3\xA9", "\xC3\xA9"}};
+    unsigned long seed = 7;
+    for (int t = 0; t < 3000; t++) {
+        char title[512] = "", want[1024];
+        size_t n = 0;
+        int k = snprintf(want, sizeof want, "{\"id\":\"x\",\"title\":\"");
+        seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+        int parts = 1 + (int)((seed >> 33) % 30);
+        for (int p = 0; p < parts; p++) {
+            seed = seed * 6364136223846793005ul + 1442695040888963407ul;
+            size_t i = (seed >> 33) % (sizeof pieces / sizeof *pieces);
+            memcpy(title + n, pieces[i].text, strlen(pieces[i].text));
+            n += strlen(pieces[i].text);
+            k += snprintf(want + k, sizeof want - (size_t)k, "%s", pieces[i].json);
+        }
+        title[n] = '\0';
+        snprintf(want + k, sizeof want - (size_t)k, "\",\"format\":\"text\"}");
+        char id[] = "x";
+        ccg_record rec = {0};
+        rec.id = id;
+        rec.title = title;
+        rec.format = CCG_FORMAT_TEXT;
+        char *json;
+        assert_int_equal(ccg_record_to_json(&rec, &json), 0);
+        assert_string_equal(json, want);
+        free(json);
+    }
+}
+
 /* Every allocation of a whole read, made to fail in turn: ENOMEM or success, never a leak or crash. */
 static void test_alloc_failures(void **state)
 {
@@ -749,6 +787,7 @@ int main(void)
         cmocka_unit_test(test_corpus_dedup),      cmocka_unit_test(test_record_text_and_json),
         cmocka_unit_test(test_alloc_failures),    cmocka_unit_test(test_detection),
         cmocka_unit_test(test_jsonl_threads),     cmocka_unit_test(test_jsonl_threads_strict),
+        cmocka_unit_test(test_json_escapes_every_offset),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
