@@ -27,6 +27,13 @@
 
 #include "extractor.h"
 
+/* A mention's grouping key, computed once for the corpus rules and the merge. */
+typedef struct {
+    const char *name;   /* its name after the thesaurus; NULL: the thesaurus drops it */
+    uint32_t key, len;  /* its key (entity_key) in the paper's pool; len 0: none */
+    uint32_t hash;      /* ccg__hash of the key */
+} mkey;
+
 typedef struct {
     char *text;
     size_t len;
@@ -36,18 +43,26 @@ typedef struct {
     size_t n_defs;
     uint32_t *sent;
     uint32_t n_sent;
+    mkey *keys;         /* per mention, once the names are final (prepare_keys) */
+    ccg_buf pool;
 } docres;
 
-typedef struct {
+/* Work on every paper, shared by threads: each takes the next index, and
+ * writes only its paper's docres, so results never depend on scheduling. */
+typedef struct job job;
+typedef int (*doc_fn)(job *j, size_t d);
+struct job {
     const ccg_extractor *x;
     const ccg__overlay *ov;
     const ccg_corpus *c;
     docres *res;
+    doc_fn fn;
+    const void *ctx;    /* what fn reads besides res */
     size_t next;
     pthread_mutex_t lock;
     int err;
     char errmsg[256];
-} job;
+};
 
 static void *worker(void *arg)
 {
@@ -59,21 +74,7 @@ static void *worker(void *arg)
         pthread_mutex_unlock(&j->lock);
         if (stop || i >= j->c->n_records)
             break;
-        docres *r = &j->res[i];
-        int err = 0;
-        if (!r->text) {
-            r->text = ccg_record_text(j->c->records[i], &r->len);
-            if (!r->text)
-                err = CCG_ENOMEM;
-        }
-        if (!err && j->ov) {
-            /* second pass: long forms defined in other papers */
-            err = ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
-        } else if (!err) {
-            /* the first pass keeps the sentences extraction found */
-            err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
-                               &r->sent, &r->n_sent);
-        }
+        int err = j->fn(j, i);
         if (err < 0) {
             pthread_mutex_lock(&j->lock);
             if (!j->err) {
@@ -87,9 +88,10 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static int run_pass(job *j, unsigned threads)
+static int run_pass(job *j, doc_fn fn, unsigned threads)
 {
     j->next = 0;
+    j->fn = fn;
     if (threads <= 1 || j->c->n_records < 2) {
         worker(j);
     } else {
@@ -106,6 +108,23 @@ static int run_pass(job *j, unsigned threads)
     if (j->err)
         return ccg__err(j->err, "%s", j->errmsg);
     return 0;
+}
+
+/* The first pass: extraction, which keeps the sentences and definitions it found. */
+static int extract_doc(job *j, size_t d)
+{
+    docres *r = &j->res[d];
+    if (!r->text && !(r->text = ccg_record_text(j->c->records[d], &r->len)))
+        return CCG_ENOMEM;
+    return ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
+                        &r->sent, &r->n_sent);
+}
+
+/* The second pass: long forms defined in other papers. */
+static int extend_doc(job *j, size_t d)
+{
+    docres *r = &j->res[d];
+    return ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
 }
 
 /* ---- the overlay of long forms ------------------------------------------- */
@@ -410,8 +429,60 @@ static size_t find_sense(const sense *sn, const hname *h, const char *lf)
  * keeps the acronym; a paper defining it in another sense has that entity
  * called by its long form (and so do the long form's occurrences elsewhere).
  */
-static int split_homonyms(docres *res, size_t n_docs)
+typedef struct {
+    const sense *sn;
+    const hname *hn;
+    const ccg__table *names; /* merge key of an acronym -> its hname */
+} homonyms;
+
+/* A paper's mentions of an acronym in a sense other than its main one are
+ * called by that sense's long form. */
+static int rename_doc(job *j, size_t d)
 {
+    const homonyms *h = j->ctx;
+    docres *r = &j->res[d];
+    ccg_buf k = CCG_BUF_INIT;
+    int err = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        ccg__mention *m = &r->m[i];
+        if (m->lexentry >= 0 || (err = merge_key(&k, m->name)) < 0 || !k.len)
+            continue;
+        const ccg__slot *s = ccg__table_find(h->names, k.data, k.len, ccg__hash(k.data, k.len));
+        if (!s || h->hn[s->value].n < 2)
+            continue;
+        const hname *hn = &h->hn[s->value];
+        /* the sense: this paper's definition, else the long form written here */
+        size_t si = SIZE_MAX;
+        for (size_t q = 0; q + 1 < r->n_defs && q < 512 && si == SIZE_MAX; q += 2) /* bounded */
+            if (strcmp(r->defs[q + 1], m->name) == 0)
+                si = find_sense(h->sn, hn, r->defs[q]);
+        if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
+            char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
+            if (!lf) {
+                err = CCG_ENOMEM;
+                break;
+            }
+            si = find_sense(h->sn, hn, lf);
+            free(lf);
+        }
+        if (si == SIZE_MAX || si == hn->best)
+            continue;
+        char *d2 = ccg__strdup(h->sn[si].lf);
+        if (!d2) {
+            err = CCG_ENOMEM;
+            break;
+        }
+        free(m->name);
+        m->name = d2;
+    }
+    ccg__buf_free(&k);
+    return err;
+}
+
+static int split_homonyms(job *j, unsigned threads)
+{
+    docres *res = j->res;
+    size_t n_docs = j->c->n_records;
     ccg__table names = {0};
     ccg_buf k = CCG_BUF_INIT;
     sense *sn = NULL;
@@ -467,41 +538,9 @@ static int split_homonyms(docres *res, size_t n_docs)
     /* every mention of the corpus is looked up: most names are not acronyms defined */
     if ((err = ccg__table_bloom(&names)) < 0)
         goto cleanup;
-    for (size_t d = 0; d < n_docs; d++) {
-        docres *r = &res[d];
-        for (size_t i = 0; i < r->n; i++) {
-            ccg__mention *m = &r->m[i];
-            if (m->lexentry >= 0 || (err = merge_key(&k, m->name)) < 0 || !k.len)
-                continue;
-            ccg__slot *s = ccg__table_find(&names, k.data, k.len, ccg__hash(k.data, k.len));
-            if (!s || hn[s->value].n < 2)
-                continue;
-            uint32_t ni = (uint32_t)s->value;
-            /* the sense: this paper's definition, else the long form written here */
-            size_t si = SIZE_MAX;
-            for (size_t j = 0; j + 1 < r->n_defs && j < 512 && si == SIZE_MAX; j += 2) /* bounded */
-                if (strcmp(r->defs[j + 1], m->name) == 0)
-                    si = find_sense(sn, &hn[ni], r->defs[j]);
-            if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
-                char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
-                if (!lf) {
-                    err = CCG_ENOMEM;
-                    goto cleanup;
-                }
-                si = find_sense(sn, &hn[ni], lf);
-                free(lf);
-            }
-            if (si == SIZE_MAX || si == hn[ni].best)
-                continue;
-            char *d2 = ccg__strdup(sn[si].lf);
-            if (!d2) {
-                err = CCG_ENOMEM;
-                goto cleanup;
-            }
-            free(m->name);
-            m->name = d2;
-        }
-    }
+    homonyms h = {sn, hn, &names};
+    j->ctx = &h;
+    err = run_pass(j, rename_doc, threads);
 cleanup:
     free(sn);
     free(hn);
@@ -573,6 +612,42 @@ static size_t title_end_of(const char *t, size_t len)
 }
 
 /*
+ * Each mention's name after the thesaurus and its grouping key, for
+ * generic_names and merge: computed once, on every thread, once the names
+ * are final (after split_homonyms).
+ */
+static int prepare_keys(job *j, size_t d)
+{
+    docres *r = &j->res[d];
+    ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
+    int err = 0;
+    if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
+        return CCG_ENOMEM;
+    for (size_t i = 0; i < r->n; i++) {
+        const ccg__mention *m = &r->m[i];
+        mkey *mk = &r->keys[i];
+        if (!(mk->name = thesaurus(j->x, &tk, m->name)))
+            continue;
+        if ((err = entity_key(j->x, m, mk->name, &k)) < 0)
+            break;
+        if (!k.len)
+            continue;
+        if (r->pool.len + k.len >= UINT32_MAX) {
+            err = ccg__err(CCG_ELIMIT, "too many names in one paper");
+            break;
+        }
+        mk->key = (uint32_t)r->pool.len;
+        mk->len = (uint32_t)k.len;
+        mk->hash = ccg__hash(k.data, k.len);
+        if ((err = ccg__buf_add(&r->pool, k.data, k.len)) < 0)
+            break;
+    }
+    ccg__buf_free(&k);
+    ccg__buf_free(&tk);
+    return err;
+}
+
+/*
  * Marks in *gen (table of entity keys, KEY_FULL) the names whose long forms
  * are generic, and in *est those that two papers or more define in Title
  * Case without another sign of introducing them (Monte Carlo (MC), General
@@ -582,7 +657,6 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
                          ccg__table *gen, ccg__table *est)
 {
     ccg__table keys = {0};
-    ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
     lfstat *st = NULL;
     size_t n_st = 0, cap_st = 0;
     int err = 0;
@@ -591,8 +665,8 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
         size_t tend = title_end_of(r->text, r->len);
         for (size_t i = 0; i < r->n; i++) {
             const ccg__mention *m = &r->m[i];
-            const char *name = thesaurus(x, &tk, m->name);
-            if (!name)
+            const mkey *mk = &r->keys[i];
+            if (!mk->name)
                 continue;
             unsigned words = 0, caps = 0;
             bool lex = m->lexentry >= 0;
@@ -603,12 +677,11 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
             bool coined = m->introduced && m->coined;
             if (!lex && !lf && !coined)
                 continue;
-            if ((err = entity_key(x, m, name, &k)) < 0)
-                goto cleanup;
-            if (!k.len)
+            if (!mk->len)
                 continue;
             ccg__slot *s;
-            if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
+            if ((err = ccg__table_put_hashed(&keys, r->pool.data + mk->key, mk->len, mk->hash,
+                                             &s)) < 0)
                 goto cleanup;
             if (!(s->flags & KEY_FULL)) {
                 if (n_st == cap_st && ccg__grow((void **)&st, &cap_st, n_st + 1, sizeof *st) < 0) {
@@ -664,8 +737,6 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
 cleanup:
     free(st);
     ccg__table_free(&keys);
-    ccg__buf_free(&k);
-    ccg__buf_free(&tk);
     return err;
 }
 
@@ -673,7 +744,6 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
 {
     int err = 0;
     ccg__table keys = {0}, gen = {0}, est = {0};
-    ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
     acc *ents = NULL;
     size_t n_ents = 0, cap_ents = 0;
     uint32_t **ment_ent = NULL; /* per doc, per mention: entity index or UINT32_MAX */
@@ -704,15 +774,12 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
         for (size_t i = 0; i < r->n; i++) {
             const ccg__mention *m = &r->m[i];
             ment_ent[d][i] = UINT32_MAX;
-            const char *name = thesaurus(x, &tk, m->name);
-            if (!name)
-                continue;
-            if ((err = entity_key(x, m, name, &k)) < 0)
-                goto cleanup;
-            if (!k.len || (gen.n && ccg__table_find(&gen, k.data, k.len, ccg__hash(k.data, k.len))))
+            const mkey *mk = &r->keys[i];
+            const char *name = mk->name, *kd = r->pool.data + mk->key;
+            if (!name || !mk->len || (gen.n && ccg__table_find(&gen, kd, mk->len, mk->hash)))
                 continue;
             ccg__slot *s;
-            if ((err = ccg__table_put(&keys, k.data, k.len, &s)) < 0)
+            if ((err = ccg__table_put_hashed(&keys, kd, mk->len, mk->hash, &s)) < 0)
                 goto cleanup;
             if (!(s->flags & KEY_FULL)) {
                 if (n_ents >= UINT32_MAX - 1) {
@@ -752,7 +819,7 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
                 ac->n_papers++;
             }
             bool intro = m->introduced &&
-                         !(m->coined && est.n && ccg__table_find(&est, k.data, k.len, ccg__hash(k.data, k.len)));
+                         !(m->coined && est.n && ccg__table_find(&est, kd, mk->len, mk->hash));
             r->m[i].introduced = intro;
             if (intro && earlier(c, d, ac->intro_by) && ac->intro_by != (long)d)
                 ac->intro_by = (long)d;
@@ -910,8 +977,6 @@ cleanup:
     ccg__table_free(&keys);
     ccg__table_free(&gen);
     ccg__table_free(&est);
-    ccg__buf_free(&k);
-    ccg__buf_free(&tk);
     return err;
 }
 
@@ -938,20 +1003,21 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         free(res);
         return ccg__err(CCG_ENOMEM, "cannot create a mutex");
     }
-    if ((err = run_pass(&j, threads)) < 0)
+    if ((err = run_pass(&j, extract_doc, threads)) < 0)
         goto cleanup;
     if ((err = overlay_build(&ov, res, c->n_records)) < 0)
         goto cleanup;
     if (ov.keys.n) {
         j.ov = &ov;
-        if ((err = run_pass(&j, threads)) < 0)
+        if ((err = run_pass(&j, extend_doc, threads)) < 0)
             goto cleanup;
     }
     if (!(a = ccg__calloc(1, sizeof *a))) {
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    if ((err = split_homonyms(res, c->n_records)) < 0 || (err = merge(x, c, res, a)) < 0)
+    if ((err = split_homonyms(&j, threads)) < 0 || (err = run_pass(&j, prepare_keys, threads)) < 0 ||
+        (err = merge(x, c, res, a)) < 0)
         goto cleanup;
     *out = a;
     a = NULL;
@@ -964,6 +1030,8 @@ cleanup:
             free(res[d].defs[k]);
         free(res[d].defs);
         free(res[d].sent);
+        free(res[d].keys);
+        ccg__buf_free(&res[d].pool);
     }
     free(res);
     overlay_free(&ov);

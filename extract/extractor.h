@@ -91,6 +91,8 @@ uint32_t ccg__hash(const char *s, size_t n);
 ccg__slot *ccg__table_find(const ccg__table *t, const char *k, size_t n, uint32_t h);
 /** Finds or inserts a key. */
 int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out);
+/** The same with the key's ccg__hash known. */
+int ccg__table_put_hashed(ccg__table *t, const char *k, size_t n, uint32_t h, ccg__slot **out);
 void ccg__table_free(ccg__table *t);
 /**
  * Gives a large table a Bloom filter of its keys (16 bits a key, kept by

@@ -413,9 +413,13 @@ static void set_pairs(ccg__table *t, const char *k, size_t n, bool in_table_only
 
 int ccg__table_put(ccg__table *t, const char *k, size_t n, ccg__slot **out)
 {
+    return ccg__table_put_hashed(t, k, n, ccg__hash(k, n), out);
+}
+
+int ccg__table_put_hashed(ccg__table *t, const char *k, size_t n, uint32_t h, ccg__slot **out)
+{
     if (n == 0 || n >= UINT32_MAX)
         return ccg__err(CCG_EINVAL, "empty key");
-    uint32_t h = ccg__hash(k, n);
     if ((t->n + 1) * 10 > t->cap * 7 && table_grow(t) < 0)
         return CCG_ENOMEM;
     size_t mask = t->cap - 1;
