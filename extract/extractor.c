@@ -160,6 +160,11 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
     for (size_t i = 0; i + 1 < c->t.n_skips && c->t.skips[i] < at && c->t.skips[i] < len; i += 2)
         for (size_t p = c->t.skips[i] > from ? c->t.skips[i] : from;
              p < c->t.skips[i + 1] && p < at && p < len; p++) {
+            /* a letter after a byte that is not a word's: \b */
+            if (!up_c(c->s[p]) && !lo_c(c->s[p]))
+                continue;
+            if (p > 0 && (alnum_c(c->s[p - 1]) || c->s[p - 1] == '_'))
+                continue;
             if (!ccg__match_may_start(pats, pat, c->s, len, p))
                 continue;
             int r2 = ccg__match_at(pats, c->mt, pat, c->s, len, p, ov2, n_pairs);
