@@ -592,7 +592,7 @@ static int add_form(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, uint32_t entr
                                                                                : CASE_MIXED_L;
     if (t->n_words > 1) {
         x->entries[entry].has_long = 1;
-        uint32_t off;
+        uint32_t off = 0; /* set by add_string; -O3 cannot tell */
         if (!x->entries[entry].longform) {
             if ((err = add_string(x, form, n, &off)) < 0)
                 return err;
@@ -690,7 +690,7 @@ static int lexicon_line(ccg_extractor *x, ccg__atoms *t, ccg_buf *key, const cha
                         name, lineno, (int)tl, f[1]);
     }
     int err;
-    uint32_t off;
+    uint32_t off = 0; /* set by add_string; -O3 cannot tell */
     if ((err = add_string(x, f[0], (size_t)(fe[0] - f[0]), &off)) < 0)
         return err;
     if (x->n_entries >= INT32_MAX)
