@@ -11,8 +11,10 @@
  * exact ones (tests/graph/check_networkx.py checks it against networkx).
  */
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "graph_internal.h"
 #include "util.h"
@@ -158,17 +160,120 @@ static uint64_t next_rand(uint64_t *x)
     return z ^ (z >> 31);
 }
 
+/* One thread's working arrays for a source. */
+typedef struct {
+    double *dist, *sigma;
+    uint32_t *order;
+    hitem *heap;
+} walker;
+
+static void walker_free(walker *w)
+{
+    free(w->dist);
+    free(w->sigma);
+    free(w->order);
+    free(w->heap);
+}
+
+static int walker_new(walker *w, size_t n, size_t m)
+{
+    w->dist = ccg__malloc((n + 1) * sizeof *w->dist);
+    w->sigma = ccg__malloc((n + 1) * sizeof *w->sigma);
+    w->order = ccg__malloc((n + 1) * sizeof *w->order);
+    w->heap = ccg__malloc((m + 2) * sizeof *w->heap);
+    if (!w->dist || !w->sigma || !w->order || !w->heap) {
+        walker_free(w);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    return 0;
+}
+
+/*
+ * Sources are walked by several threads, a batch at a time; each source
+ * leaves its own vectors (dependencies, distances), which are then added in
+ * source order, so the sums are the ones one thread makes, bit for bit,
+ * whatever the number of threads.
+ */
+typedef struct {
+    const ccg_network *net;
+    const csr *fwd, *back, *sym;
+    const uint32_t *src; /* the batch's sources */
+    size_t count;
+    double *dep;         /* count x n: dependencies of each node (0: none) */
+    double *d;           /* count x n: distances for closeness and harmonic */
+    walker *w;           /* one per thread */
+    size_t next;
+    pthread_mutex_t lock;
+} batch;
+
+static void walk_source(const batch *b, walker *wk, size_t i)
+{
+    const csr *fwd = b->fwd, *back = b->back;
+    size_t n = b->net->n_nodes, ns;
+    uint32_t s = b->src[i];
+    double *dist = wk->dist, *sigma = wk->sigma, *delta = b->dep + i * n;
+    for (size_t v = 0; v < n; v++) {
+        dist[v] = INFINITY;
+        sigma[v] = 0;
+        delta[v] = 0;
+    }
+    dijkstra(fwd, s, dist, wk->order, &ns, wk->heap);
+    /* Shortest-path counts in settle order, then dependencies backwards. */
+    sigma[s] = 1;
+    for (size_t j = 1; j < ns; j++) {
+        uint32_t w = wk->order[j];
+        for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
+            uint32_t v = back->to[e];
+            if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
+                sigma[w] += sigma[v];
+        }
+    }
+    for (size_t j = ns; j-- > 1;) {
+        uint32_t w = wk->order[j];
+        for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
+            uint32_t v = back->to[e];
+            if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
+                delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
+        }
+    }
+    delta[s] = 0; /* the source depends on no one */
+    double *d = b->d + i * n;
+    if (b->net->directed) {
+        for (size_t v = 0; v < n; v++)
+            d[v] = INFINITY;
+        dijkstra(b->sym, s, d, wk->order, &ns, wk->heap);
+    } else {
+        memcpy(d, dist, n * sizeof *d);
+    }
+}
+
+static void *batch_worker(void *arg)
+{
+    batch *b = ((void **)arg)[0];
+    walker *wk = ((void **)arg)[1];
+    for (;;) {
+        pthread_mutex_lock(&b->lock);
+        size_t i = b->next++;
+        pthread_mutex_unlock(&b->lock);
+        if (i >= b->count)
+            break;
+        walk_source(b, wk, i);
+    }
+    return NULL;
+}
+
 int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
                        double *clo, double *har)
 {
     size_t n = net->n_nodes;
     csr out = {0}, in = {0}, und = {0};
-    const csr *fwd, *back, *sym;
-    double *dist = NULL, *sigma = NULL, *delta = NULL, *dsum = NULL, *udist = NULL;
-    uint32_t *order = NULL, *pick = NULL;
-    size_t *reach = NULL, ns;
-    hitem *heap = NULL;
+    double *dsum = NULL, *dep = NULL, *dd = NULL;
+    uint32_t *pick = NULL;
+    size_t *reach = NULL;
+    walker w[8];
+    unsigned nw = 0;
     int err = 0;
+    memset(w, 0, sizeof w);
 
     if (k > n)
         k = n;
@@ -176,23 +281,28 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
         (net->directed && (err = csr_make(net, -1, &in)) < 0) ||
         (net->directed && (err = csr_make(net, 0, &und)) < 0))
         goto cleanup;
-    fwd = &out;
-    back = net->directed ? &in : &out;
-    sym = net->directed ? &und : &out;
+    const csr *sym = net->directed ? &und : &out;
     size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
-    dist = ccg__malloc((n + 1) * sizeof *dist);
-    udist = ccg__malloc((n + 1) * sizeof *udist);
-    sigma = ccg__malloc((n + 1) * sizeof *sigma);
-    delta = ccg__malloc((n + 1) * sizeof *delta);
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    unsigned threads = cores > 1 ? (cores > 8 ? 8 : (unsigned)cores) : 1;
+    if (threads > k)
+        threads = k ? (unsigned)k : 1;
+    /* a batch: a few sources a thread, its vectors under ~64 MB */
+    size_t per = 4 * (size_t)threads;
+    while (per > 1 && per * (n + 1) * 2 * sizeof(double) > ((size_t)64 << 20))
+        per--;
     dsum = ccg__calloc(n + 1, sizeof *dsum);
     reach = ccg__calloc(n + 1, sizeof *reach);
-    order = ccg__malloc((n + 1) * sizeof *order);
     pick = ccg__malloc((n + 1) * sizeof *pick);
-    heap = ccg__malloc((m + 2) * sizeof *heap);
-    if (!dist || !udist || !sigma || !delta || !dsum || !reach || !order || !pick || !heap) {
+    dep = ccg__malloc((per * n + 1) * sizeof *dep);
+    dd = ccg__malloc((per * n + 1) * sizeof *dd);
+    if (!dsum || !reach || !pick || !dep || !dd) {
         err = ccg__err(CCG_ENOMEM, "out of memory");
         goto cleanup;
     }
+    for (; nw < threads; nw++)
+        if ((err = walker_new(&w[nw], n, m)) < 0)
+            goto cleanup;
     /* k sources without replacement: a seeded partial Fisher-Yates. */
     for (size_t v = 0; v < n; v++)
         pick[v] = (uint32_t)v;
@@ -207,46 +317,39 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
         btw[v] = 0;
         har[v] = 0;
     }
-    for (size_t i = 0; i < k; i++) {
-        uint32_t s = pick[i];
-        for (size_t v = 0; v < n; v++) {
-            dist[v] = INFINITY;
-            sigma[v] = 0;
-            delta[v] = 0;
+    batch b = {net, &out, net->directed ? &in : &out, sym, NULL, 0, dep, dd, w, 0,
+               PTHREAD_MUTEX_INITIALIZER};
+    for (size_t first = 0; first < k; first += per) {
+        b.src = pick + first;
+        b.count = k - first < per ? k - first : per;
+        b.next = 0;
+        pthread_t tid[8];
+        void *args[8][2];
+        unsigned started = 0;
+        for (unsigned t = 1; t < nw && t < b.count; t++, started++) {
+            args[t][0] = &b;
+            args[t][1] = &w[t];
+            if (pthread_create(&tid[t], NULL, batch_worker, args[t]) != 0)
+                break;
         }
-        dijkstra(fwd, s, dist, order, &ns, heap);
-        /* Shortest-path counts in settle order, then dependencies backwards. */
-        sigma[s] = 1;
-        for (size_t j = 1; j < ns; j++) {
-            uint32_t w = order[j];
-            for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
-                uint32_t v = back->to[e];
-                if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
-                    sigma[w] += sigma[v];
-            }
-        }
-        for (size_t j = ns; j-- > 1;) {
-            uint32_t w = order[j];
-            for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
-                uint32_t v = back->to[e];
-                if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
-                    delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
-            }
-            btw[w] += delta[w];
-        }
-        const double *d = dist;
-        if (net->directed) {
+        args[0][0] = &b;
+        args[0][1] = &w[0];
+        batch_worker(args[0]);
+        for (unsigned t = 1; t <= started; t++)
+            pthread_join(tid[t], NULL);
+        /* in source order, as one thread adds */
+        for (size_t i = 0; i < b.count; i++) {
+            uint32_t s = b.src[i];
+            const double *delta = dep + i * n, *d = dd + i * n;
             for (size_t v = 0; v < n; v++)
-                udist[v] = INFINITY;
-            dijkstra(sym, s, udist, order, &ns, heap);
-            d = udist;
+                btw[v] += delta[v];
+            for (size_t v = 0; v < n; v++)
+                if (v != s && isfinite(d[v]) && d[v] > 0) {
+                    har[v] += 1.0 / d[v];
+                    dsum[v] += d[v];
+                    reach[v]++;
+                }
         }
-        for (size_t v = 0; v < n; v++)
-            if (v != s && isfinite(d[v]) && d[v] > 0) {
-                har[v] += 1.0 / d[v];
-                dsum[v] += d[v];
-                reach[v]++;
-            }
     }
     /* Scale to all n sources; undirected pairs count once (as igraph). */
     double scale = k ? (double)n / (double)k : 0;
@@ -259,14 +362,12 @@ cleanup:
     csr_free(&out);
     csr_free(&in);
     csr_free(&und);
-    free(dist);
-    free(udist);
-    free(sigma);
-    free(delta);
+    for (unsigned t = 0; t < nw; t++)
+        walker_free(&w[t]);
     free(dsum);
     free(reach);
-    free(order);
     free(pick);
-    free(heap);
+    free(dep);
+    free(dd);
     return err;
 }
