@@ -295,40 +295,61 @@ static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, 
 }
 
 /*
- * Appends atom j's folded text to c->key and to the running FNV-1a state
- * *h (as ccg__hash would compute it on the whole key); *hlast gets the
- * state before the atom's last byte, for the plural check.
+ * Folds atom j onto a key whose FNV-1a state (as ccg__hash computes it on
+ * the whole key) is *h: lower case, its separator unless first, its '+'.
+ * *hlast gets the state before the key's last byte (the plural check), *klen
+ * grows by the bytes added, and the bytes go to out when it is not NULL
+ * (room for the atom and two more); returns the end of what was written.
  */
-static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast)
+static inline char *fold_atom(const ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast,
+                       size_t *klen, char *out)
 {
     const ccg__atom *a = &c->t.atoms[j];
     const ccg__word *w = &c->t.words[a->word];
-    bool sep = !first && a->sep == SEP_OTHER && a->sepch != '_';
     bool plus = j + 1 == w->a1 && w->end > a->end;
-    if (ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
-        return CCG_ENOMEM;
-    char *k = c->key.data + c->key.len;
+    *klen += a->end - a->start + plus;
+    if (first && !out) {
+        /* ccg__atomize hashed the atom (with its '+') as a key of its own */
+        *h = a->fh;
+        *hlast = a->fhl;
+        return NULL;
+    }
     uint32_t hs = *h;
-    if (sep) {
-        *k++ = (char)a->sepch;
+    if (!first && a->sep == SEP_OTHER && a->sepch != '_') {
+        if (out)
+            *out++ = (char)a->sepch;
         hs = (hs ^ a->sepch) * 16777619u;
+        (*klen)++;
     }
     for (uint32_t i = a->start; i < a->end; i++) {
         unsigned char ch = (unsigned char)c->s[i];
         if (ch >= 'A' && ch <= 'Z')
             ch |= 32;
         *hlast = hs;
-        *k++ = (char)ch;
+        if (out)
+            *out++ = (char)ch;
         hs = (hs ^ ch) * 16777619u;
     }
     if (plus) {
         *hlast = hs;
-        *k++ = '+';
+        if (out)
+            *out++ = '+';
         hs = (hs ^ '+') * 16777619u;
     }
+    *h = hs;
+    return out;
+}
+
+/* Appends atom j's folded text to c->key (fold_atom). */
+static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast)
+{
+    const ccg__atom *a = &c->t.atoms[j];
+    if (ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
+        return CCG_ENOMEM;
+    size_t klen = 0;
+    char *k = fold_atom(c, j, first, h, hlast, &klen, c->key.data + c->key.len);
     *k = '\0';
     c->key.len = (size_t)(k - c->key.data);
-    *h = hs;
     return 0;
 }
 
@@ -339,38 +360,6 @@ static bool joined(const ctx *c, size_t k)
     return k < c->t.n_atoms && c->t.atoms[k].sep == SEP_JOIN;
 }
 
-/* As append_atom without writing the key: the hash state only. */
-static void hash_atom(const ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast,
-                      size_t *klen)
-{
-    const ccg__atom *a = &c->t.atoms[j];
-    const ccg__word *w = &c->t.words[a->word];
-    bool plus = j + 1 == w->a1 && w->end > a->end;
-    *klen += a->end - a->start + plus;
-    if (first) {
-        /* ccg__atomize hashed the atom (with its '+') as a key of its own */
-        *h = a->fh;
-        *hlast = a->fhl;
-        return;
-    }
-    uint32_t hs = *h;
-    if (a->sep == SEP_OTHER && a->sepch != '_') {
-        hs = (hs ^ a->sepch) * 16777619u;
-        (*klen)++;
-    }
-    for (uint32_t i = a->start; i < a->end; i++) {
-        unsigned char ch = (unsigned char)c->s[i];
-        if (ch >= 'A' && ch <= 'Z')
-            ch |= 32;
-        *hlast = hs;
-        hs = (hs ^ ch) * 16777619u;
-    }
-    if (plus) {
-        *hlast = hs;
-        hs = (hs ^ '+') * 16777619u;
-    }
-    *h = hs;
-}
 
 /* Can atom j (of key length klen through it) end a plural: LLMs, ViTs, Transformers? */
 static bool plural_end(const ctx *c, size_t j, size_t klen)
@@ -465,7 +454,7 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
     size_t end = c->t.n_atoms < a0 + MAX_LEX_ATOMS ? c->t.n_atoms : a0 + MAX_LEX_ATOMS;
     for (size_t j = a0; j < end; j++) {
         const ccg__atom *a = &c->t.atoms[j];
-        hash_atom(c, j, j == a0, &h, &hlast, &klen);
+        fold_atom(c, j, j == a0, &h, &hlast, &klen, NULL);
         /* The overlay's matches that pass_lexicon keeps span two atoms (one is one
          * word, dropped): a first atom that cannot go on is dropped at once. */
         if (j == a0 && tab != &c->x->lex && !a->digit && !goes_on(c, tab, j, end, h))
