@@ -742,7 +742,13 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
         for (size_t k = w->a0; k < w->a1 && k < c->t.n_atoms;) {
             int entry = -1;
             size_t e = 0;
-            if (!c->used[k] && may_start(c, w, k))
+            const ccg__atom *a = &c->t.atoms[k];
+            /* lex_match's own first test, without the call: a match from atom k
+             * needs its key in the table, or a full key without its plural s */
+            if (!c->used[k] &&
+                (ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
+                 ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) &&
+                may_start(c, w, k))
                 e = lex_match(c, tab, k, &entry, overlay);
             if (!e) {
                 k++;
