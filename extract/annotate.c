@@ -860,6 +860,10 @@ static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_a
             it->sentences[it->count] = ccg__sentence_of(de->sentence_starts, de->n_sentences, r->m[i].start);
             it->count++;
         }
+        /* the paper's keys are in the table now (names and forms are copies) */
+        free(r->keys);
+        r->keys = NULL;
+        ccg__buf_free(&r->pool);
     }
 
     /* entities: canonical names, types, then sorted by name */
