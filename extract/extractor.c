@@ -156,7 +156,7 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
     }
     if (rc < 0)
         return rc;
-    size_t ov2[2 * 8];
+    /* ov changes only on a match, so a URL's attempts can use it */
     for (size_t i = 0; i + 1 < c->t.n_skips && c->t.skips[i] < at && c->t.skips[i] < len; i += 2)
         for (size_t p = c->t.skips[i] > from ? c->t.skips[i] : from;
              p < c->t.skips[i + 1] && p < at && p < len; p++) {
@@ -167,13 +167,9 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
                 continue;
             if (!ccg__match_may_start(pats, pat, c->s, len, p))
                 continue;
-            int r2 = ccg__match_at(pats, c->mt, pat, c->s, len, p, ov2, n_pairs);
-            if (r2 < 0)
+            int r2 = ccg__match_at(pats, c->mt, pat, c->s, len, p, ov, n_pairs);
+            if (r2 != 0)
                 return r2;
-            if (r2 > 0) {
-                memcpy(ov, ov2, 2 * (size_t)n_pairs * sizeof *ov);
-                return r2;
-            }
         }
     return rc;
 }

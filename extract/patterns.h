@@ -23,7 +23,8 @@ void ccg__matcher_free(ccg__matcher *m);
 /**
  * Matches pattern pat in text[0, len) from byte offset from. Returns 1 with
  * ovector filled (n_pairs start/end pairs, (size_t)-1 when unset), 0 for no
- * match (or a match limit hit: the text is then treated as not matching).
+ * match (or a match limit hit: the text is then treated as not matching);
+ * ovector is written only on a match.
  */
 int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,
                size_t from, size_t *ovector, int n_pairs);
