@@ -157,7 +157,7 @@ int cmd_build(int argc, char **argv)
 
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:t:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:t:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o':
             outs[nouts].path = optarg;

@@ -229,7 +229,7 @@ int cmd_eval(int argc, char **argv)
     bool errors = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "g:eh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "g:eqh", options, NULL)) != -1) {
         int r = xcli_option(&o, c, optarg);
         if (r < 0)
             return CLI_USAGE;

@@ -58,7 +58,7 @@ int xcli_option(xcli *o, int c, const char *arg)
     case XCLI_THESAURUS: return add_path(o->thesauri, &o->n_thesauri, arg, "thesaurus");
     case XCLI_NO_BUILTIN: o->xo.builtin_lexicon = false; return 1;
     case XCLI_STRICT: o->ro.strict = true; return 1;
-    case XCLI_QUIET: cli_quiet = true; return 1;
+    case 'q': cli_quiet = true; return 1;
     default: return 0;
     }
 }
@@ -305,7 +305,7 @@ int cmd_extract(int argc, char **argv)
     bool tsv = false;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:f:eh", options, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:f:eqh", options, NULL)) != -1) {
         int r = xcli_option(&o, c, optarg);
         if (r < 0)
             return CLI_USAGE;

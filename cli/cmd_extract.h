@@ -18,7 +18,6 @@ enum {
     XCLI_THESAURUS,
     XCLI_NO_BUILTIN,
     XCLI_STRICT,
-    XCLI_QUIET,
 };
 
 /* The shared rows of both getopt_long tables, with their argument names and help. */
@@ -30,7 +29,7 @@ enum {
         {"thesaurus", required_argument, NULL, XCLI_THESAURUS},            \
         {"no-builtin-lexicon", no_argument, NULL, XCLI_NO_BUILTIN},        \
         {"strict", no_argument, NULL, XCLI_STRICT},                        \
-        {"quiet", no_argument, NULL, XCLI_QUIET}
+        {"quiet", no_argument, NULL, 'q'}
 #define XCLI_ARGNAMES "G", "N", "FILE", "FILE", "FILE", NULL, NULL, NULL
 #define XCLI_HELP                                                                      \
     "model names: family (LLaMA), version (LLaMA-3, default), variant (LLaMA-3-8B)",    \

@@ -59,7 +59,7 @@ int cmd_rank(int argc, char **argv)
     ccg_export_options_init(&eo);
 
     optind = 1;
-    while ((c = getopt_long(argc, argv, "o:n:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "o:n:qh", opts, NULL)) != -1) {
         switch (c) {
         case 'o': out = optarg; break;
         case OPT_TO: to = optarg; break;
