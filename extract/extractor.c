@@ -146,6 +146,14 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
                 continue;
             if (a->start > 0 && (alnum_c(c->s[a->start - 1]) || c->s[a->start - 1] == '_'))
                 continue; /* no \b before it */
+            if (fw->next[w]) {
+                /* the word after must end so: "In introducing", "For this," */
+                size_t sl = strlen(fw->next[w]);
+                const ccg__atom *b = k + 1 < c->t.n_atoms ? &c->t.atoms[k + 1] : NULL;
+                if (!b || b->end - b->start < sl ||
+                    strncasecmp(c->s + b->end - sl, fw->next[w], sl) != 0)
+                    continue;
+            }
         } else if (!ccg__match_may_start(pats, pat, c->s, len, a->start)) {
             continue;
         }

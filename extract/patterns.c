@@ -48,14 +48,24 @@ static const char *const sources[PAT_COUNT] = {
  * extraction time. The extractor tries such a pattern anchored, and only at
  * the word starts that spell one of these words (ccg__match_may_start),
  * which finds the same matches: each alternative of these patterns begins
- * with one of the words, followed by a non-letter. Keep a list in step with
- * its pattern.
+ * with one of the words, followed by a non-letter. In PAT_INTRO most of them
+ * are common words (in, for, by), so the word after must also end as the
+ * pattern says (the extractor checks that on its atoms). Keep a list in step
+ * with its pattern.
  */
-static const char *const first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
-    [PAT_INTRO] = {"by", "when", "in", "here", "for", "we", "this", "our"},
-    [PAT_NAMED] = {"named", "called", "dubbed", "termed", "coined", "denoted", "referred",
-                   "namely"},
-    [PAT_NAMING] = {"named", "called", "dubbed", "termed", "coined"},
+typedef struct {
+    const char *word;
+    const char *next; /* what the word after it must end with, or NULL: any */
+} lead;
+
+static const lead first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
+    /* "In introducing", "By proposing", "For this, curating": the -ing verb, or "this" */
+    [PAT_INTRO] = {{"by", "ing"}, {"when", "ing"}, {"in", "ing"}, {"here", "ing"},
+                   {"for", "this"}, {"we", NULL}, {"this", NULL}, {"our", NULL}},
+    [PAT_NAMED] = {{"named", NULL}, {"called", NULL}, {"dubbed", NULL}, {"termed", NULL},
+                   {"coined", NULL}, {"denoted", NULL}, {"referred", NULL}, {"namely", NULL}},
+    [PAT_NAMING] = {{"named", NULL}, {"called", NULL}, {"dubbed", NULL}, {"termed", NULL},
+                    {"coined", NULL}},
 };
 
 /*
@@ -83,13 +93,13 @@ static inline bool word_char(unsigned char c)
 }
 
 /* Does the letter run at s[p..len) spell one of words (case-insensitively)? */
-static bool starts_word(const unsigned char *s, size_t p, size_t len, const char *const *words)
+static bool starts_word(const unsigned char *s, size_t p, size_t len, const lead *words)
 {
     size_t n = 0;
     while (p + n < len && n < 16 && ascii_letter(s[p + n]))
         n++;
-    for (; *words; words++) {
-        const char *w = *words;
+    for (; words->word; words++) {
+        const char *w = words->word;
         if ((unsigned char)w[0] != (s[p] | 32) || strlen(w) != n)
             continue;
         size_t i = 1;
@@ -117,7 +127,7 @@ int ccg__patterns_new(void **out)
         }
         /* Without JIT (unsupported CPU) the interpreter still works. */
         (void)pcre2_jit_compile(p->code[i], PCRE2_JIT_COMPLETE);
-        if (!first_words[i][0])
+        if (!first_words[i][0].word)
             continue;
         p->anchored[i] = pcre2_compile((PCRE2_SPTR)sources[i], PCRE2_ZERO_TERMINATED,
                                        PCRE2_ANCHORED, &ec, &eo, NULL);
@@ -127,9 +137,10 @@ int ccg__patterns_new(void **out)
         }
         (void)pcre2_jit_compile(p->anchored[i], PCRE2_JIT_COMPLETE);
         ccg__first_words *fw = &p->first[i];
-        for (const char *const *w = first_words[i]; *w && fw->n < PAT_MAX_WORDS; w++, fw->n++) {
-            fw->len[fw->n] = (uint8_t)strlen(*w);
-            fw->hash[fw->n] = ccg__hash(*w, strlen(*w));
+        for (const lead *w = first_words[i]; w->word && fw->n < PAT_MAX_WORDS; w++, fw->n++) {
+            fw->len[fw->n] = (uint8_t)strlen(w->word);
+            fw->hash[fw->n] = ccg__hash(w->word, strlen(w->word));
+            fw->next[fw->n] = w->next;
             fw->bloom |= (uint64_t)1 << (fw->hash[fw->n] & 63);
         }
     }
@@ -212,14 +223,14 @@ int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text,
 const ccg__first_words *ccg__match_first_words(const void *patterns, int pat)
 {
     const struct ccg__patterns *p = patterns;
-    return first_words[pat][0] ? &p->first[pat] : NULL;
+    return first_words[pat][0].word ? &p->first[pat] : NULL;
 }
 
 bool ccg__match_may_start(const void *patterns, int pat, const char *text, size_t len, size_t at)
 {
     (void)patterns;
     const unsigned char *s = (const unsigned char *)text;
-    if (!first_words[pat][0])
+    if (!first_words[pat][0].word)
         return true;
     return at < len && (at == 0 || !word_char(s[at - 1])) &&
            starts_word(s, at, len, first_words[pat]);

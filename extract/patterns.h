@@ -46,6 +46,7 @@ typedef struct {
     unsigned n;
     uint8_t len[PAT_MAX_WORDS];
     uint32_t hash[PAT_MAX_WORDS];
+    const char *next[PAT_MAX_WORDS]; /* what the next word must end with, or NULL */
 } ccg__first_words;
 
 /** The first words of pat, or NULL if its matches may begin anywhere. */
