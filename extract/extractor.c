@@ -298,60 +298,14 @@ static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, 
     return -1;
 }
 
-/*
- * Folds atom j onto a key whose FNV-1a state (as ccg__hash computes it on
- * the whole key) is *h: lower case, its separator unless first, its '+'.
- * *hlast gets the state before the key's last byte (the plural check), *klen
- * grows by the bytes added, and the bytes go to out when it is not NULL
- * (room for the atom and two more); returns the end of what was written.
- */
-static inline char *fold_atom(const ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast,
-                       size_t *klen, char *out)
-{
-    const ccg__atom *a = &c->t.atoms[j];
-    const ccg__word *w = &c->t.words[a->word];
-    bool plus = j + 1 == w->a1 && w->end > a->end;
-    *klen += a->end - a->start + plus;
-    if (first && !out) {
-        /* ccg__atomize hashed the atom (with its '+') as a key of its own */
-        *h = a->fh;
-        *hlast = a->fhl;
-        return NULL;
-    }
-    uint32_t hs = *h;
-    if (!first && a->sep == SEP_OTHER && a->sepch != '_') {
-        if (out)
-            *out++ = (char)a->sepch;
-        hs = (hs ^ a->sepch) * 16777619u;
-        (*klen)++;
-    }
-    for (uint32_t i = a->start; i < a->end; i++) {
-        unsigned char ch = (unsigned char)c->s[i];
-        if (ch >= 'A' && ch <= 'Z')
-            ch |= 32;
-        *hlast = hs;
-        if (out)
-            *out++ = (char)ch;
-        hs = (hs ^ ch) * 16777619u;
-    }
-    if (plus) {
-        *hlast = hs;
-        if (out)
-            *out++ = '+';
-        hs = (hs ^ '+') * 16777619u;
-    }
-    *h = hs;
-    return out;
-}
-
-/* Appends atom j's folded text to c->key (fold_atom). */
+/* Appends atom j's folded text to c->key (ccg__fold_atom). */
 static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast)
 {
     const ccg__atom *a = &c->t.atoms[j];
     if (ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
         return CCG_ENOMEM;
     size_t klen = 0;
-    char *k = fold_atom(c, j, first, h, hlast, &klen, c->key.data + c->key.len);
+    char *k = ccg__fold_atom(c->s, &c->t, j, first, h, hlast, &klen, c->key.data + c->key.len);
     *k = '\0';
     c->key.len = (size_t)(k - c->key.data);
     return 0;
@@ -452,13 +406,13 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
 {
     size_t best = 0, exact = a0; /* atoms [a0, exact) are stepped exactly */
     c->key.len = 0;
-    uint32_t h = 2166136261u, hlast = h;   /* hash through the current atom */
+    uint32_t h = CCG_FNV_BASIS, hlast = h; /* hash through the current atom */
     uint32_t he = h, hle = h;               /* hash through atom exact - 1 */
     size_t klen = 0;
     size_t end = c->t.n_atoms < a0 + MAX_LEX_ATOMS ? c->t.n_atoms : a0 + MAX_LEX_ATOMS;
     for (size_t j = a0; j < end; j++) {
         const ccg__atom *a = &c->t.atoms[j];
-        fold_atom(c, j, j == a0, &h, &hlast, &klen, NULL);
+        ccg__fold_atom(c->s, &c->t, j, j == a0, &h, &hlast, &klen, NULL);
         /* The overlay's matches that pass_lexicon keeps span two atoms (one is one
          * word, dropped): a first atom that cannot go on is dropped at once. */
         if (j == a0 && tab != &c->x->lex && !a->digit && !goes_on(c, tab, j, end, h))
@@ -2037,20 +1991,14 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
     if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
         return CCG_ENOMEM;
     v[n++] = 0;
-    /* most bytes end no sentence: skip them eight at a time (a byte equal to
-     * c makes (x - ONES) & ~x & HIGHS nonzero, x = word ^ c in every byte) */
+    /* most bytes end no sentence: skip them eight at a time */
     static const bool ends[256] = {['.'] = true, ['\n'] = true, ['?'] = true, ['!'] = true};
-    const uint64_t ONES = 0x0101010101010101u, HIGHS = 0x8080808080808080u;
     for (size_t i = 0; i + 1 < len; i++) {
         for (; i + 9 < len; i += 8) {
-            uint64_t w, x1, x2, x3, x4;
+            uint64_t w;
             memcpy(&w, s + i, 8);
-            x1 = w ^ (ONES * '.');
-            x2 = w ^ (ONES * '\n');
-            x3 = w ^ (ONES * '?');
-            x4 = w ^ (ONES * '!');
-            if (((x1 - ONES) & ~x1 & HIGHS) | ((x2 - ONES) & ~x2 & HIGHS) |
-                ((x3 - ONES) & ~x3 & HIGHS) | ((x4 - ONES) & ~x4 & HIGHS))
+            if (ccg__bytes_eq(w, '.') | ccg__bytes_eq(w, '\n') | ccg__bytes_eq(w, '?') |
+                ccg__bytes_eq(w, '!'))
                 break;
         }
         while (i + 1 < len && !ends[(unsigned char)s[i]])

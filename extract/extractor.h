@@ -12,6 +12,11 @@
 #include "patterns.h"
 #include "util.h"
 
+/* FNV-1a, the hash of every key: ccg__hash, the atoms' fh, the lexicon walk. */
+#define CCG_FNV_BASIS 2166136261u
+#define CCG_FNV_PRIME 16777619u
+static inline uint32_t ccg__fnv_step(uint32_t h, unsigned char c) { return (h ^ c) * CCG_FNV_PRIME; }
+
 /* ---- atoms: the smallest units a text is matched on ---------------------- */
 
 /* What separates an atom from the one before it. */
@@ -55,8 +60,55 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len);
 void ccg__atoms_free(ccg__atoms *t);
 
 /**
- * Appends the matching key of atoms [a0, a1) to key: letters lower-cased,
- * digits kept, spaces, hyphens and joins dropped, other separators kept.
+ * Folds atom j of t (over text) onto a key whose FNV-1a state is *h: letters
+ * lower-cased, its separator kept unless first (not spaces, hyphens, joins
+ * or '_'), a '+' that ends its word (LoRA+ is not LoRA). *hlast gets the
+ * state before the key's last byte (plural checks), *klen grows by the bytes
+ * added, and the bytes go to out when not NULL (room for the atom and two
+ * more); returns the end of what was written. With first and no out, the
+ * atom's own fh and fhl (ccg__atomize) serve. Inline: the lexicon walk of
+ * every text calls it.
+ */
+static inline char *ccg__fold_atom(const char *text, const ccg__atoms *t, size_t j, bool first,
+                                   uint32_t *h, uint32_t *hlast, size_t *klen, char *out)
+{
+    const ccg__atom *a = &t->atoms[j];
+    const ccg__word *w = &t->words[a->word];
+    bool plus = j + 1 == w->a1 && w->end > a->end;
+    *klen += a->end - a->start + plus;
+    if (first && !out) {
+        *h = a->fh;
+        *hlast = a->fhl;
+        return NULL;
+    }
+    uint32_t hs = *h;
+    if (!first && a->sep == SEP_OTHER && a->sepch != '_') {
+        if (out)
+            *out++ = (char)a->sepch;
+        hs = ccg__fnv_step(hs, a->sepch);
+        (*klen)++;
+    }
+    for (uint32_t i = a->start; i < a->end; i++) {
+        unsigned char ch = (unsigned char)text[i];
+        if (ch >= 'A' && ch <= 'Z')
+            ch |= 32;
+        *hlast = hs;
+        if (out)
+            *out++ = (char)ch;
+        hs = ccg__fnv_step(hs, ch);
+    }
+    if (plus) {
+        *hlast = hs;
+        if (out)
+            *out++ = '+';
+        hs = ccg__fnv_step(hs, '+');
+    }
+    *h = hs;
+    return out;
+}
+
+/**
+ * Appends the matching key of atoms [a0, a1) to key (ccg__fold_atom).
  */
 int ccg__fold_atoms(ccg_buf *key, const char *text, const ccg__atoms *t, size_t a0, size_t a1);
 /** The scoring key of a string: lower case without spaces, '-', '_'. */

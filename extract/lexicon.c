@@ -102,13 +102,13 @@ static size_t url_end(const char *s, size_t i, size_t len)
     return 0;
 }
 
-#define FNV_PRIME 16777619u
+#define FNV_PRIME CCG_FNV_PRIME
 #define FNV_PRIME_INV 0x359c449bu /* FNV_PRIME * FNV_PRIME_INV == 1 (mod 2^32) */
 
 /* Scans the atom at s[i] (a letter or digit) into a; returns its end. */
 static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg__atom *a)
 {
-    uint32_t h = 2166136261u, hl = h;
+    uint32_t h = CCG_FNV_BASIS, hl = h;
     size_t i0 = i;
     if (byte_class[s[i]] == CL_DIGIT) {
         do {
@@ -311,20 +311,15 @@ void ccg__atoms_free(ccg__atoms *t)
 
 int ccg__fold_atoms(ccg_buf *key, const char *text, const ccg__atoms *t, size_t a0, size_t a1)
 {
+    uint32_t h = CCG_FNV_BASIS, hlast;
+    size_t klen = 0;
     for (size_t k = a0; k < a1; k++) {
         const ccg__atom *a = &t->atoms[k];
-        const ccg__word *w = &t->words[a->word];
-        if (k > a0 && a->sep == SEP_OTHER && a->sepch != '_' &&
-            ccg__buf_putc(key, (char)a->sepch) < 0)
+        if (ccg__buf_reserve(key, a->end - a->start + 2) < 0)
             return CCG_ENOMEM;
-        if (ccg__buf_reserve(key, a->end - a->start) < 0)
-            return CCG_ENOMEM;
-        for (uint32_t i = a->start; i < a->end; i++)
-            key->data[key->len++] = (char)tolower((unsigned char)text[i]);
-        key->data[key->len] = '\0';
-        /* LoRA+ is not LoRA */
-        if (k + 1 == w->a1 && w->end > a->end && ccg__buf_putc(key, '+') < 0)
-            return CCG_ENOMEM;
+        char *e = ccg__fold_atom(text, t, k, k == a0, &h, &hlast, &klen, key->data + key->len);
+        *e = '\0';
+        key->len = (size_t)(e - key->data);
     }
     return 0;
 }
@@ -347,11 +342,9 @@ int ccg__fold_loose(ccg_buf *key, const char *s, size_t n)
 
 uint32_t ccg__hash(const char *s, size_t n)
 {
-    uint32_t h = 2166136261u;
-    for (size_t i = 0; i < n; i++) {
-        h ^= (unsigned char)s[i];
-        h *= 16777619u;
-    }
+    uint32_t h = CCG_FNV_BASIS;
+    for (size_t i = 0; i < n; i++)
+        h = ccg__fnv_step(h, (unsigned char)s[i]);
     return h ? h : 1;
 }
 
@@ -400,9 +393,9 @@ static int table_grow(ccg__table *t)
  */
 static void set_pairs(ccg__table *t, const char *k, size_t n, bool in_table_only)
 {
-    uint32_t h = 2166136261u; /* FNV-1a, as ccg__hash, one byte at a time */
+    uint32_t h = CCG_FNV_BASIS; /* as ccg__hash, one byte at a time */
     for (size_t l = 1; l < n; l++) {
-        h = (h ^ (unsigned char)k[l - 1]) * 16777619u;
+        h = ccg__fnv_step(h, (unsigned char)k[l - 1]);
         uint32_t hh = h ? h : 1;
         if (in_table_only && !ccg__table_find(t, k, l, hh))
             continue;
