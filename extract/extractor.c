@@ -1228,10 +1228,7 @@ static int pass_shapes(ctx *c)
     for (size_t wi = 0; wi < c->t.n_words; wi++) {
         const ccg__word *w = &c->t.words[wi];
         /* every shape needs a capital letter: most words stop here */
-        unsigned any_upper = 0;
-        for (size_t k = w->a0; k < w->a1; k++)
-            any_upper |= c->t.atoms[k].upper;
-        if (!any_upper || !span_free(c, w->a0, w->a1))
+        if (!w->upper || !span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
         bool math = false;
@@ -1511,10 +1508,7 @@ static int pass_recall(ctx *c)
     for (size_t wi = 0; names.n && wi < c->t.n_words; wi++) {
         const ccg__word *w = &c->t.words[wi];
         /* every single-word name found has a capital */
-        bool cap = false;
-        for (size_t k = w->a0; k < w->a1 && !cap; k++)
-            cap = c->t.atoms[k].upper > 0;
-        if (!cap || !span_free(c, w->a0, w->a1))
+        if (!w->upper || !span_free(c, w->a0, w->a1))
             continue;
         size_t e = w->end;
         for (size_t k = w->a0 + 1; k < w->a1; k++)
@@ -1529,12 +1523,37 @@ static int pass_recall(ctx *c)
         if (slot && (err = recall_at(c, (size_t)slot->value, w->start, e)) < 0)
             goto cleanup;
     }
+    /* A name starts a word: try word starts only, and of those the words
+     * whose first atom hashes as the name's (ccg__atomize folds case, so a
+     * word the name matches ignoring case has the hash): one pass over the
+     * words for every name. A name that starts inside an atom, or too many
+     * candidates, and every word is tried. */
+    enum { MAX_CAND = 256 };
+    uint32_t cand[MAX_CAND];
+    size_t n_cand = 0;
+    bool every = false;
+    uint64_t bloom = 0;
+    for (size_t q = 0; q < n_multi; q++) {
+        size_t k = atom_at(c, c->m[multi[q]].start);
+        if (k >= c->t.n_atoms || c->t.atoms[k].start != c->m[multi[q]].start)
+            every = true;
+        else
+            bloom |= (uint64_t)1 << (c->t.atoms[k].fh & 63);
+    }
+    for (size_t wi = 0; n_multi && !every && wi < c->t.n_words; wi++)
+        if (bloom >> (c->t.atoms[c->t.words[wi].a0].fh & 63) & 1) {
+            if (n_cand == MAX_CAND)
+                every = true;
+            else
+                cand[n_cand++] = (uint32_t)wi;
+        }
     for (size_t q = 0; q < n_multi; q++) {
         size_t i = multi[q];
         size_t ml = c->m[i].end - c->m[i].start;
         const char *needle = c->s + c->m[i].start;
-        /* a name starts a word: try word starts only */
-        for (size_t wi = 0; wi < c->t.n_words; wi++) {
+        size_t n_try = every ? c->t.n_words : n_cand;
+        for (size_t t = 0; t < n_try; t++) {
+            size_t wi = every ? t : cand[t];
             size_t p = c->t.words[wi].start;
             if (p + ml > c->len)
                 break;
@@ -1623,38 +1642,47 @@ static int noun_type(const ctx *c, const char *s, size_t n)
     return slot ? slot->value : -1;
 }
 
-static bool has_ci(const char *s, size_t n, const char *w)
+static inline char fold_c(char c) { return up_c(c) ? (char)(c | 32) : c; }
+
+/* Does s[i..n) start with w (lower case), ASCII case ignored? */
+static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
 {
-    size_t l = strlen(w);
-    if (l == 0)
-        return true;
-    /* the first byte, case-folded loosely, rejects most positions without a call */
-    char f = (char)(w[0] | 32);
-    for (size_t i = 0; i + l <= n; i++)
-        if ((char)(s[i] | 32) == f && strncasecmp(s + i, w, l) == 0)
-            return true;
-    return false;
+    if (i + l > n)
+        return false;
+    for (size_t k = 0; k < l; k++)
+        if (fold_c(s[i + k]) != w[k])
+            return false;
+    return true;
 }
 
-static bool ends_ci(const char *s, size_t n, const char *w)
-{
-    size_t l = strlen(w);
-    return n >= l && strncasecmp(s + n - l, w, l) == 0;
-}
-
-/* Cues inside a name: -Bench, -Net, GPT, Score. */
+/*
+ * Cues inside a name: -Bench, -Net, GPT, Score. Every candidate name is
+ * typed, so its tail is folded once for the suffix cues and the name is
+ * scanned once for the inner ones (a strncasecmp a cue was 3% of
+ * extraction).
+ */
 static int name_type(const char *s, size_t n)
 {
-    if (ends_ci(s, n, "bench") || ends_ci(s, n, "benchmark") || ends_ci(s, n, "dataset") ||
-        ends_ci(s, n, "corpus") || ends_ci(s, n, "QA") || ends_ci(s, n, "Eval"))
+    char t[9]; /* the longest suffix cue, "benchmark" */
+    size_t tl = n < sizeof t ? n : sizeof t;
+    for (size_t i = 0; i < tl; i++)
+        t[i] = fold_c(s[n - tl + i]);
+#define ENDS(w) (tl >= sizeof w - 1 && memcmp(t + tl - (sizeof w - 1), w, sizeof w - 1) == 0)
+    if (ENDS("bench") || ENDS("benchmark") || ENDS("dataset") || ENDS("corpus") || ENDS("qa") ||
+        ENDS("eval"))
         return CCG_TYPE_DATASET;
-    if (ends_ci(s, n, "score") || ends_ci(s, n, "rate") || ends_ci(s, n, "index"))
+    if (ENDS("score") || ENDS("rate") || ENDS("index"))
         return CCG_TYPE_METRIC;
-    if (has_ci(s, n, "GPT") || has_ci(s, n, "LLM") || has_ci(s, n, "LLaMA") ||
-        has_ci(s, n, "LLaVA") || has_ci(s, n, "BERT"))
-        return CCG_TYPE_MODEL;
-    if (ends_ci(s, n, "net") || ends_ci(s, n, "former"))
+    for (size_t i = 0; i + 3 <= n; i++) {
+        char ch = fold_c(s[i]);
+        if ((ch == 'g' && at_ci(s, n, i, "gpt", 3)) || (ch == 'b' && at_ci(s, n, i, "bert", 4)) ||
+            (ch == 'l' && (at_ci(s, n, i, "llm", 3) || at_ci(s, n, i, "llama", 5) ||
+                           at_ci(s, n, i, "llava", 5))))
+            return CCG_TYPE_MODEL;
+    }
+    if (ENDS("net") || ENDS("former"))
         return CCG_TYPE_METHOD;
+#undef ENDS
     return -1;
 }
 
@@ -1991,18 +2019,9 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
     if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
         return CCG_ENOMEM;
     v[n++] = 0;
-    /* most bytes end no sentence: skip them eight at a time */
-    static const bool ends[256] = {['.'] = true, ['\n'] = true, ['?'] = true, ['!'] = true};
     for (size_t i = 0; i + 1 < len; i++) {
-        for (; i + 9 < len; i += 8) {
-            uint64_t w;
-            memcpy(&w, s + i, 8);
-            if (ccg__bytes_eq(w, '.') | ccg__bytes_eq(w, '\n') | ccg__bytes_eq(w, '?') |
-                ccg__bytes_eq(w, '!'))
-                break;
-        }
-        while (i + 1 < len && !ends[(unsigned char)s[i]])
-            i++;
+        /* most bytes end no sentence: skip them sixteen at a time */
+        i = ccg__find_any4(s, i, len - 1, '.', '\n', '?', '!');
         if (i + 1 >= len)
             break;
         bool brk = false;

@@ -43,6 +43,7 @@ typedef struct {
 typedef struct {
     uint32_t start, end;   /* byte span of the word */
     uint32_t a0, a1;       /* its atoms [a0, a1) */
+    bool upper;            /* some atom has a capital: the passes that need one skip the rest */
 } ccg__word;
 
 typedef struct {

@@ -235,6 +235,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
         newlines = 0;
         size_t w_start = i, a0 = n_atoms;
         size_t part = i; /* start of the current hyphen part */
+        unsigned upper = 0;
         for (;;) {
             if (n_atoms == t->cap_atoms) {
                 t->n_atoms = n_atoms;
@@ -248,6 +249,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             a->sep = sep;
             a->sepch = sepch;
             i = scan_atom(s, len, i, a);
+            upper |= a->upper;
             if (i >= len)
                 break;
             k = byte_class[s[i]];
@@ -294,6 +296,7 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
         w->end = (uint32_t)i;
         w->a0 = (uint32_t)a0;
         w->a1 = (uint32_t)n_atoms;
+        w->upper = upper != 0;
     }
 done:
     t->n_atoms = n_atoms;

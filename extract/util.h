@@ -6,7 +6,12 @@
 #define CCG_UTIL_H
 
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <string.h>
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 #include "ccg_common.h"
 
@@ -82,6 +87,42 @@ static inline uint64_t ccg__bytes_below(uint64_t w, unsigned char n)
 static inline uint64_t ccg__bytes_eq(uint64_t w, unsigned char c)
 {
     return ccg__bytes_below(w ^ (CCG__ONES8 * c), 1);
+}
+
+/*
+ * The first byte of s[i, end) that is a, b, c or d; end if none. Sixteen
+ * bytes a step with SSE2, which every x86-64 has (compiler intrinsics, not
+ * a library): a sentence scan over every text was 4% of extraction with
+ * the eight-byte tests, which are the fallback elsewhere.
+ */
+static inline size_t ccg__find_any4(const char *s, size_t i, size_t end, unsigned char a,
+                                    unsigned char b, unsigned char c, unsigned char d)
+{
+#ifdef __SSE2__
+    const __m128i va = _mm_set1_epi8((char)a), vb = _mm_set1_epi8((char)b),
+                  vc = _mm_set1_epi8((char)c), vd = _mm_set1_epi8((char)d);
+    for (; i + 16 <= end; i += 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb)),
+                                 _mm_or_si128(_mm_cmpeq_epi8(v, vc), _mm_cmpeq_epi8(v, vd)));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return i + (size_t)__builtin_ctz(bits);
+    }
+#else
+    for (; i + 8 <= end; i += 8) {
+        uint64_t w;
+        memcpy(&w, s + i, 8);
+        if (ccg__bytes_eq(w, a) | ccg__bytes_eq(w, b) | ccg__bytes_eq(w, c) | ccg__bytes_eq(w, d))
+            break;
+    }
+#endif
+    for (; i < end; i++) {
+        unsigned char x = (unsigned char)s[i];
+        if (x == a || x == b || x == c || x == d)
+            break;
+    }
+    return i;
 }
 
 #endif

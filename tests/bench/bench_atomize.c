@@ -167,7 +167,7 @@ static int ref_atomize(ccg__atoms *t, const char *text, size_t len)
         if (barrier || newlines >= 2)
             sep = SEP_PUNCT;
         barrier = false;
-        ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0};
+        ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0, false};
         size_t part = i; /* start of the current hyphen part */
         for (;;) {
             ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0, 0, 0};
@@ -207,6 +207,8 @@ static int ref_atomize(ccg__atoms *t, const char *text, size_t len)
         }
         w.end = (uint32_t)i;
         w.a1 = (uint32_t)t->n_atoms;
+        for (size_t k = w.a0; k < w.a1; k++)
+            w.upper |= t->atoms[k].upper > 0;
         if (t->n_words == t->cap_words &&
             ccg__grow((void **)&t->words, &t->cap_words, t->n_words + 1, sizeof w) < 0)
             return CCG_ENOMEM;
@@ -237,7 +239,8 @@ static int same(const ccg__atoms *a, const ccg__atoms *b, const char *what, size
     }
     for (k = 0; !bad && k < a->n_words; k++) {
         const ccg__word *x = &a->words[k], *y = &b->words[k];
-        if (x->start != y->start || x->end != y->end || x->a0 != y->a0 || x->a1 != y->a1)
+        if (x->start != y->start || x->end != y->end || x->a0 != y->a0 || x->a1 != y->a1 ||
+            x->upper != y->upper)
             bad = "word";
     }
     if (bad)
