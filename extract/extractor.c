@@ -52,6 +52,9 @@ typedef struct {
     uint32_t *lsf;            /* short forms defined here that shadow a lexicon entry:
                                * start, length, index of their mention (triples) */
     size_t n_lsf, cap_lsf;
+    uint32_t *lead;           /* atoms that may begin a word-led pattern (find), once built */
+    size_t n_lead, cap_lead;
+    bool lead_ready;
 } ctx;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -122,45 +125,80 @@ static size_t atom_at(const ctx *c, size_t off)
  * URL the atoms skip: those are tried one by one, before the first match
  * among atoms.
  */
+/* The atoms whose hash passes the filter of every pattern's first words,
+ * in order: a few in a hundred, which find walks instead of every atom. */
+static int lead_atoms(ctx *c)
+{
+    const uint64_t *bloom = ccg__match_lead_bloom(c->x->patterns);
+    if (ccg__grow((void **)&c->lead, &c->cap_lead, c->t.n_atoms + 1, sizeof *c->lead) < 0)
+        return CCG_ENOMEM;
+    size_t n = 0;
+    for (size_t k = 0; k < c->t.n_atoms; k++) {
+        const ccg__atom *a = &c->t.atoms[k];
+        uint32_t h = a->fh ? a->fh : 1;
+        c->lead[n] = (uint32_t)k;
+        n += !a->digit && (bloom[h >> 6 & 3] >> (h & 63) & 1);
+    }
+    c->n_lead = n;
+    c->lead_ready = true;
+    return 0;
+}
+
 static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pairs)
 {
     const void *pats = c->x->patterns;
     const ccg__first_words *fw = ccg__match_first_words(pats, pat);
     if (!fw)
         return ccg__match(pats, c->mt, pat, c->s, len, from, ov, n_pairs);
+    if (!c->lead_ready && lead_atoms(c) < 0)
+        return CCG_ENOMEM;
     size_t at = SIZE_MAX; /* start of the first match among atoms */
     int rc = 0;
-    for (size_t k = atom_at(c, from); k < c->t.n_atoms && c->t.atoms[k].start < len; k++) {
+    size_t k0 = atom_at(c, from), kl = atom_at(c, len);
+    /* the first lead atom at or after k0 */
+    size_t lo = 0, hi = c->n_lead;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        if (c->lead[mid] < k0)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    for (size_t i = lo; i < c->n_lead && c->lead[i] < kl; i++) {
+        size_t k = c->lead[i];
         const ccg__atom *a = &c->t.atoms[k];
-        if (a->digit)
+        if (a->end > len)
+            break; /* the atom len cuts: below */
+        /* the atom's hash was taken by ccg__atomize */
+        uint32_t h = a->fh ? a->fh : 1, n = a->end - a->start;
+        if (!(fw->bloom >> (h & 63) & 1))
             continue;
-        if (a->end <= len) {
-            /* the atom's hash was taken by ccg__atomize: most atoms stop here */
-            uint32_t h = a->fh ? a->fh : 1, n = a->end - a->start;
-            if (!(fw->bloom >> (h & 63) & 1))
-                continue;
-            unsigned w = 0;
-            while (w < fw->n && (fw->hash[w] != h || fw->len[w] != n))
-                w++;
-            if (w == fw->n)
-                continue;
-            if (a->start > 0 && (alnum_c(c->s[a->start - 1]) || c->s[a->start - 1] == '_'))
-                continue; /* no \b before it */
-            if (fw->next[w]) {
-                /* the word after must end so: "In introducing", "For this," */
-                size_t sl = strlen(fw->next[w]);
-                const ccg__atom *b = k + 1 < c->t.n_atoms ? &c->t.atoms[k + 1] : NULL;
-                if (!b || b->end - b->start < sl ||
-                    strncasecmp(c->s + b->end - sl, fw->next[w], sl) != 0)
-                    continue;
-            }
-        } else if (!ccg__match_may_start(pats, pat, c->s, len, a->start)) {
+        unsigned w = 0;
+        while (w < fw->n && (fw->hash[w] != h || fw->len[w] != n))
+            w++;
+        if (w == fw->n)
             continue;
+        if (a->start > 0 && (alnum_c(c->s[a->start - 1]) || c->s[a->start - 1] == '_'))
+            continue; /* no \b before it */
+        if (fw->next[w]) {
+            /* the word after must end so: "In introducing", "For this," */
+            size_t sl = strlen(fw->next[w]);
+            const ccg__atom *b = k + 1 < c->t.n_atoms ? &c->t.atoms[k + 1] : NULL;
+            if (!b || b->end - b->start < sl ||
+                strncasecmp(c->s + b->end - sl, fw->next[w], sl) != 0)
+                continue;
         }
         if ((rc = ccg__match_at(pats, c->mt, pat, c->s, len, a->start, ov, n_pairs)) != 0) {
             at = a->start;
             break;
         }
+    }
+    /* the last atom before len, when len cuts it, whatever its hash */
+    if (rc == 0 && kl > k0 && kl > 0) {
+        const ccg__atom *a = &c->t.atoms[kl - 1];
+        if (!a->digit && a->end > len && ccg__match_may_start(pats, pat, c->s, len, a->start) &&
+            (rc = ccg__match_at(pats, c->mt, pat, c->s, len, a->start, ov, n_pairs)) != 0)
+            at = a->start;
     }
     if (rc < 0)
         return rc;
@@ -2073,8 +2111,8 @@ struct ccg__scratch {
     size_t cap_used;
     ccg_buf key, name, var;
     ccg__matcher *mt;
-    uint32_t *iw, *lsf;
-    size_t cap_iw, cap_lsf;
+    uint32_t *iw, *lsf, *lead;
+    size_t cap_iw, cap_lsf, cap_lead;
     ccg__scratch *next;
 };
 
@@ -2093,6 +2131,7 @@ static void scratch_free(ccg__scratch *sc)
     ccg__matcher_free(sc->mt);
     free(sc->iw);
     free(sc->lsf);
+    free(sc->lead);
     free(sc);
 }
 
@@ -2149,6 +2188,8 @@ static void ctx_done(ctx *c)
     sc->cap_iw = c->cap_iw;
     sc->lsf = c->lsf;
     sc->cap_lsf = c->cap_lsf;
+    sc->lead = c->lead;
+    sc->cap_lead = c->cap_lead;
     pthread_mutex_lock(&c->x->pool->lock);
     sc->next = c->x->pool->free;
     c->x->pool->free = sc;
@@ -2179,6 +2220,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->cap_iw = sc->cap_iw;
     c->lsf = sc->lsf;
     c->cap_lsf = sc->cap_lsf;
+    c->lead = sc->lead;
+    c->cap_lead = sc->cap_lead;
     int err = ccg__atomize(&c->t, text, len);
     if (err < 0)
         return err;

@@ -84,6 +84,7 @@ struct ccg__patterns {
      * run with PCRE2_ANCHORED given at match time, only at compile time. */
     pcre2_code *anchored[PAT_COUNT];
     ccg__first_words first[PAT_COUNT];
+    uint64_t lead_bloom[4]; /* bit (hash & 255) of every pattern's first words */
 };
 
 static inline bool ascii_letter(unsigned char c) { return (unsigned char)((c | 32) - 'a') < 26; }
@@ -142,6 +143,7 @@ int ccg__patterns_new(void **out)
             fw->hash[fw->n] = ccg__hash(w->word, strlen(w->word));
             fw->next[fw->n] = w->next;
             fw->bloom |= (uint64_t)1 << (fw->hash[fw->n] & 63);
+            p->lead_bloom[fw->hash[fw->n] >> 6 & 3] |= (uint64_t)1 << (fw->hash[fw->n] & 63);
         }
     }
     *out = p;
@@ -224,6 +226,12 @@ const ccg__first_words *ccg__match_first_words(const void *patterns, int pat)
 {
     const struct ccg__patterns *p = patterns;
     return first_words[pat][0].word ? &p->first[pat] : NULL;
+}
+
+const uint64_t *ccg__match_lead_bloom(const void *patterns)
+{
+    const struct ccg__patterns *p = patterns;
+    return p->lead_bloom;
 }
 
 bool ccg__match_may_start(const void *patterns, int pat, const char *text, size_t len, size_t at)

@@ -52,6 +52,12 @@ typedef struct {
 /** The first words of pat, or NULL if its matches may begin anywhere. */
 const ccg__first_words *ccg__match_first_words(const void *patterns, int pat);
 
+/**
+ * A 256-bit filter of the first words of every pattern: bit (hash & 255)
+ * of each, the hash as in ccg__first_words.
+ */
+const uint64_t *ccg__match_lead_bloom(const void *patterns);
+
 /** As ccg__match, but the match must start at byte at. */
 int ccg__match_at(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,
                   size_t at, size_t *ovector, int n_pairs);
