@@ -70,14 +70,21 @@ static bool atom_is(const ctx *c, size_t k, const char *w)
     return a->end - a->start == n && strncasecmp(c->s + a->start, w, n) == 0;
 }
 
-static bool word_in(const char *s, size_t n, const char *const *list)
+/* A word of a list, with its length known when compiled (W("...")): word_in
+ * passes over most entries without reading their bytes. */
+typedef struct {
+    const char *w;
+    size_t n;
+} wlit;
+#define W(s) {s, sizeof s - 1}
+
+static bool word_in(const char *s, size_t n, const wlit *list)
 {
     if (n == 0)
         return false;
-    char f = (char)(s[0] | 32), g = n > 1 ? (char)(s[1] | 32) : '\0';
-    for (; *list; list++)
-        if (((*list)[0] | 32) == f && ((*list)[1] | 32) == (g | 32) && strlen(*list) == n &&
-            strncasecmp(s, *list, n) == 0)
+    char f = (char)(s[0] | 32);
+    for (; list->n; list++)
+        if (list->n == n && (list->w[0] | 32) == f && strncasecmp(s, list->w, n) == 0)
             return true;
     return false;
 }
@@ -472,11 +479,12 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
 
 /* ---- versions, sizes and suffixes of model names ------------------------- */
 
-static const char *const suffix_words[] = {"instruct", "chat", "base", "pro", "flash", "lite",
-                                           "turbo", "preview", "it", "hf", "sft", "instruction",
-                                           /* sizes in words: T5-Large, BERT-base, ViT-Huge */
-                                           "large", "small", "medium", "tiny", "huge", "xl",
-                                           "xxl", "giant", NULL};
+static const wlit suffix_words[] = {W("instruct"), W("chat"), W("base"), W("pro"), W("flash"),
+                                    W("lite"), W("turbo"), W("preview"), W("it"), W("hf"), W("sft"),
+                                    W("instruction"),
+                                    /* sizes in words: T5-Large, BERT-base, ViT-Huge */
+                                    W("large"), W("small"), W("medium"), W("tiny"), W("huge"),
+                                    W("xl"), W("xxl"), W("giant"), {NULL, 0}};
 
 /* A size such as 8B, 1.5b, 70B, 8x7B, A3B: its end atom in *end. */
 static bool is_size(const ctx *c, size_t k, size_t *end)
@@ -854,8 +862,9 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
     return l + 1;
 }
 
-static const char *const lf_skip[] = {"the", "a", "an", "our", "of", "and", "or", "to", "for",
-                                      "we", "its", "their", "this", "that", "with", NULL};
+static const wlit lf_skip[] = {W("the"), W("a"), W("an"), W("our"), W("of"), W("and"), W("or"),
+                               W("to"), W("for"), W("we"), W("its"), W("their"), W("this"),
+                               W("that"), W("with"), {NULL, 0}};
 
 static bool shaped_sf(const char *s, size_t n)
 {
@@ -874,12 +883,14 @@ static bool shaped_sf(const char *s, size_t n)
  */
 static bool generic_lf(ctx *c, size_t ls, size_t le)
 {
-    static const char *const tasks[] = {
-        "answering", "recognition", "extraction", "tracking", "detection", "classification",
-        "retrieval", "imaging", "quantification", "translation", "summarization",
-        "prediction", "forecasting", "resolution", "understanding", "equalization",
-        "localization", "captioning", "parsing", "tagging", "labeling", "intelligence",
-        "processing", "computing", "communication", "sensing", NULL};
+    static const wlit tasks[] = {W("answering"), W("recognition"), W("extraction"), W("tracking"),
+                                 W("detection"), W("classification"), W("retrieval"), W("imaging"),
+                                 W("quantification"), W("translation"), W("summarization"),
+                                 W("prediction"), W("forecasting"), W("resolution"),
+                                 W("understanding"), W("equalization"), W("localization"),
+                                 W("captioning"), W("parsing"), W("tagging"), W("labeling"),
+                                 W("intelligence"), W("processing"), W("computing"),
+                                 W("communication"), W("sensing"), {NULL, 0}};
     size_t e = le;
     while (e > ls && alnum_c(c->s[e - 1]))
         e--;
@@ -1150,7 +1161,7 @@ static bool word_cap(const ctx *c, size_t wi)
     return up_c(c->s[c->t.words[wi].start]);
 }
 
-static bool word_is(const ctx *c, size_t wi, const char *const *list)
+static bool word_is(const ctx *c, size_t wi, const wlit *list)
 {
     const ccg__word *w = &c->t.words[wi];
     return word_in(c->s + w->start, w->end - w->start, list);
@@ -1170,11 +1181,12 @@ static bool defined_lf(const ctx *c, size_t w0, size_t w1)
 
 static int pass_phrases(ctx *c)
 {
-    static const char *const heads[] = {"Dataset", "Benchmark", "Corpus", "Challenge", "Score",
-                                        "Rate", "Index", "Ratio", "Suite", "Leaderboard",
-                                        "Bench", NULL};
-    static const char *const openers[] = {"The", "A", "An", "Our", "This", "We", "In", "On",
-                                          "For", "To", "With", "By", "From", "Using", NULL};
+    static const wlit heads[] = {W("Dataset"), W("Benchmark"), W("Corpus"), W("Challenge"),
+                                 W("Score"), W("Rate"), W("Index"), W("Ratio"), W("Suite"),
+                                 W("Leaderboard"), W("Bench"), {NULL, 0}};
+    static const wlit openers[] = {W("The"), W("A"), W("An"), W("Our"), W("This"), W("We"), W("In"),
+                                   W("On"), W("For"), W("To"), W("With"), W("By"), W("From"),
+                                   W("Using"), {NULL, 0}};
     size_t nw = c->t.n_words;
     for (size_t w = 0; w < nw; w++) {
         /* a title capitalises every word: no cue there */
@@ -1337,15 +1349,18 @@ static int pass_shapes(ctx *c)
 
 /* ---- introductions ------------------------------------------------------- */
 
-static const char *const intro_skip[] = {
-    "a", "an", "the", "our", "two", "three", "four", "several", "novel", "new", "simple",
-    "first", "effective", "efficient", "lightweight", "unified", "general", "generalizable",
-    "robust", "scalable", "large-scale", "comprehensive", "end-to-end", "training-free",
-    "plug-and-play", "modular", "principled", "practical", "dedicated", "fully", "highly",
-    "open-source", "systematic", "holistic", "versatile", "powerful", "flexible", "this",
-    "here", "also", NULL};
-static const char *const connectors[] = {"of", "for", "and", "in", "with", "to", "via", "on",
-                                         "from", "by", "as", NULL};
+static const wlit intro_skip[] = {W("a"), W("an"), W("the"), W("our"), W("two"), W("three"),
+                                  W("four"), W("several"), W("novel"), W("new"), W("simple"),
+                                  W("first"), W("effective"), W("efficient"), W("lightweight"),
+                                  W("unified"), W("general"), W("generalizable"), W("robust"),
+                                  W("scalable"), W("large-scale"), W("comprehensive"),
+                                  W("end-to-end"), W("training-free"), W("plug-and-play"),
+                                  W("modular"), W("principled"), W("practical"), W("dedicated"),
+                                  W("fully"), W("highly"), W("open-source"), W("systematic"),
+                                  W("holistic"), W("versatile"), W("powerful"), W("flexible"),
+                                  W("this"), W("here"), W("also"), {NULL, 0}};
+static const wlit connectors[] = {W("of"), W("for"), W("and"), W("in"), W("with"), W("to"),
+                                  W("via"), W("on"), W("from"), W("by"), W("as"), {NULL, 0}};
 
 /* After "we propose": a Title Case phrase (or one capitalised word before ",") is a name. */
 static int intro_phrase(ctx *c, size_t from, bool named)
@@ -1434,11 +1449,12 @@ static int pass_intro(ctx *c)
  */
 static int title_phrase(ctx *c, size_t nw)
 {
-    static const char *const articles[] = {"The", "A", "An", NULL};
-    static const char *const slogans[] = {"Beyond", "Towards", "Toward", "Rethinking",
-                                          "Revisiting", "Understanding", "When", "Why", "How",
-                                          "What", "Is", "Are", "Do", "Does", "Can", "Mind",
-                                          "Less", "More", "On", "Not", "Learning", NULL};
+    static const wlit articles[] = {W("The"), W("A"), W("An"), {NULL, 0}};
+    static const wlit slogans[] = {W("Beyond"), W("Towards"), W("Toward"), W("Rethinking"),
+                                   W("Revisiting"), W("Understanding"), W("When"), W("Why"),
+                                   W("How"), W("What"), W("Is"), W("Are"), W("Do"), W("Does"),
+                                   W("Can"), W("Mind"), W("Less"), W("More"), W("On"), W("Not"),
+                                   W("Learning"), {NULL, 0}};
     size_t w0 = word_is(c, 0, articles) ? 1 : 0;
     if (nw - w0 < 2 || nw - w0 > 4 || word_is(c, w0, slogans))
         return 0;
@@ -1748,7 +1764,7 @@ static size_t list_end(const ctx *c, size_t e)
     return e;
 }
 
-static bool atom_in(const ctx *c, size_t k, const char *const *list)
+static bool atom_in(const ctx *c, size_t k, const wlit *list)
 {
     return word_in(c->s + c->t.atoms[k].start, atom_len(c, k), list);
 }
@@ -1771,12 +1787,14 @@ static size_t after_parens(const ctx *c, size_t end)
 
 static void cues(ctx *c, ccg__mention *m)
 {
-    static const char *const eval_words[] = {
-        "experiments", "experiment", "evaluated", "evaluation", "evaluations", "results",
-        "tested", "trained", "performance", "accuracy", "fine-tuned", "finetuned", "validated",
-        "benchmarked", "pretrained", "pre-trained", "gains", "improvements", "outperforms",
-        "state-of-the-art", "art", NULL};
-    static const char *const preps[] = {"on", "across", "over", "using", NULL};
+    static const wlit eval_words[] = {W("experiments"), W("experiment"), W("evaluated"),
+                                      W("evaluation"), W("evaluations"), W("results"), W("tested"),
+                                      W("trained"), W("performance"), W("accuracy"),
+                                      W("fine-tuned"), W("finetuned"), W("validated"),
+                                      W("benchmarked"), W("pretrained"), W("pre-trained"),
+                                      W("gains"), W("improvements"), W("outperforms"),
+                                      W("state-of-the-art"), W("art"), {NULL, 0}};
+    static const wlit preps[] = {W("on"), W("across"), W("over"), W("using"), {NULL, 0}};
     size_t n = c->t.n_atoms;
     size_t b = atom_at(c, m->start), e = atom_at(c, m->end);
     size_t L = list_start(c, b), R = list_end(c, e);
@@ -1806,8 +1824,9 @@ static void cues(ctx *c, ccg__mention *m)
                    1) > 0) {
         /* the head of the noun phrase: its last type noun before a preposition
          * or a clause ("a robust world model framework for ...": framework) */
-        static const char *const ends[] = {"for", "that", "which", "to", "with", "on", "in",
-                                           "of", "by", "from", "designed", "based", NULL};
+        static const wlit ends[] = {W("for"), W("that"), W("which"), W("to"), W("with"), W("on"),
+                                    W("in"), W("of"), W("by"), W("from"), W("designed"), W("based"),
+                                    {NULL, 0}};
         size_t k = atom_at(c, ov[1]);
         size_t send = sentence_end(c, m->end);
         int head = -1;
@@ -2042,9 +2061,10 @@ static bool abbrev_before(const char *s, size_t dot)
     while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.'))
         b--;
     size_t n = dot - b;
-    static const char *const ab[] = {"e.g", "i.e", "al", "vs", "Fig", "cf", "approx", "resp",
-                                     "Eq", "Eqs", "No", "Sec", "Tab", "etc", "Dr", "Mr", "Ms",
-                                     "St", "Inc", "Ltd", "Co", "Corp", NULL};
+    static const wlit ab[] = {W("e.g"), W("i.e"), W("al"), W("vs"), W("Fig"), W("cf"), W("approx"),
+                              W("resp"), W("Eq"), W("Eqs"), W("No"), W("Sec"), W("Tab"), W("etc"),
+                              W("Dr"), W("Mr"), W("Ms"), W("St"), W("Inc"), W("Ltd"), W("Co"),
+                              W("Corp"), {NULL, 0}};
     if (n == 1 && up_c(s[b]))
         return true;
     return word_in(s + b, n, ab);

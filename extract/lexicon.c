@@ -777,24 +777,31 @@ cleanup:
 
 bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n)
 {
+    /* every candidate name comes here: fold and hash in one pass (ASCII
+     * lower case, as tolower in the C locale), with the hash before the
+     * last byte for the plural */
     char buf[128];
     size_t k = 0;
     unsigned char last = 0;
+    uint32_t h = CCG_FNV_BASIS, hl = h;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
         if (c == ' ' || c == '-' || c == '_' || c == '\n' || c == '~')
             continue;
         if (k == sizeof buf)
             return false;
-        buf[k++] = (char)tolower(c);
+        unsigned char f = c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
+        buf[k++] = (char)f;
+        hl = h;
+        h = ccg__fnv_step(h, f);
         last = c;
     }
     if (k == 0)
         return true;
-    if (ccg__table_find(&x->stop, buf, k, ccg__hash(buf, k)))
+    if (ccg__table_find(&x->stop, buf, k, h ? h : 1))
         return true;
     /* only a lower-case plural s: NMS, MDS and AES are not NM, MD and AE */
-    if (k > 2 && last == 's' && ccg__table_find(&x->stop, buf, k - 1, ccg__hash(buf, k - 1)))
+    if (k > 2 && last == 's' && ccg__table_find(&x->stop, buf, k - 1, hl ? hl : 1))
         return true;
     return false;
 }
