@@ -146,9 +146,24 @@ static uint64_t special8(uint64_t w)
     return ccg__bytes_eq(w, '"') | ccg__bytes_eq(w, '\\') | ccg__bytes_below(w, 0x20);
 }
 
-/* Skips whole words of bytes that need no look: stops within 8 bytes of the next special one. */
+/* Skips whole words of bytes that need no look: stops within 8 bytes of the
+ * next special one (at it, with SSE2: abstracts are long strings). */
 static const char *skip_plain(const char *p, const char *end)
 {
+#ifdef __SSE2__
+    const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\'),
+                  ctl = _mm_set1_epi8(0x1F);
+    while (end - p >= 16) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+        /* v <= 0x1F, unsigned: min(v, 0x1F) == v */
+        __m128i m = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)),
+                                 _mm_cmpeq_epi8(_mm_min_epu8(v, ctl), v));
+        unsigned bits = (unsigned)_mm_movemask_epi8(m);
+        if (bits)
+            return p + __builtin_ctz(bits);
+        p += 16;
+    }
+#endif
     while (end - p >= 8) {
         uint64_t w;
         memcpy(&w, p, 8);

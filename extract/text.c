@@ -575,6 +575,26 @@ static bool plain8(const char *s, bool after_plain)
 #endif
 }
 
+#ifdef __SSE2__
+/* plain8 for 16 bytes, with SSE2 (every x86-64; compiler intrinsics): the
+ * same byte classes, the same rules for spaces. */
+static bool plain16(const char *s, bool after_plain)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
+    /* unsigned v <= 0x1F: min(v, 0x1F) == v; v >= 0x7B (and non-ASCII): max(v, 0x7B) == v */
+    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
+                                _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x7B)), v));
+    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))));
+    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
+                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
+    if (_mm_movemask_epi8(stop))
+        return false;
+    unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
+    return !(sp & (sp << 1)) && !(sp & 0x8000) && (after_plain || !(sp & 1));
+}
+#endif
+
 static int clean_valid(const char *s, size_t n, writer *w)
 {
     int err = 0;
@@ -584,6 +604,12 @@ static int clean_valid(const char *s, size_t n, writer *w)
         /* copy the longest run of plain bytes at once */
         size_t run = i;
         while (run < n) {
+#ifdef __SSE2__
+            if (n - run >= 16 && plain16(s + run, run > i)) {
+                run += 16;
+                continue;
+            }
+#endif
             if (n - run >= 8 && plain8(s + run, run > i)) {
                 run += 8;
                 continue;
