@@ -164,6 +164,7 @@ endforeach()
 # and here only as a smoke test on a small input.
 add_executable(bench_read ${CCG_TEST_DIR}/bench/bench_read.c)
 target_link_libraries(bench_read PRIVATE ccg_extract)
+target_include_directories(bench_read PRIVATE ${CMAKE_SOURCE_DIR}/extract) # the inflater's name
 target_compile_options(bench_read PRIVATE ${CCG_WARNINGS})
 add_test(NAME bench_read_smoke COMMAND bench_read ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz --corpus
   --threads 2)
