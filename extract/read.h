@@ -1,8 +1,8 @@
 /*
  * read.h: what the format readers share with reader.c (private to extract/).
  *
- * reader.c owns the input: the file or stdin, gzip, a growing buffer with
- * line splitting, format detection and the skip-or-fail policy for bad
+ * reader.c owns the input: the file or stdin (its bytes, gunzipped, from
+ * input.c), a growing buffer with line splitting, format detection and the skip-or-fail policy for bad
  * records. Each read_<format>.c only turns lines (or bytes) into records.
  */
 #ifndef CCG_READ_H
@@ -23,8 +23,34 @@ typedef struct {
     void (*free)(void *state);
 } ccg__format_ops;
 
+/* ---- input bytes (input.c) ---- */
+
+typedef struct ccg__input ccg__input;
+
+/* Raw bytes read at a time (the zlib back end reads half as many). */
+#define CCG__INPUT_BUFFER ((size_t)128 << 10)
+
+/**
+ * Reads the input on fd, which it takes (closed by ccg__input_free, or here
+ * on failure): gzip data is inflated, every member of it, other data passes
+ * through. file names the input in messages; it must outlive the input.
+ * 0 or CCG_ENOMEM.
+ */
+int ccg__input_open(ccg__input **out, int fd, const char *file);
+
+/**
+ * Reads up to n (>= 1) bytes: the count, 0 at the end, or CCG_EIO with
+ * the message "FILE: read error: ..." or "FILE: bad gzip data: ...".
+ */
+long ccg__input_read(ccg__input *in, char *dst, size_t n);
+
+void ccg__input_free(ccg__input *in);
+
+/** What inflates gzip input, for benchmarks and --version: "ISA-L 2.30.0" or "zlib 1.2.13". */
+const char *ccg__input_inflater(void);
+
 struct ccg_reader {
-    void *gz;              /* gzFile; zlib reads plain files transparently */
+    ccg__input *in;        /* the input's bytes, gunzipped */
     char *file;            /* name for messages and records */
     char *buf;             /* input bytes [pos, end), NUL-terminated when a line is returned */
     size_t cap, pos, end, scan;

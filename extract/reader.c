@@ -1,19 +1,17 @@
 /*
- * reader.c: opening inputs, gzip, line splitting, format detection, and the
- * policy for malformed records (skip and report, or fail when strict).
+ * reader.c: opening inputs (their bytes, gunzipped, come from input.c),
+ * line splitting, format detection, and the policy for malformed records
+ * (skip and report, or fail when strict).
  */
 #include "read.h"
 
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define CHUNK ((size_t)64 << 10)
 #define PEEK ((size_t)64 << 10)
@@ -59,7 +57,8 @@ static int fill(ccg_reader *r)
 {
     if (r->eof)
         return 0;
-    if (r->pos > 0 && (r->pos == r->end || r->cap - r->end < CHUNK / 2)) {
+    /* a read may return less than asked: move the bytes left before growing */
+    if (r->pos > 0 && (r->pos == r->end || r->cap - r->end < CHUNK + 1)) {
         memmove(r->buf, r->buf + r->pos, r->end - r->pos);
         r->end -= r->pos;
         r->scan -= r->pos;
@@ -75,20 +74,9 @@ static int fill(ccg_reader *r)
         r->buf = nb;
         r->cap = ncap;
     }
-    size_t want = r->cap - 1 - r->end;
-    if (want > INT_MAX)
-        want = INT_MAX;
-    int n = gzread((gzFile)r->gz, r->buf + r->end, (unsigned)want);
-    int zerr = Z_OK;
-    const char *zmsg = gzerror((gzFile)r->gz, &zerr);
-    if (n < 0 || (zerr != Z_OK && zerr != Z_STREAM_END)) {
-        if (zerr == Z_ERRNO)
-            return ccg__err(CCG_EIO, "%s: read error: %s", r->file, strerror(errno));
-        /* zlib prefixes its message with the name given to gzdopen: "<fd:3>: " */
-        if (zmsg && strncmp(zmsg, "<fd:", 4) == 0 && strstr(zmsg, ": "))
-            zmsg = strstr(zmsg, ": ") + 2;
-        return ccg__err(CCG_EIO, "%s: bad gzip data: %s", r->file, zmsg ? zmsg : "?");
-    }
+    long n = ccg__input_read(r->in, r->buf + r->end, r->cap - 1 - r->end);
+    if (n < 0)
+        return (int)n;
     if (n == 0)
         r->eof = true;
     r->end += (size_t)n;
@@ -350,18 +338,8 @@ int ccg_reader_open(ccg_reader **out, const char *path, const ccg_reader_options
     }
     /* a terminal is typed into: no thread waits on it for lines nobody asked for yet */
     bool tty = isatty(fd);
-    /* zlib detects gzip by its magic bytes and passes other data through */
-    if (!(r->gz = gzdopen(fd, "rb"))) {
-        close(fd);
-        err = ccg__err(CCG_ENOMEM, "out of memory");
+    if ((err = ccg__input_open(&r->in, fd, r->file)) < 0)
         goto cleanup;
-    }
-    /* zlib allocates three times its buffer size: small files get a small one */
-    struct stat st;
-    unsigned zbuf = 64 << 10;
-    if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size < (off_t)zbuf)
-        zbuf = st.st_size < 8192 ? 8192 : (unsigned)st.st_size;
-    gzbuffer((gzFile)r->gz, zbuf);
     while (!r->eof && r->end < PEEK)
         if ((err = fill(r)) < 0)
             goto cleanup;
@@ -424,8 +402,7 @@ void ccg_reader_free(ccg_reader *r)
     ccg__pool_free(r); /* first: its threads use the input and the format state */
     if (r->ops && r->ops->free)
         r->ops->free(r->state);
-    if (r->gz)
-        gzclose((gzFile)r->gz);
+    ccg__input_free(r->in);
     ccg__buf_free(&r->scratch);
     free(r->buf);
     free(r->file);

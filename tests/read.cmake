@@ -7,6 +7,11 @@ set(CCG_EXPECT sh ${CCG_READ_FIX}/expect.sh)
 ccg_unit_test(test_read_text ${CCG_TEST_DIR}/unit/test_read_text.c ccg_extract)
 ccg_unit_test(test_read ${CCG_TEST_DIR}/unit/test_read.c ccg_extract)
 ccg_unit_test(test_read_json ${CCG_TEST_DIR}/unit/test_read_json.c ccg_extract)
+# .gz input with the back end this build inflates with (ISA-L, or zlib).
+ccg_unit_test(test_read_gzip ${CCG_TEST_DIR}/unit/test_read_gzip.c ccg_extract)
+if(CCG_ISAL)
+  target_compile_definitions(test_read_gzip PRIVATE CCG_HAVE_ISAL)
+endif()
 
 # Golden outputs: one per format, plus dedup across files and --format.
 foreach(pair
@@ -35,6 +40,14 @@ ccg_golden_test(read_golden_sources_threads3 ${CCG_READ_FIX}/golden/sources.json
   --threads 3 read/sources.jsonl)
 ccg_golden_test(read_golden_jsonl_gz_threads2 ${CCG_READ_FIX}/golden/jsonl_gz.jsonl read --quiet
   --threads 2 read/arxiv_slice50.jsonl.gz)
+# Two gzip members (`cat a.gz b.gz`) read as one file, from a file or stdin.
+ccg_golden_test(read_golden_multi_member_gz ${CCG_READ_FIX}/golden/jsonl_gz.jsonl read --quiet
+  read/multi_member.jsonl.gz)
+ccg_golden_test(read_golden_multi_member_gz_threads2 ${CCG_READ_FIX}/golden/jsonl_gz.jsonl read
+  --quiet --threads 2 read/multi_member.jsonl.gz)
+add_test(NAME read_stdin_multi_member_gz WORKING_DIRECTORY ${CCG_FIXTURES}
+  COMMAND sh -c "\"$1\" read --quiet - < read/multi_member.jsonl.gz | cmp - read/golden/jsonl_gz.jsonl"
+  sh ${CCG_BIN})
 ccg_golden_test(read_golden_format_text ${CCG_READ_FIX}/golden/format_text.jsonl read --quiet
   --format text read/sample.ris)
 ccg_golden_test(read_golden_stats ${CCG_READ_FIX}/golden/stats.txt stats --quiet
@@ -60,6 +73,17 @@ ccg_read_expect(truncated_gzip 1 "read/bad/truncated.jsonl.gz: bad gzip data: un
   --absent ${OUT} ${CCG_BIN} read read/bad/truncated.jsonl.gz -o ${OUT})
 ccg_read_expect(corrupt_gzip 1 "read/bad/corrupt.gz: bad gzip data" --absent ${OUT}
   ${CCG_BIN} read read/bad/corrupt.gz -o ${OUT})
+# gzip whichever back end inflates it (ISA-L or zlib): the same checks, the same words.
+ccg_read_expect(crc_gzip 1 "read/bad/crc.jsonl.gz: bad gzip data: incorrect data check"
+  --absent ${OUT} ${CCG_BIN} read read/bad/crc.jsonl.gz -o ${OUT})
+ccg_read_expect(flipped_gzip 1 "read/bad/flipped.jsonl.gz: bad gzip data: invalid" --absent ${OUT}
+  ${CCG_BIN} read read/bad/flipped.jsonl.gz -o ${OUT})
+# past the first 64 KB, where the thread that inflates for the parsing threads meets it
+ccg_read_expect(crc_gzip_late_threads 1 "read/bad/crc_late.jsonl.gz: bad gzip data: incorrect data check"
+  --absent ${OUT} ${CCG_BIN} read --threads 2 read/bad/crc_late.jsonl.gz -o ${OUT})
+ccg_read_expect(truncated_gzip_stdin 1 "-: bad gzip data: unexpected end of file"
+  --stdin ${CCG_READ_FIX}/bad/truncated.jsonl.gz ${CCG_BIN} read -)
+ccg_read_expect(empty_gzip 0 "0 papers" ${CCG_BIN} read read/empty.jsonl.gz)
 ccg_read_expect(unterminated_bibtex 1 "read/bad/unterminated.bib:1: unterminated entry" --absent ${OUT}
   ${CCG_BIN} read read/bad/unterminated.bib -o ${OUT})
 ccg_read_expect(unterminated_csv 1 "read/bad/unterminated.csv:2: unterminated quoted field"
@@ -140,6 +164,7 @@ endforeach()
 # and here only as a smoke test on a small input.
 add_executable(bench_read ${CCG_TEST_DIR}/bench/bench_read.c)
 target_link_libraries(bench_read PRIVATE ccg_extract)
+target_include_directories(bench_read PRIVATE ${CMAKE_SOURCE_DIR}/extract) # the inflater's name
 target_compile_options(bench_read PRIVATE ${CCG_WARNINGS})
 add_test(NAME bench_read_smoke COMMAND bench_read ${CCG_READ_FIX}/arxiv_slice50.jsonl.gz --corpus
   --threads 2)

@@ -12,6 +12,7 @@ corpus=${2:-../shared/corpus/arxiv_cs_2025_2026.jsonl.gz}
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "bench_build: $(basename "$corpus"), $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "bench_build: $("$bin" --version | grep '^gzip input')"
 /usr/bin/time -f "bench_build: %e s wall, %U s user, %S s sys, %M KB peak RSS" \
     "$bin" build "$corpus" -o "$out/landscape.graphml" -o "$out/landscape.svg" \
     --draw-top 300 --timings "$@"

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "ccg_record.h"
+#include "read.h"
 
 static double now(void)
 {
@@ -156,6 +157,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "usage: bench_read FILE [--corpus] [--threads N]\n");
         return 2;
     }
+    printf("gzip input: %s\n", ccg__input_inflater());
     uint64_t bytes = 0;
     if (run(path, 1, false, &bytes) || run(path, threads, false, &bytes))
         return 1;
