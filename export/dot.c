@@ -129,6 +129,117 @@ static Agsym_t *column_sym(Agraph_t *g, int kind, ccg_buf *name, const char *col
         agxset((obj), (sym), val.data);                                                            \
     } while (0)
 
+/* A figure node's diameter in inches: area in proportion to its size
+ * metric, scaled to the mean spacing of nodes on the canvas, so a few
+ * hundred nodes do not pile up. */
+static double figure_diameter(const ccg_network *net, const ccg_dot_mode *m, double max_size,
+                              size_t i)
+{
+    double s = max_size > 0 && net->size ? sqrt(fmax(net->size[i], 0) / max_size) : 0.3;
+    double spacing = m->width_pt / sqrt(fmax((double)net->n_nodes, 4));
+    /* as written to the graph, to the thousandth of an inch */
+    return round(fmin(spacing * (0.16 + 0.64 * s), m->width_pt * 0.06) / 72 * 1000) / 1000;
+}
+
+/*
+ * Pushes apart the figure's nodes whose boxes (side d, and pad around
+ * each) overlap: x, y, d in points, changed in place. Graphviz's prism did
+ * this, but its Delaunay step (GTS) hashes pointers, and the xlabel
+ * placement after it flipped with the memory layout of the run, so the
+ * same input drew labels in two places. Written by hand to be
+ * deterministic: sweeps over pairs in index order, found through a
+ * uniform grid of cells one box wide, until no pair overlaps (at most
+ * 200 sweeps). Each pair moves apart along the line between its centres,
+ * as far as its boxes need, half each.
+ */
+static int separate(double *x, double *y, const double *d, size_t n, double pad)
+{
+    if (n < 2)
+        return 0;
+    double minx = x[0], maxx = x[0], miny = y[0], maxy = y[0], maxd = 0;
+    for (size_t i = 0; i < n; i++)
+        maxd = fmax(maxd, d[i]);
+    double cell = maxd + 2 * pad;
+    size_t *start = NULL, *items = NULL, *cellof = NULL;
+    int err = 0;
+    if (!(cellof = ccg__calloc(n, sizeof *cellof)) || !(items = ccg__calloc(n, sizeof *items))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    for (int sweep = 0; sweep < 200; sweep++) {
+        minx = maxx = x[0];
+        miny = maxy = y[0];
+        for (size_t i = 1; i < n; i++) {
+            minx = fmin(minx, x[i]);
+            maxx = fmax(maxx, x[i]);
+            miny = fmin(miny, y[i]);
+            maxy = fmax(maxy, y[i]);
+        }
+        /* cells one box wide, but never more cells than 4 n */
+        double c = cell;
+        while (((maxx - minx) / c + 1) * ((maxy - miny) / c + 1) > 4.0 * (double)n + 16)
+            c *= 2;
+        size_t gw = (size_t)((maxx - minx) / c) + 1, gh = (size_t)((maxy - miny) / c) + 1;
+        free(start);
+        if (!(start = ccg__calloc(gw * gh + 1, sizeof *start))) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        /* nodes by cell (a counting sort: index order within a cell) */
+        size_t cells = gw * gh;
+        for (size_t i = 0; i < n; i++) {
+            size_t cx = (size_t)((x[i] - minx) / c), cy = (size_t)((y[i] - miny) / c);
+            cellof[i] = (cy < gh ? cy : gh - 1) * gw + (cx < gw ? cx : gw - 1);
+            start[cellof[i] + 1]++;
+        }
+        for (size_t k = 0; k < cells; k++)
+            start[k + 1] += start[k];
+        for (size_t i = 0; i < n; i++)
+            items[start[cellof[i]]++] = i;
+        for (size_t k = cells; k > 0; k--)
+            start[k] = start[k - 1];
+        start[0] = 0; /* cell k: items[start[k], start[k + 1]) */
+        bool moved = false;
+        for (size_t i = 0; i < n; i++) {
+            size_t cx = cellof[i] % gw, cy = cellof[i] / gw;
+            for (size_t yy = cy ? cy - 1 : 0; yy <= cy + 1 && yy < gh; yy++)
+                for (size_t xx = cx ? cx - 1 : 0; xx <= cx + 1 && xx < gw; xx++) {
+                    size_t k = yy * gw + xx;
+                    for (size_t q = start[k]; q < start[k + 1]; q++) {
+                        size_t j = items[q];
+                        if (j <= i)
+                            continue;
+                        double dx = x[j] - x[i], dy = y[j] - y[i];
+                        double half = (d[i] + d[j]) / 2 + 2 * pad; /* centre distance, per axis */
+                        if (fabs(dx) >= half || fabs(dy) >= half)
+                            continue;
+                        double dist = hypot(dx, dy), ux = 1, uy = 0;
+                        if (dist > 1e-9) {
+                            ux = dx / dist;
+                            uy = dy / dist;
+                        }
+                        double need = half / fmax(fabs(ux), fabs(uy));
+                        if (need - dist < 1e-6)
+                            continue;
+                        double mv = (need - dist) / 2 + 1e-6;
+                        x[i] -= ux * mv;
+                        y[i] -= uy * mv;
+                        x[j] += ux * mv;
+                        y[j] += uy * mv;
+                        moved = true;
+                    }
+                }
+        }
+        if (!moved)
+            break;
+    }
+cleanup:
+    free(start);
+    free(items);
+    free(cellof);
+    return err;
+}
+
 int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out)
 {
     int err = 0;
@@ -139,6 +250,8 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
     long *ranks = NULL;
     size_t nranks = 0, *order = NULL;
     bool *labelled = NULL;
+    double *px = NULL, *py = NULL, *pd = NULL; /* figure: node positions, diameters (points) */
+    size_t *pi = NULL;
     char num[64];
     ccg_frame fr;
     ccg__frame(net, &fr);
@@ -224,6 +337,53 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
             }
     }
 
+    /* Figure positions in points, overlaps removed here (separate) */
+    if (a_pos && m->figure) {
+        size_t np = 0;
+        px = ccg__calloc(net->n_nodes + 1, sizeof *px);
+        py = ccg__calloc(net->n_nodes + 1, sizeof *py);
+        pd = ccg__calloc(net->n_nodes + 1, sizeof *pd);
+        pi = ccg__calloc(net->n_nodes + 1, sizeof *pi);
+        if (!px || !py || !pd || !pi) {
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        for (size_t i = 0; i < net->n_nodes; i++)
+            if (isfinite(net->x[i]) && isfinite(net->y[i])) {
+                px[np] = ccg__fx(&fr, net->x[i]) * pt;
+                py[np] = ccg__fy(&fr, net->y[i]) * pt;
+                /* a labelled node keeps room about it for its label */
+                pd[np] = figure_diameter(net, m, max_size, i) * 72 + (labelled[i] ? 14 : 0);
+                pi[np++] = i;
+            }
+        /* Denser than the layout's frame, as Graphviz's prism drew it (its
+         * overlap_scaling shrinks a layout before removing overlaps):
+         * node sizes follow the frame's mean spacing, so one factor fits
+         * every size of drawing. */
+        double cx = 0, cy = 0;
+        for (size_t k = 0; k < np; k++) {
+            cx += px[k];
+            cy += py[k];
+        }
+        cx = np ? cx / (double)np : 0;
+        cy = np ? cy / (double)np : 0;
+        for (size_t k = 0; k < np; k++) {
+            px[k] = cx + (px[k] - cx) * 0.7;
+            py[k] = cy + (py[k] - cy) * 0.7;
+        }
+        if (separate(px, py, pd, np, 2) < 0) {
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        /* back to node order: px[i], py[i] for node i */
+        for (size_t k = np; k-- > 0;) {
+            size_t i = pi[k];
+            double xk = px[k], yk = py[k];
+            px[i] = xk;
+            py[i] = yk;
+        }
+    }
+
     for (size_t i = 0; i < net->n_nodes; i++) {
         unsigned char rgb[3];
         snprintf(num, sizeof num, "n%zu", i);
@@ -248,13 +408,7 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
         snprintf(num, sizeof num, "#%02x%02x%02x", rgb[0], rgb[1], rgb[2]);
         agxset(n, a_fill, num);
         if (m->figure) {
-            /* Area in proportion to the centrality: diameter ~ sqrt. */
-            double s = max_size > 0 && net->size ? sqrt(fmax(net->size[i], 0) / max_size) : 0.3;
-            /* Scaled to the mean spacing of nodes on the canvas, so a
-             * few hundred nodes do not pile up. */
-            double spacing = m->width_pt / sqrt(fmax((double)net->n_nodes, 4));
-            double d = fmin(spacing * (0.16 + 0.64 * s), m->width_pt * 0.06) / 72;
-            snprintf(num, sizeof num, "%.3f", d);
+            snprintf(num, sizeof num, "%.3f", figure_diameter(net, m, max_size, i));
             agxset(n, a_width, num);
             agxset(n, a_height, num);
         } else if (net->size) {
@@ -265,10 +419,12 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
             agxset(n, a_height, num);
         }
         if (a_pos && isfinite(net->x[i]) && isfinite(net->y[i])) {
-            /* Pinned ("!") in DOT files; in figures Graphviz may push
-             * overlapping nodes apart (overlap=prism under neato -n). */
-            snprintf(num, sizeof num, m->figure ? "%.2f,%.2f" : "%.2f,%.2f!",
-                     ccg__fx(&fr, net->x[i]) * pt, ccg__fy(&fr, net->y[i]) * pt);
+            /* pinned ("!") in DOT files; figures: where separate put them */
+            if (m->figure)
+                snprintf(num, sizeof num, "%.2f,%.2f", px[i], py[i]);
+            else
+                snprintf(num, sizeof num, "%.2f,%.2f!", ccg__fx(&fr, net->x[i]) * pt,
+                         ccg__fy(&fr, net->y[i]) * pt);
             agxset(n, a_pos, num);
         }
         if (!m->figure) {
@@ -320,6 +476,10 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
 cleanup:
     if (g)
         agclose(g);
+    free(px);
+    free(py);
+    free(pd);
+    free(pi);
     free(labelled);
     free(order);
     free(ecols);

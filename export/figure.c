@@ -433,12 +433,15 @@ int ccg__export_figure(const ccg_network *net, ccg_output_format f, FILE *fp,
     agattr(g, AGRAPH, "label", hl);
     agstrfree(g, hl);
     agattr(g, AGRAPH, "labelloc", "t");
-    /* Prism (Gansner & Hu) removes node overlaps while keeping the layout's
-     * shape; under nop (neato -n) it moves nodes only as far as needed. */
-    agattr(g, AGRAPH, "overlap", "prism");
-    agattr(g, AGRAPH, "sep", "+3");
-    if (strcmp(engine, "nop") != 0)
+    if (strcmp(engine, "nop") != 0) {
+        /* Graphviz lays out: prism (Gansner & Hu) removes node overlaps
+         * while keeping the layout's shape. Our own layout's overlaps are
+         * gone already (dot.c), by a deterministic pass: prism's output
+         * moved labels with the memory layout of the run. */
+        agattr(g, AGRAPH, "overlap", "prism");
+        agattr(g, AGRAPH, "sep", "+3");
         agattr(g, AGRAPH, "size", "10,10");
+    }
     if (f == CCG_OUT_PNG)
         agattr(g, AGRAPH, "dpi", "150");
 
