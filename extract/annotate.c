@@ -44,7 +44,7 @@ typedef struct {
     uint32_t *sent;
     uint32_t n_sent;
     mkey *keys;         /* per mention, once the names are final (prepare_keys) */
-    ccg_buf pool;
+    ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
 } docres;
 
 /* Work on every paper, shared by threads: each takes the next index, and
@@ -110,14 +110,61 @@ static int run_pass(job *j, doc_fn fn, unsigned threads)
     return 0;
 }
 
-/* The first pass: extraction, which keeps the sentences and definitions it found. */
+static void put_u32(char *p, uint32_t v) { memcpy(p, &v, sizeof v); }
+
+static uint32_t get_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/*
+ * The overlay keys of a paper's definitions, so that overlay_build, which
+ * runs in one thread, only puts them: in r->pool, per definition its
+ * number of keys n (0: not a long form the overlay takes), n pairs (hash,
+ * length), then the bytes of the last key. The keys are the folded long
+ * form's prefixes of whole atoms, then the whole: each key goes on the one
+ * before (ccg__fold_atoms), so one fold makes them all.
+ */
+static int overlay_keys(docres *r)
+{
+    ccg__atoms t = {0};
+    int err = 0;
+    for (size_t k = 0; k + 1 < r->n_defs; k += 2) {
+        const char *lf = r->defs[k];
+        if ((err = ccg__atomize(&t, lf, strlen(lf))) < 0)
+            break;
+        size_t n_keys = t.n_words >= 2 && t.n_atoms <= 10 ? t.n_atoms : 0, room = 4 + 8 * n_keys;
+        for (size_t a = 0; a < n_keys; a++)
+            room += t.atoms[a].end - t.atoms[a].start + 2; /* ccg__fold_atom's room */
+        if ((err = ccg__buf_reserve(&r->pool, room)) < 0)
+            break;
+        char *p = r->pool.data + r->pool.len, *key = p + 4 + 8 * n_keys, *e = key;
+        put_u32(p, (uint32_t)n_keys);
+        uint32_t h = CCG_FNV_BASIS, hlast;
+        size_t klen = 0;
+        for (size_t a = 0; a < n_keys; a++) {
+            e = ccg__fold_atom(lf, &t, a, a == 0, &h, &hlast, &klen, e);
+            put_u32(p + 4 + 8 * a, h ? h : 1); /* ccg__hash */
+            put_u32(p + 8 + 8 * a, (uint32_t)(e - key));
+        }
+        r->pool.len = (size_t)(e - r->pool.data);
+    }
+    ccg__atoms_free(&t);
+    return err;
+}
+
+/* The first pass: extraction, which keeps the sentences and definitions it
+ * found, and the overlay keys of the definitions. */
 static int extract_doc(job *j, size_t d)
 {
     docres *r = &j->res[d];
     if (!r->text && !(r->text = ccg_record_text(j->c->records[d], &r->len)))
         return CCG_ENOMEM;
-    return ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
-                        &r->sent, &r->n_sent);
+    int err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
+                           &r->sent, &r->n_sent);
+    return err < 0 ? err : overlay_keys(r);
 }
 
 /* The second pass: long forms defined in other papers. */
@@ -137,50 +184,39 @@ static void overlay_free(ccg__overlay *ov)
 
 static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
 {
-    ccg__atoms t = {0};
-    ccg_buf key = CCG_BUF_INIT;
     int err = 0;
     for (size_t d = 0; d < n_docs; d++) {
+        const char *p = res[d].pool.data;
         for (size_t k = 0; k + 1 < res[d].n_defs; k += 2) {
-            const char *lf = res[d].defs[k], *name = res[d].defs[k + 1];
-            if ((err = ccg__atomize(&t, lf, strlen(lf))) < 0)
-                goto cleanup;
-            if (t.n_words < 2 || t.n_atoms > 10)
-                continue;
-            for (size_t a = 1; a < t.n_atoms; a++) {
-                key.len = 0;
+            uint32_t n_keys = get_u32(p);
+            const char *sizes = p + 4, *key = sizes + 8 * n_keys;
+            p = n_keys ? key + get_u32(sizes + 8 * (n_keys - 1) + 4) : sizes;
+            for (uint32_t q = 0; q < n_keys; q++) {
+                uint32_t h = get_u32(sizes + 8 * q), len = get_u32(sizes + 8 * q + 4);
                 ccg__slot *s;
-                if ((err = ccg__fold_atoms(&key, lf, &t, 0, a)) < 0 ||
-                    (err = ccg__table_put(&ov->keys, key.data, key.len, &s)) < 0)
-                    goto cleanup;
-                s->flags |= KEY_PREFIX;
+                if ((err = ccg__table_put_hashed(&ov->keys, key, len, h, &s)) < 0)
+                    return err;
+                if (q + 1 < n_keys) {
+                    s->flags |= KEY_PREFIX;
+                    continue;
+                }
+                if (s->flags & KEY_FULL)
+                    continue; /* the first definition in corpus order wins */
+                const char *name = res[d].defs[k + 1];
+                size_t off = ov->names.len;
+                if (off >= INT32_MAX)
+                    return ccg__err(CCG_ELIMIT, "too many long forms");
+                s->flags |= KEY_FULL;
+                s->value = (int32_t)off;
+                if ((err = ccg__buf_add(&ov->names, name, strlen(name))) < 0 ||
+                    (err = ccg__buf_putc(&ov->names, '\0')) < 0)
+                    return err;
             }
-            key.len = 0;
-            ccg__slot *s;
-            if ((err = ccg__fold_atoms(&key, lf, &t, 0, t.n_atoms)) < 0 ||
-                (err = ccg__table_put(&ov->keys, key.data, key.len, &s)) < 0)
-                goto cleanup;
-            if (s->flags & KEY_FULL)
-                continue; /* the first definition in corpus order wins */
-            size_t off = ov->names.len;
-            if (off >= INT32_MAX) {
-                err = ccg__err(CCG_ELIMIT, "too many long forms");
-                goto cleanup;
-            }
-            s->flags |= KEY_FULL;
-            s->value = (int32_t)off;
-            if ((err = ccg__buf_add(&ov->names, name, strlen(name))) < 0 ||
-                (err = ccg__buf_putc(&ov->names, '\0')) < 0)
-                goto cleanup;
         }
     }
     /* its Bloom filters, and the pairs that let a text atom join atoms of a
      * long form (pre|operative CT) */
-    err = ccg__table_bloom(&ov->keys);
-cleanup:
-    ccg__atoms_free(&t);
-    ccg__buf_free(&key);
-    return err;
+    return ccg__table_bloom(&ov->keys);
 }
 
 /* ---- merge --------------------------------------------------------------- */
@@ -623,6 +659,7 @@ static int prepare_keys(job *j, size_t d)
     int err = 0;
     if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
         return CCG_ENOMEM;
+    r->pool.len = 0; /* the overlay keys of the paper, used by now */
     for (size_t i = 0; i < r->n; i++) {
         const ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
