@@ -32,7 +32,16 @@ typedef struct {
     const char *name;   /* its name after the thesaurus; NULL: the thesaurus drops it */
     uint32_t key, len;  /* its key (entity_key) in the paper's pool; len 0: none */
     uint32_t hash;      /* ccg__hash of the key */
+    uint8_t flags;      /* MK_* */
+    uint8_t words;      /* MK_LONG: its content words (long_form_case), 255 at most */
 } mkey;
+
+/* What the generic-name rule counts of a mention. */
+enum {
+    MK_LONG = 1,   /* a long form written out, after the title */
+    MK_TITLE = 2,  /* that long form in Title Case */
+    MK_COINED = 4, /* introduced only by a Title Case definition (ccg__mention.coined) */
+};
 
 typedef struct {
     char *text;
@@ -611,8 +620,8 @@ static bool rule_is(const char *rule, const char *r) { return rule && strcmp(rul
  */
 static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *caps)
 {
-    static const char *const fn[] = {"the", "a", "an", "of", "and", "or", "to", "for", "in",
-                                     "on", "with", "from", "by", "via", NULL};
+    static const char fn[][5] = {"the", "a", "an", "of", "and", "or", "to", "for", "in",
+                                 "on", "with", "from", "by", "via"};
     unsigned parts = 0, w = 0, cp = 0;
     bool lower = false;
     for (size_t i = 0; i < n;) {
@@ -625,8 +634,8 @@ static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *c
             break;
         parts++;
         bool skip = false;
-        for (const char *const *f = fn; *f && !skip; f++)
-            skip = strlen(*f) == i - b && strncmp(*f, s + b, i - b) == 0;
+        for (size_t f = 0; i - b < sizeof *fn && f < sizeof fn / sizeof *fn && !skip; f++)
+            skip = fn[f][i - b] == '\0' && memcmp(fn[f], s + b, i - b) == 0;
         if (skip || (b > 0 && s[b - 1] == '-'))
             continue;
         w++;
@@ -648,9 +657,10 @@ static size_t title_end_of(const char *t, size_t len)
 }
 
 /*
- * Each mention's name after the thesaurus and its grouping key, for
- * generic_names and merge: computed once, on every thread, once the names
- * are final (after split_homonyms).
+ * Each mention's name after the thesaurus, its grouping key, and what the
+ * generic-name rule counts of it: computed once, on every thread, once the
+ * names are final (after split_homonyms), for the merge. r->pool held the
+ * overlay keys of the paper, used by now.
  */
 static int prepare_keys(job *j, size_t d)
 {
@@ -659,7 +669,8 @@ static int prepare_keys(job *j, size_t d)
     int err = 0;
     if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
         return CCG_ENOMEM;
-    r->pool.len = 0; /* the overlay keys of the paper, used by now */
+    r->pool.len = 0;
+    size_t tend = title_end_of(r->text, r->len);
     for (size_t i = 0; i < r->n; i++) {
         const ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
@@ -678,6 +689,19 @@ static int prepare_keys(job *j, size_t d)
         mk->hash = ccg__hash(k.data, k.len);
         if ((err = ccg__buf_add(&r->pool, k.data, k.len)) < 0)
             break;
+        unsigned words = 0, caps = 0;
+        if (m->lexentry < 0 && m->start >= tend &&
+            (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
+             rule_is(m->rule, "recall")) &&
+            long_form_case(r->text + m->start, m->end - m->start, &words, &caps)) {
+            mk->flags |= MK_LONG;
+            /* Title Case: every content word capitalised, or at least two */
+            if (caps >= 2 || (caps == words && words > 0))
+                mk->flags |= MK_TITLE;
+            mk->words = (uint8_t)(words < 255 ? words : 255);
+        }
+        if (m->introduced && m->coined)
+            mk->flags |= MK_COINED;
     }
     ccg__buf_free(&k);
     ccg__buf_free(&tk);
@@ -689,6 +713,8 @@ static int prepare_keys(job *j, size_t d)
  * are generic, and in *est those that two papers or more define in Title
  * Case without another sign of introducing them (Monte Carlo (MC), General
  * Data Protection Regulation (GDPR)): established names, introduced by none.
+ * prepare_keys has told, in parallel, which mentions are long forms, in
+ * which case, and coined; this counts them by key in corpus order.
  */
 static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *res,
                          ccg__table *gen, ccg__table *est)
@@ -699,22 +725,11 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
     int err = 0;
     for (size_t d = 0; d < c->n_records; d++) {
         const docres *r = &res[d];
-        size_t tend = title_end_of(r->text, r->len);
         for (size_t i = 0; i < r->n; i++) {
             const ccg__mention *m = &r->m[i];
             const mkey *mk = &r->keys[i];
-            if (!mk->name)
-                continue;
-            unsigned words = 0, caps = 0;
-            bool lex = m->lexentry >= 0;
-            bool lf = !lex && m->start >= tend &&
-                      (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
-                       rule_is(m->rule, "recall")) &&
-                      long_form_case(r->text + m->start, m->end - m->start, &words, &caps);
-            bool coined = m->introduced && m->coined;
-            if (!lex && !lf && !coined)
-                continue;
-            if (!mk->len)
+            bool lex = m->lexentry >= 0, lf = mk->flags & MK_LONG, coined = mk->flags & MK_COINED;
+            if (!mk->name || !mk->len || (!lex && !lf && !coined))
                 continue;
             ccg__slot *s;
             if ((err = ccg__table_put_hashed(&keys, r->pool.data + mk->key, mk->len, mk->hash,
@@ -738,9 +753,8 @@ static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *re
             if (!lf)
                 continue;
             if (!f->words)
-                f->words = words;
-            /* Title Case: every content word capitalised, or at least two */
-            bool title = caps >= 2 || (caps == words && words > 0);
+                f->words = mk->words;
+            bool title = mk->flags & MK_TITLE;
             if (title && f->last_cap != d + 1) {
                 f->last_cap = d + 1;
                 f->cap++;
