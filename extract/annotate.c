@@ -794,7 +794,7 @@ typedef struct {
     size_t n_forms, cap_forms;
     uint32_t *ids;              /* the tally of each mention it counts, in corpus order */
     size_t n_ids, cap_ids;
-    size_t *doc_start;          /* per paper, its first mention in ids */
+    uint32_t *doc_start;        /* per paper, its first mention in ids */
     ablock *arena;              /* the strings of its entities, until the annotation takes them */
     ccg_entity *ents;           /* its entities, sorted (cmp_named) */
     uint32_t *ent_t;            /* the tally of each */
@@ -903,6 +903,8 @@ static int count_mention(job *j, part *pt, size_t d, size_t i)
         s->value = (int32_t)pt->n_t++;
     }
     uint32_t k = (uint32_t)s->value;
+    if (pt->n_ids >= UINT32_MAX - 1)
+        return ccg__err(CCG_ELIMIT, "too many mentions");
     if (pt->n_ids == pt->cap_ids &&
         ccg__grow((void **)&pt->ids, &pt->cap_ids, pt->n_ids + 1, sizeof *pt->ids) < 0)
         return CCG_ENOMEM;
@@ -1021,7 +1023,7 @@ static int tally_part(job *j, size_t p)
     int err = 0;
     for (size_t d = 0; d < j->c->n_records; d++) {
         const docres *r = &j->res[d];
-        pt->doc_start[d] = pt->n_ids;
+        pt->doc_start[d] = (uint32_t)pt->n_ids;
         for (size_t i = 0; i < r->n; i++) {
             const mkey *mk = &r->keys[i];
             if (mk->name && mk->len && part_of(mk->hash, mg->n_parts) == p &&
@@ -1246,7 +1248,7 @@ static int merge(job *j, unsigned threads, ccg_annotation *a)
     }
     a->n_docs = c->n_records;
     for (unsigned p = 0; p < mg.n_parts; p++)
-        if (!(mg.parts[p].doc_start = ccg__malloc((c->n_records + 1) * sizeof(size_t)))) {
+        if (!(mg.parts[p].doc_start = ccg__malloc((c->n_records + 1) * sizeof(uint32_t)))) {
             err = CCG_ENOMEM;
             goto cleanup;
         }
