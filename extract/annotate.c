@@ -7,16 +7,19 @@
  * long forms defined anywhere ("Direct Preference Optimization (DPO)")
  * become an overlay; if there are any, pass 2 extracts again with it, so a
  * paper that only spells the long form out is linked to DPO too. The merge
- * then runs in one thread in corpus order: names are grouped by their loose
- * key (case, spaces, hyphens, plural s folded; thesaurus applied first),
- * each group gets a canonical name (lexicon name if any, else the most
- * frequent name, ties by byte order), and entities are sorted by name.
+ * then counts the mentions of each name in corpus order (each thread the
+ * names of one part of the hash range, so the counts do not depend on the
+ * number of threads either): names are grouped by their loose key (case,
+ * spaces, hyphens, plural s folded; thesaurus applied first), each group
+ * gets a canonical name (lexicon name if any, else the most frequent name,
+ * ties by byte order), and entities are sorted by name.
  *
  * Three corpus-level rules come first: an acronym defined in several
  * senses keeps it for the sense most papers define (split_homonyms); a
  * name whose long forms most papers write in lower case is a field or a
- * class and is dropped (generic_names); a shape-found name in a case the
- * lexicon form rejects (VLLMs for vLLM) keeps a key of its own (entity_key).
+ * class and is dropped (generic long forms); a shape-found name in a case
+ * the lexicon form rejects (VLLMs for vLLM) keeps a key of its own
+ * (entity_key).
  */
 #include <pthread.h>
 #include <stdint.h>
@@ -32,7 +35,16 @@ typedef struct {
     const char *name;   /* its name after the thesaurus; NULL: the thesaurus drops it */
     uint32_t key, len;  /* its key (entity_key) in the paper's pool; len 0: none */
     uint32_t hash;      /* ccg__hash of the key */
+    uint8_t flags;      /* MK_* */
+    uint8_t words;      /* MK_LONG: its content words (long_form_case), 255 at most */
 } mkey;
+
+/* What the generic-name rule counts of a mention. */
+enum {
+    MK_LONG = 1,   /* a long form written out, after the title */
+    MK_TITLE = 2,  /* that long form in Title Case */
+    MK_COINED = 4, /* introduced only by a Title Case definition (ccg__mention.coined) */
+};
 
 typedef struct {
     char *text;
@@ -44,7 +56,7 @@ typedef struct {
     uint32_t *sent;
     uint32_t n_sent;
     mkey *keys;         /* per mention, once the names are final (prepare_keys) */
-    ccg_buf pool;
+    ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
 } docres;
 
 /* Work on every paper, shared by threads: each takes the next index, and
@@ -58,11 +70,14 @@ struct job {
     docres *res;
     doc_fn fn;
     const void *ctx;    /* what fn reads besides res */
+    size_t n;           /* fn's indices: papers, or the merge's parts */
     size_t next;
     pthread_mutex_t lock;
     int err;
     char errmsg[256];
 };
+
+#define MAX_THREADS 64
 
 static void *worker(void *arg)
 {
@@ -72,7 +87,7 @@ static void *worker(void *arg)
         size_t i = j->next++;
         int stop = j->err;
         pthread_mutex_unlock(&j->lock);
-        if (stop || i >= j->c->n_records)
+        if (stop || i >= j->n)
             break;
         int err = j->fn(j, i);
         if (err < 0) {
@@ -88,16 +103,18 @@ static void *worker(void *arg)
     return NULL;
 }
 
-static int run_pass(job *j, doc_fn fn, unsigned threads)
+/* Runs fn on indices [0, n); run_docs is the same for every paper. */
+static int run_pass(job *j, doc_fn fn, unsigned threads, size_t n)
 {
     j->next = 0;
+    j->n = n;
     j->fn = fn;
-    if (threads <= 1 || j->c->n_records < 2) {
+    if (threads <= 1 || n < 2) {
         worker(j);
     } else {
-        pthread_t tid[64];
-        unsigned n = threads > 64 ? 64 : threads, started = 0;
-        for (; started < n; started++)
+        pthread_t tid[MAX_THREADS];
+        unsigned nt = threads > MAX_THREADS ? MAX_THREADS : threads, started = 0;
+        for (; started < nt; started++)
             if (pthread_create(&tid[started], NULL, worker, j) != 0)
                 break;
         if (started == 0)
@@ -110,14 +127,66 @@ static int run_pass(job *j, doc_fn fn, unsigned threads)
     return 0;
 }
 
-/* The first pass: extraction, which keeps the sentences and definitions it found. */
+static int run_docs(job *j, doc_fn fn, unsigned threads)
+{
+    return run_pass(j, fn, threads, j->c->n_records);
+}
+
+static void put_u32(char *p, uint32_t v) { memcpy(p, &v, sizeof v); }
+
+static uint32_t get_u32(const char *p)
+{
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/*
+ * The overlay keys of a paper's definitions, so that overlay_build, which
+ * runs in one thread, only puts them: in r->pool, per definition its
+ * number of keys n (0: not a long form the overlay takes), n pairs (hash,
+ * length), then the bytes of the last key. The keys are the folded long
+ * form's prefixes of whole atoms, then the whole: each key goes on the one
+ * before (ccg__fold_atoms), so one fold makes them all.
+ */
+static int overlay_keys(docres *r)
+{
+    ccg__atoms t = {0};
+    int err = 0;
+    for (size_t k = 0; k + 1 < r->n_defs; k += 2) {
+        const char *lf = r->defs[k];
+        if ((err = ccg__atomize(&t, lf, strlen(lf))) < 0)
+            break;
+        size_t n_keys = t.n_words >= 2 && t.n_atoms <= 10 ? t.n_atoms : 0, room = 4 + 8 * n_keys;
+        for (size_t a = 0; a < n_keys; a++)
+            room += t.atoms[a].end - t.atoms[a].start + 2; /* ccg__fold_atom's room */
+        if ((err = ccg__buf_reserve(&r->pool, room)) < 0)
+            break;
+        char *p = r->pool.data + r->pool.len, *key = p + 4 + 8 * n_keys, *e = key;
+        put_u32(p, (uint32_t)n_keys);
+        uint32_t h = CCG_FNV_BASIS, hlast;
+        size_t klen = 0;
+        for (size_t a = 0; a < n_keys; a++) {
+            e = ccg__fold_atom(lf, &t, a, a == 0, &h, &hlast, &klen, e);
+            put_u32(p + 4 + 8 * a, h ? h : 1); /* ccg__hash */
+            put_u32(p + 8 + 8 * a, (uint32_t)(e - key));
+        }
+        r->pool.len = (size_t)(e - r->pool.data);
+    }
+    ccg__atoms_free(&t);
+    return err;
+}
+
+/* The first pass: extraction, which keeps the sentences and definitions it
+ * found, and the overlay keys of the definitions. */
 static int extract_doc(job *j, size_t d)
 {
     docres *r = &j->res[d];
     if (!r->text && !(r->text = ccg_record_text(j->c->records[d], &r->len)))
         return CCG_ENOMEM;
-    return ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
-                        &r->sent, &r->n_sent);
+    int err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
+                           &r->sent, &r->n_sent);
+    return err < 0 ? err : overlay_keys(r);
 }
 
 /* The second pass: long forms defined in other papers. */
@@ -137,108 +206,42 @@ static void overlay_free(ccg__overlay *ov)
 
 static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
 {
-    ccg__atoms t = {0};
-    ccg_buf key = CCG_BUF_INIT;
     int err = 0;
     for (size_t d = 0; d < n_docs; d++) {
+        const char *p = res[d].pool.data;
         for (size_t k = 0; k + 1 < res[d].n_defs; k += 2) {
-            const char *lf = res[d].defs[k], *name = res[d].defs[k + 1];
-            if ((err = ccg__atomize(&t, lf, strlen(lf))) < 0)
-                goto cleanup;
-            if (t.n_words < 2 || t.n_atoms > 10)
-                continue;
-            for (size_t a = 1; a < t.n_atoms; a++) {
-                key.len = 0;
+            uint32_t n_keys = get_u32(p);
+            const char *sizes = p + 4, *key = sizes + 8 * n_keys;
+            p = n_keys ? key + get_u32(sizes + 8 * (n_keys - 1) + 4) : sizes;
+            for (uint32_t q = 0; q < n_keys; q++) {
+                uint32_t h = get_u32(sizes + 8 * q), len = get_u32(sizes + 8 * q + 4);
                 ccg__slot *s;
-                if ((err = ccg__fold_atoms(&key, lf, &t, 0, a)) < 0 ||
-                    (err = ccg__table_put(&ov->keys, key.data, key.len, &s)) < 0)
-                    goto cleanup;
-                s->flags |= KEY_PREFIX;
+                if ((err = ccg__table_put_hashed(&ov->keys, key, len, h, &s)) < 0)
+                    return err;
+                if (q + 1 < n_keys) {
+                    s->flags |= KEY_PREFIX;
+                    continue;
+                }
+                if (s->flags & KEY_FULL)
+                    continue; /* the first definition in corpus order wins */
+                const char *name = res[d].defs[k + 1];
+                size_t off = ov->names.len;
+                if (off >= INT32_MAX)
+                    return ccg__err(CCG_ELIMIT, "too many long forms");
+                s->flags |= KEY_FULL;
+                s->value = (int32_t)off;
+                if ((err = ccg__buf_add(&ov->names, name, strlen(name))) < 0 ||
+                    (err = ccg__buf_putc(&ov->names, '\0')) < 0)
+                    return err;
             }
-            key.len = 0;
-            ccg__slot *s;
-            if ((err = ccg__fold_atoms(&key, lf, &t, 0, t.n_atoms)) < 0 ||
-                (err = ccg__table_put(&ov->keys, key.data, key.len, &s)) < 0)
-                goto cleanup;
-            if (s->flags & KEY_FULL)
-                continue; /* the first definition in corpus order wins */
-            size_t off = ov->names.len;
-            if (off >= INT32_MAX) {
-                err = ccg__err(CCG_ELIMIT, "too many long forms");
-                goto cleanup;
-            }
-            s->flags |= KEY_FULL;
-            s->value = (int32_t)off;
-            if ((err = ccg__buf_add(&ov->names, name, strlen(name))) < 0 ||
-                (err = ccg__buf_putc(&ov->names, '\0')) < 0)
-                goto cleanup;
         }
     }
     /* its Bloom filters, and the pairs that let a text atom join atoms of a
      * long form (pre|operative CT) */
-    err = ccg__table_bloom(&ov->keys);
-cleanup:
-    ccg__atoms_free(&t);
-    ccg__buf_free(&key);
-    return err;
+    return ccg__table_bloom(&ov->keys);
 }
 
 /* ---- merge --------------------------------------------------------------- */
-
-typedef struct {
-    char *name;
-    size_t count;
-} namecount;
-
-typedef struct {
-    namecount *names;
-    size_t n_names, cap_names;
-    char **forms;
-    size_t n_forms, cap_forms;
-    size_t votes[CCG_TYPE_COUNT];
-    int lexentry;
-    const char *lexname;   /* the name a lexicon mention gave */
-    long intro_by;
-    size_t n_papers, n_mentions;
-    const char *rule;
-    size_t last_doc;       /* doc+1 of the last paper counted */
-    size_t slot;           /* its ccg_doc_entity index in that paper */
-} acc;
-
-static int str_add_unique(char ***v, size_t *n, size_t *cap, const char *s, size_t len)
-{
-    for (size_t i = 0; i < *n; i++)
-        if (strlen((*v)[i]) == len && memcmp((*v)[i], s, len) == 0)
-            return 0;
-    if (*n == *cap && ccg__grow((void **)v, cap, *n + 1, sizeof **v) < 0)
-        return CCG_ENOMEM;
-    char *d = ccg__strndup(s, len);
-    if (!d)
-        return CCG_ENOMEM;
-    for (char *p = d; *p; p++)
-        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
-            *p = ' ';
-    (*v)[(*n)++] = d;
-    return 0;
-}
-
-static int name_count(acc *a, const char *name)
-{
-    for (size_t i = 0; i < a->n_names; i++)
-        if (strcmp(a->names[i].name, name) == 0) {
-            a->names[i].count++;
-            return 0;
-        }
-    if (a->n_names == a->cap_names &&
-        ccg__grow((void **)&a->names, &a->cap_names, a->n_names + 1, sizeof *a->names) < 0)
-        return CCG_ENOMEM;
-    char *d = ccg__strdup(name);
-    if (!d)
-        return CCG_ENOMEM;
-    a->names[a->n_names].name = d;
-    a->names[a->n_names++].count = 1;
-    return 0;
-}
 
 /* Loose key: case, spaces, hyphens and underscores folded, an acronym's plural s dropped. */
 static int merge_key(ccg_buf *k, const char *name)
@@ -288,32 +291,56 @@ static int entity_key(const ccg_extractor *x, const ccg__mention *m, const char 
     return 0;
 }
 
+/* The first 8 bytes of s (zeros after its end) as a number: compared as strcmp would. */
+static uint64_t prefix8(const char *s)
+{
+    uint64_t v = 0;
+    unsigned i = 0;
+    for (; i < 8 && s[i]; i++)
+        v = v << 8 | (unsigned char)s[i];
+    for (; i < 8; i++)
+        v <<= 8;
+    return v;
+}
+
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
 typedef struct {
+    uint64_t pre;  /* prefix8(from): most comparisons end there */
     char *from, *to;
 } pair;
 
 static int cmp_pair(const void *a, const void *b)
 {
     const pair *x = a, *y = b;
+    if (x->pre != y->pre)
+        return x->pre < y->pre ? -1 : 1;
     int r = strcmp(x->from, y->from);
     return r ? r : strcmp(x->to, y->to);
 }
 
+/* An entity of a part, for sorting: by name, then by first mention in corpus order. */
 typedef struct {
+    uint64_t pre;
     const char *name;
-    size_t idx;
+    size_t first_doc;
+    uint32_t first_i, t;
 } named;
 
 static int cmp_named(const void *a, const void *b)
 {
     const named *x = a, *y = b;
+    if (x->pre != y->pre)
+        return x->pre < y->pre ? -1 : 1;
     int r = strcmp(x->name, y->name);
-    return r ? r : (x->idx > y->idx) - (x->idx < y->idx);
+    if (r)
+        return r;
+    if (x->first_doc != y->first_doc)
+        return x->first_doc < y->first_doc ? -1 : 1;
+    return (x->first_i > y->first_i) - (x->first_i < y->first_i);
 }
 
 static bool earlier(const ccg_corpus *c, size_t a, long b)
@@ -328,21 +355,70 @@ static bool earlier(const ccg_corpus *c, size_t a, long b)
     return (long)a < b;
 }
 
-static void acc_free(acc *a)
+/*
+ * The strings of an annotation (names, forms, the arrays of forms; the
+ * merges point to the same strings), in blocks freed together: a malloc
+ * and a free for each was most of the serial merge's time. Each part fills
+ * its own blocks; the annotation owns them all once built (ann_priv).
+ * Alignment: up to a pointer's.
+ */
+typedef struct ablock {
+    struct ablock *next;
+    size_t used, cap;
+} ablock;
+
+typedef struct {
+    ablock *blocks;
+} ann_priv;
+
+#define ABLOCK_SIZE ((size_t)64 << 10)
+
+static void *arena_alloc(ablock **ar, size_t n, size_t align)
 {
-    for (size_t i = 0; i < a->n_names; i++)
-        free(a->names[i].name);
-    free(a->names);
-    for (size_t i = 0; i < a->n_forms; i++)
-        free(a->forms[i]);
-    free(a->forms);
+    ablock *b = *ar;
+    size_t off = b ? (b->used + align - 1) & ~(align - 1) : 0;
+    if (!b || off > b->cap || n > b->cap - off) {
+        size_t cap = n > ABLOCK_SIZE ? n : ABLOCK_SIZE;
+        if (!(b = ccg__malloc(sizeof *b + cap)))
+            return NULL;
+        b->next = *ar;
+        b->cap = cap;
+        *ar = b;
+        off = 0;
+    }
+    b->used = off + n;
+    return (char *)(b + 1) + off;
 }
 
+static char *arena_strdup(ablock **ar, const char *s)
+{
+    size_t n = strlen(s);
+    char *d = arena_alloc(ar, n + 1, 1);
+    if (d)
+        memcpy(d, s, n + 1);
+    return d;
+}
+
+static void arena_free(ablock *b)
+{
+    while (b) {
+        ablock *next = b->next;
+        free(b);
+        b = next;
+    }
+}
+
+/*
+ * An annotation made by ccg_extractor_annotate keeps its strings in blocks
+ * (priv) and each paper's spans and sentences in one array, the first
+ * item's; one built by hand (priv NULL) has each in its own allocation.
+ */
 void ccg_annotation_free(ccg_annotation *a)
 {
     if (!a)
         return;
-    for (size_t i = 0; i < a->n_entities; i++) {
+    ann_priv *pv = a->priv;
+    for (size_t i = 0; !pv && i < a->n_entities; i++) {
         free(a->entities[i].name);
         for (size_t k = 0; k < a->entities[i].n_forms; k++)
             free(a->entities[i].forms[k]);
@@ -350,20 +426,27 @@ void ccg_annotation_free(ccg_annotation *a)
     }
     free(a->entities);
     for (size_t d = 0; d < a->n_docs; d++) {
-        for (size_t k = 0; k < a->docs[d].n; k++) {
-            free(a->docs[d].items[k].spans);
-            free(a->docs[d].items[k].sentences);
+        ccg_doc_entities *de = &a->docs[d];
+        if (pv && de->n)
+            free(de->items[0].spans);
+        for (size_t k = 0; !pv && k < de->n; k++) {
+            free(de->items[k].spans);
+            free(de->items[k].sentences);
         }
-        free(a->docs[d].items);
-        free(a->docs[d].sentence_starts);
+        free(de->items);
+        free(de->sentence_starts);
     }
     free(a->docs);
-    for (size_t i = 0; i < a->n_merges; i++) {
+    for (size_t i = 0; !pv && i < a->n_merges; i++) {
         free(a->merge_from[i]);
         free(a->merge_to[i]);
     }
     free(a->merge_from);
     free(a->merge_to);
+    if (pv) {
+        arena_free(pv->blocks);
+        free(pv);
+    }
     free(a);
 }
 
@@ -540,7 +623,7 @@ static int split_homonyms(job *j, unsigned threads)
         goto cleanup;
     homonyms h = {sn, hn, &names};
     j->ctx = &h;
-    err = run_pass(j, rename_doc, threads);
+    err = run_docs(j, rename_doc, threads);
 cleanup:
     free(sn);
     free(hn);
@@ -557,14 +640,9 @@ cleanup:
  * name is a field, task or class, not an artifact, and neither it nor its
  * acronym is an entity. Named methods are written in Title Case by most of
  * the papers that spell them out ("Selective Preference Optimization").
+ * prepare_keys tells, for each mention, whether it is such a long form and
+ * in which case; the merge counts the papers per key (tally_part).
  */
-typedef struct {
-    size_t lower, cap;          /* papers writing a long form of the name in lower case / Title Case */
-    size_t last_lower, last_cap; /* doc+1 last counted */
-    size_t coined, last_coined;  /* papers 'introducing' it by a Title Case definition only */
-    unsigned words;              /* words of the first long form seen */
-    bool lexicon;
-} lfstat;
 
 static bool rule_is(const char *rule, const char *r) { return rule && strcmp(rule, r) == 0; }
 
@@ -575,8 +653,8 @@ static bool rule_is(const char *rule, const char *r) { return rule && strcmp(rul
  */
 static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *caps)
 {
-    static const char *const fn[] = {"the", "a", "an", "of", "and", "or", "to", "for", "in",
-                                     "on", "with", "from", "by", "via", NULL};
+    static const char fn[][5] = {"the", "a", "an", "of", "and", "or", "to", "for", "in",
+                                 "on", "with", "from", "by", "via"};
     unsigned parts = 0, w = 0, cp = 0;
     bool lower = false;
     for (size_t i = 0; i < n;) {
@@ -589,8 +667,8 @@ static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *c
             break;
         parts++;
         bool skip = false;
-        for (const char *const *f = fn; *f && !skip; f++)
-            skip = strlen(*f) == i - b && strncmp(*f, s + b, i - b) == 0;
+        for (size_t f = 0; i - b < sizeof *fn && f < sizeof fn / sizeof *fn && !skip; f++)
+            skip = fn[f][i - b] == '\0' && memcmp(fn[f], s + b, i - b) == 0;
         if (skip || (b > 0 && s[b - 1] == '-'))
             continue;
         w++;
@@ -612,9 +690,10 @@ static size_t title_end_of(const char *t, size_t len)
 }
 
 /*
- * Each mention's name after the thesaurus and its grouping key, for
- * generic_names and merge: computed once, on every thread, once the names
- * are final (after split_homonyms).
+ * Each mention's name after the thesaurus, its grouping key, and what the
+ * generic-name rule counts of it: computed once, on every thread, once the
+ * names are final (after split_homonyms), for the merge. r->pool held the
+ * overlay keys of the paper, used by now.
  */
 static int prepare_keys(job *j, size_t d)
 {
@@ -623,6 +702,8 @@ static int prepare_keys(job *j, size_t d)
     int err = 0;
     if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
         return CCG_ENOMEM;
+    r->pool.len = 0;
+    size_t tend = title_end_of(r->text, r->len);
     for (size_t i = 0; i < r->n; i++) {
         const ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
@@ -641,346 +722,546 @@ static int prepare_keys(job *j, size_t d)
         mk->hash = ccg__hash(k.data, k.len);
         if ((err = ccg__buf_add(&r->pool, k.data, k.len)) < 0)
             break;
+        unsigned words = 0, caps = 0;
+        if (m->lexentry < 0 && m->start >= tend &&
+            (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
+             rule_is(m->rule, "recall")) &&
+            long_form_case(r->text + m->start, m->end - m->start, &words, &caps)) {
+            mk->flags |= MK_LONG;
+            /* Title Case: every content word capitalised, or at least two */
+            if (caps >= 2 || (caps == words && words > 0))
+                mk->flags |= MK_TITLE;
+            mk->words = (uint8_t)(words < 255 ? words : 255);
+        }
+        if (m->introduced && m->coined)
+            mk->flags |= MK_COINED;
     }
     ccg__buf_free(&k);
     ccg__buf_free(&tk);
     return err;
 }
 
+/* ---- the merge, in parts ------------------------------------------------- */
+
 /*
- * Marks in *gen (table of entity keys, KEY_FULL) the names whose long forms
- * are generic, and in *est those that two papers or more define in Title
- * Case without another sign of introducing them (Monte Carlo (MC), General
- * Data Protection Regulation (GDPR)): established names, introduced by none.
+ * The merge counts mentions by key in corpus order. It is split by key hash
+ * into parts, one a thread: each part reads the whole corpus but counts
+ * only its own keys, so every key is still counted in corpus order by one
+ * thread, and nothing depends on the number of parts. The parts' entities,
+ * each part's sorted by name, are then merged into one list, and a pass
+ * over the papers lists each paper's entities.
  */
-static int generic_names(const ccg_extractor *x, const ccg_corpus *c, docres *res,
-                         ccg__table *gen, ccg__table *est)
+
+/* What the merge counts of one key in corpus order: an entity unless its long forms are generic. */
+typedef struct {
+    size_t first_doc;           /* its first mention: orders entities of one name */
+    uint32_t first_i;
+    /* the generic-name rule: papers writing a long form of it in lower case, in Title Case */
+    unsigned words;             /* words of the first long form seen */
+    size_t lower, cap, last_lower, last_cap; /* last_*: doc+1 last counted */
+    size_t coined, last_coined; /* papers 'introducing' it by a Title Case definition only */
+    bool lexicon;
+    /* the entity */
+    uint32_t names, forms;      /* lists in its part's names and forms; UINT32_MAX ends them */
+    size_t n_forms;
+    size_t votes[CCG_TYPE_COUNT];
+    int lexentry;
+    const char *lexname;        /* the name a lexicon mention gave */
+    long intro, intro_coined;   /* the earliest paper introducing it other than by coining, by coining */
+    size_t n_papers, n_mentions, last_doc;
+    const char *rule;
+    uint32_t rank;              /* its index in the annotation; UINT32_MAX: generic */
+    bool established;           /* two papers or more coin it (Monte Carlo (MC)): introduced by none */
+} tally;
+
+typedef struct {
+    const char *s;              /* borrowed from a mention, or the thesaurus */
+    uint32_t count, next;
+} name_node;
+
+typedef struct {
+    const char *s;              /* a surface form, in the part's arena, white space made spaces */
+    uint32_t len, next;         /* len: strlen(s) */
+} form_node;
+
+typedef struct {
+    ccg__table keys;            /* merge key -> index in t */
+    tally *t;
+    size_t n_t, cap_t;
+    name_node *names;
+    size_t n_names, cap_names;
+    form_node *forms;
+    size_t n_forms, cap_forms;
+    uint32_t *ids;              /* the tally of each mention it counts, in corpus order */
+    size_t n_ids, cap_ids;
+    uint32_t *doc_start;        /* per paper, its first mention in ids */
+    ablock *arena;              /* the strings of its entities, until the annotation takes them */
+    ccg_entity *ents;           /* its entities, sorted (cmp_named) */
+    uint32_t *ent_t;            /* the tally of each */
+    size_t n_ents;
+    pair *pairs;                /* its forms that are not their entity's name, sorted */
+    size_t n_pairs, cap_pairs;
+} part;
+
+typedef struct {
+    part *parts;
+    unsigned n_parts;
+    ccg_annotation *a;
+} merging;
+
+static unsigned part_of(uint32_t h, unsigned n_parts)
 {
-    ccg__table keys = {0};
-    lfstat *st = NULL;
-    size_t n_st = 0, cap_st = 0;
-    int err = 0;
-    for (size_t d = 0; d < c->n_records; d++) {
-        const docres *r = &res[d];
-        size_t tend = title_end_of(r->text, r->len);
-        for (size_t i = 0; i < r->n; i++) {
-            const ccg__mention *m = &r->m[i];
-            const mkey *mk = &r->keys[i];
-            if (!mk->name)
-                continue;
-            unsigned words = 0, caps = 0;
-            bool lex = m->lexentry >= 0;
-            bool lf = !lex && m->start >= tend &&
-                      (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
-                       rule_is(m->rule, "recall")) &&
-                      long_form_case(r->text + m->start, m->end - m->start, &words, &caps);
-            bool coined = m->introduced && m->coined;
-            if (!lex && !lf && !coined)
-                continue;
-            if (!mk->len)
-                continue;
-            ccg__slot *s;
-            if ((err = ccg__table_put_hashed(&keys, r->pool.data + mk->key, mk->len, mk->hash,
-                                             &s)) < 0)
-                goto cleanup;
-            if (!(s->flags & KEY_FULL)) {
-                if (n_st == cap_st && ccg__grow((void **)&st, &cap_st, n_st + 1, sizeof *st) < 0) {
-                    err = CCG_ENOMEM;
-                    goto cleanup;
-                }
-                memset(&st[n_st], 0, sizeof *st);
-                s->flags |= KEY_FULL;
-                s->value = (int32_t)n_st++;
+    /* the high bits: a part's table takes its slot from the low ones */
+    return (unsigned)(((uint64_t)h * n_parts) >> 32);
+}
+
+static void part_free(part *pt)
+{
+    ccg__table_free(&pt->keys);
+    free(pt->t);
+    free(pt->names);
+    free(pt->forms);
+    free(pt->ids);
+    free(pt->doc_start);
+    arena_free(pt->arena);
+    free(pt->ents);
+    free(pt->ent_t);
+    free(pt->pairs);
+}
+
+static int count_name(part *pt, tally *t, const char *name)
+{
+    for (uint32_t q = t->names; q != UINT32_MAX; q = pt->names[q].next)
+        if (strcmp(pt->names[q].s, name) == 0) {
+            pt->names[q].count++;
+            return 0;
+        }
+    if (pt->n_names >= UINT32_MAX - 1)
+        return ccg__err(CCG_ELIMIT, "too many names");
+    if (pt->n_names == pt->cap_names &&
+        ccg__grow((void **)&pt->names, &pt->cap_names, pt->n_names + 1, sizeof *pt->names) < 0)
+        return CCG_ENOMEM;
+    pt->names[pt->n_names] = (name_node){name, 1, t->names};
+    t->names = (uint32_t)pt->n_names++;
+    return 0;
+}
+
+/*
+ * Adds the surface form [s, s+len) unless it is there: its copy has white
+ * space and '~' made spaces, and is compared with the bytes of the text, so
+ * a form written with a line break or a tab is added again each time.
+ */
+static int add_form(part *pt, tally *t, const char *s, size_t len)
+{
+    for (uint32_t q = t->forms; q != UINT32_MAX; q = pt->forms[q].next)
+        if (pt->forms[q].len == len && memcmp(pt->forms[q].s, s, len) == 0)
+            return 0;
+    if (pt->n_forms >= UINT32_MAX - 1)
+        return ccg__err(CCG_ELIMIT, "too many forms");
+    if (pt->n_forms == pt->cap_forms &&
+        ccg__grow((void **)&pt->forms, &pt->cap_forms, pt->n_forms + 1, sizeof *pt->forms) < 0)
+        return CCG_ENOMEM;
+    char *d = arena_alloc(&pt->arena, len + 1, 1);
+    if (!d)
+        return CCG_ENOMEM;
+    memcpy(d, s, len);
+    d[len] = '\0';
+    char *p = d;
+    for (; *p; p++)
+        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
+            *p = ' ';
+    pt->forms[pt->n_forms] = (form_node){d, (uint32_t)(p - d), t->forms};
+    t->forms = (uint32_t)pt->n_forms++;
+    t->n_forms++;
+    return 0;
+}
+
+/* Counts mention i of paper d, whose key is in part pt. */
+static int count_mention(job *j, part *pt, size_t d, size_t i)
+{
+    const docres *r = &j->res[d];
+    const ccg__mention *m = &r->m[i];
+    const mkey *mk = &r->keys[i];
+    ccg__slot *s;
+    int err = ccg__table_put_hashed(&pt->keys, r->pool.data + mk->key, mk->len, mk->hash, &s);
+    if (err < 0)
+        return err;
+    if (!(s->flags & KEY_FULL)) {
+        if (pt->n_t >= UINT32_MAX - 1)
+            return ccg__err(CCG_ELIMIT, "too many entities");
+        if (pt->n_t == pt->cap_t && ccg__grow((void **)&pt->t, &pt->cap_t, pt->n_t + 1, sizeof *pt->t) < 0)
+            return CCG_ENOMEM;
+        tally *t = &pt->t[pt->n_t];
+        memset(t, 0, sizeof *t);
+        t->first_doc = d;
+        t->first_i = (uint32_t)i;
+        t->names = t->forms = UINT32_MAX;
+        t->lexentry = -1;
+        t->intro = t->intro_coined = -1;
+        t->rule = m->rule;
+        s->flags |= KEY_FULL;
+        s->value = (int32_t)pt->n_t++;
+    }
+    uint32_t k = (uint32_t)s->value;
+    if (pt->n_ids >= UINT32_MAX - 1)
+        return ccg__err(CCG_ELIMIT, "too many mentions");
+    if (pt->n_ids == pt->cap_ids &&
+        ccg__grow((void **)&pt->ids, &pt->cap_ids, pt->n_ids + 1, sizeof *pt->ids) < 0)
+        return CCG_ENOMEM;
+    pt->ids[pt->n_ids++] = k;
+    tally *t = &pt->t[k];
+    bool lex = m->lexentry >= 0;
+    t->lexicon |= lex;
+    if ((mk->flags & MK_COINED) && t->last_coined != d + 1) {
+        t->last_coined = d + 1;
+        t->coined++;
+    }
+    if (mk->flags & MK_LONG) {
+        if (!t->words)
+            t->words = mk->words;
+        if (mk->flags & MK_TITLE) {
+            if (t->last_cap != d + 1) {
+                t->last_cap = d + 1;
+                t->cap++;
             }
-            lfstat *f = &st[s->value];
-            f->lexicon |= lex;
-            if (coined && f->last_coined != d + 1) {
-                f->last_coined = d + 1;
-                f->coined++;
-            }
-            if (!lf)
-                continue;
-            if (!f->words)
-                f->words = words;
-            /* Title Case: every content word capitalised, or at least two */
-            bool title = caps >= 2 || (caps == words && words > 0);
-            if (title && f->last_cap != d + 1) {
-                f->last_cap = d + 1;
-                f->cap++;
-            } else if (!title && f->last_lower != d + 1) {
-                f->last_lower = d + 1;
-                f->lower++;
-            }
+        } else if (t->last_lower != d + 1) {
+            t->last_lower = d + 1;
+            t->lower++;
         }
     }
-    /* lower case in most papers (a long, specific name needs a clearer majority) */
-    for (size_t i = 0; i < keys.cap; i++) {
-        ccg__slot *s = &keys.slots[i];
-        if (!(s->flags & KEY_FULL))
-            continue;
-        const lfstat *f = &st[s->value];
-        bool generic = !f->lexicon && f->lower >= 2 &&
-                       (f->words <= 3 ? f->lower > f->cap : f->lower > 3 * f->cap);
-        ccg__slot *g;
-        if (generic && ((err = ccg__table_put(gen, keys.pool.data + s->key, s->len, &g)) < 0))
-            goto cleanup;
-        if (generic)
-            g->flags |= KEY_FULL;
-        if (f->coined >= 2 && ((err = ccg__table_put(est, keys.pool.data + s->key, s->len, &g)) < 0))
-            goto cleanup;
-        if (f->coined >= 2)
-            g->flags |= KEY_FULL;
+    if ((err = count_name(pt, t, mk->name)) < 0 ||
+        (err = add_form(pt, t, r->text + m->start, m->end - m->start)) < 0)
+        return err;
+    if (lex && t->lexentry < 0) {
+        t->lexentry = m->lexentry;
+        t->lexname = mk->name;
     }
-    /* merge asks both for every mention: most are in neither */
-    if ((err = ccg__table_bloom(gen)) < 0 || (err = ccg__table_bloom(est)) < 0)
+    if (m->type >= 0)
+        t->votes[m->type]++;
+    t->n_mentions++;
+    if (t->last_doc != d + 1) {
+        t->last_doc = d + 1;
+        t->n_papers++;
+    }
+    if (m->introduced) {
+        long *by = (mk->flags & MK_COINED) ? &t->intro_coined : &t->intro;
+        if (earlier(j->c, d, *by))
+            *by = (long)d;
+    }
+    return 0;
+}
+
+/* The canonical name: the lexicon's, else the most frequent, ties by byte order. */
+static const char *best_name(const part *pt, const tally *t)
+{
+    if (t->lexname)
+        return t->lexname;
+    const char *best = NULL;
+    uint32_t bc = 0;
+    for (uint32_t q = t->names; q != UINT32_MAX; q = pt->names[q].next) {
+        const name_node *nn = &pt->names[q];
+        if (nn->count > bc || (nn->count == bc && strcmp(nn->s, best) < 0)) {
+            bc = nn->count;
+            best = nn->s;
+        }
+    }
+    return best;
+}
+
+/* Entity e of part pt from its tally: name, type, sorted forms, and its merges. */
+static int make_entity(job *j, part *pt, size_t e, const named *nm)
+{
+    const ccg_extractor *x = j->x;
+    const tally *t = &pt->t[nm->t];
+    ccg_entity *en = &pt->ents[e];
+    pt->ent_t[e] = nm->t;
+    if (!(en->name = arena_strdup(&pt->arena, nm->name)))
+        return CCG_ENOMEM;
+    if (t->lexentry >= 0)
+        en->type = (ccg_entity_type)x->entries[t->lexentry].type;
+    else {
+        en->type = CCG_TYPE_METHOD;
+        size_t bv = 0;
+        for (int ty = 0; ty < CCG_TYPE_COUNT; ty++)
+            if (t->votes[ty] > bv) {
+                bv = t->votes[ty];
+                en->type = (ccg_entity_type)ty;
+            }
+    }
+    if (!(en->forms = arena_alloc(&pt->arena, (t->n_forms + 1) * sizeof *en->forms, sizeof(char *))))
+        return CCG_ENOMEM;
+    for (uint32_t q = t->forms; q != UINT32_MAX; q = pt->forms[q].next)
+        en->forms[en->n_forms++] = (char *)pt->forms[q].s;
+    if (en->n_forms > 1)
+        qsort(en->forms, en->n_forms, sizeof *en->forms, cmp_str);
+    en->n_papers = t->n_papers;
+    en->n_mentions = t->n_mentions;
+    en->introduced_by = t->intro;
+    if (!t->established && t->intro_coined >= 0 && earlier(j->c, (size_t)t->intro_coined, t->intro))
+        en->introduced_by = t->intro_coined;
+    en->rule = x->opts.explain ? t->rule : NULL;
+    for (size_t i = 0; i < en->n_forms; i++)
+        if (strcmp(en->forms[i], en->name) != 0) {
+            if (pt->n_pairs == pt->cap_pairs &&
+                ccg__grow((void **)&pt->pairs, &pt->cap_pairs, pt->n_pairs + 1, sizeof *pt->pairs) < 0)
+                return CCG_ENOMEM;
+            pt->pairs[pt->n_pairs++] = (pair){prefix8(en->forms[i]), en->forms[i], en->name};
+        }
+    return 0;
+}
+
+/*
+ * One part of the merge: counts the mentions of its keys in corpus order,
+ * drops the keys whose long forms are generic, and makes the entities of
+ * the others, sorted.
+ */
+static int tally_part(job *j, size_t p)
+{
+    const merging *mg = j->ctx;
+    part *pt = &mg->parts[p];
+    named *order = NULL;
+    int err = 0;
+    for (size_t d = 0; d < j->c->n_records; d++) {
+        const docres *r = &j->res[d];
+        pt->doc_start[d] = (uint32_t)pt->n_ids;
+        for (size_t i = 0; i < r->n; i++) {
+            const mkey *mk = &r->keys[i];
+            if (mk->name && mk->len && part_of(mk->hash, mg->n_parts) == p &&
+                (err = count_mention(j, pt, d, i)) < 0)
+                return err;
+        }
+    }
+    if (!(order = ccg__malloc((pt->n_t + 1) * sizeof *order)))
+        return CCG_ENOMEM;
+    size_t n = 0;
+    for (size_t k = 0; k < pt->n_t; k++) {
+        tally *t = &pt->t[k];
+        t->rank = UINT32_MAX;
+        t->established = t->coined >= 2;
+        /* lower case in most papers (a long, specific name needs a clearer majority) */
+        if (!t->lexicon && t->lower >= 2 &&
+            (t->words <= 3 ? t->lower > t->cap : t->lower > 3 * t->cap))
+            continue;
+        const char *name = best_name(pt, t);
+        order[n++] = (named){prefix8(name), name, t->first_doc, t->first_i, (uint32_t)k};
+    }
+    if (n)
+        qsort(order, n, sizeof *order, cmp_named);
+    if (!(pt->ents = ccg__calloc(n + 1, sizeof *pt->ents)) ||
+        !(pt->ent_t = ccg__malloc((n + 1) * sizeof *pt->ent_t))) {
+        err = CCG_ENOMEM;
         goto cleanup;
+    }
+    for (; pt->n_ents < n; pt->n_ents++)
+        if ((err = make_entity(j, pt, pt->n_ents, &order[pt->n_ents])) < 0)
+            goto cleanup;
+    if (pt->n_pairs)
+        qsort(pt->pairs, pt->n_pairs, sizeof *pt->pairs, cmp_pair);
 cleanup:
-    free(st);
-    ccg__table_free(&keys);
+    free(order);
     return err;
 }
 
-static int merge(const ccg_extractor *x, const ccg_corpus *c, docres *res, ccg_annotation *a)
+/* Does entity ia of part a sort before entity ib of part b (cmp_named)? */
+static bool ent_before(const part *a, size_t ia, const part *b, size_t ib)
 {
-    int err = 0;
-    ccg__table keys = {0}, gen = {0}, est = {0};
-    acc *ents = NULL;
-    size_t n_ents = 0, cap_ents = 0;
-    uint32_t **ment_ent = NULL; /* per doc, per mention: entity index or UINT32_MAX */
-    named *perm = NULL;
-    size_t *rank = NULL;
-    pair *pairs = NULL;
-    size_t n_pairs = 0, cap_pairs = 0;
+    int r = strcmp(a->ents[ia].name, b->ents[ib].name);
+    if (r)
+        return r < 0;
+    const tally *ta = &a->t[a->ent_t[ia]], *tb = &b->t[b->ent_t[ib]];
+    if (ta->first_doc != tb->first_doc)
+        return ta->first_doc < tb->first_doc;
+    return ta->first_i < tb->first_i;
+}
 
-    if (!(ment_ent = ccg__calloc(c->n_records + 1, sizeof *ment_ent)) ||
-        !(a->docs = ccg__calloc(c->n_records + 1, sizeof *a->docs))) {
+/*
+ * The parts' sorted entities and merges merged into the annotation's; the
+ * annotation takes the parts' strings. Entities get their rank.
+ */
+static int gather(part *parts, unsigned n_parts, ccg_annotation *a)
+{
+    ann_priv *pv = a->priv;
+    size_t n_ents = 0, n_pairs = 0, head[MAX_THREADS];
+    for (unsigned p = 0; p < n_parts; p++) {
+        n_ents += parts[p].n_ents;
+        n_pairs += parts[p].n_pairs;
+        for (ablock *b = parts[p].arena, *next; b; b = next) {
+            next = b->next;
+            b->next = pv->blocks;
+            pv->blocks = b;
+        }
+        parts[p].arena = NULL;
+    }
+    if (n_ents >= UINT32_MAX - 1)
+        return ccg__err(CCG_ELIMIT, "too many entities");
+    if (!(a->entities = ccg__calloc(n_ents + 1, sizeof *a->entities)) ||
+        !(a->merge_from = ccg__calloc(n_pairs + 1, sizeof *a->merge_from)) ||
+        !(a->merge_to = ccg__calloc(n_pairs + 1, sizeof *a->merge_to)))
+        return CCG_ENOMEM;
+    memset(head, 0, sizeof head);
+    for (size_t e = 0; e < n_ents; e++) {
+        unsigned best = n_parts;
+        for (unsigned p = 0; p < n_parts; p++)
+            if (head[p] < parts[p].n_ents &&
+                (best == n_parts || ent_before(&parts[p], head[p], &parts[best], head[best])))
+                best = p;
+        part *pt = &parts[best];
+        a->entities[e] = pt->ents[head[best]];
+        pt->t[pt->ent_t[head[best]]].rank = (uint32_t)e;
+        head[best]++;
+    }
+    a->n_entities = n_ents;
+    /* merges: every form that is not the canonical name, once */
+    memset(head, 0, sizeof head);
+    for (size_t i = 0; i < n_pairs; i++) {
+        unsigned best = n_parts;
+        for (unsigned p = 0; p < n_parts; p++)
+            if (head[p] < parts[p].n_pairs &&
+                (best == n_parts || cmp_pair(&parts[p].pairs[head[p]], &parts[best].pairs[head[best]]) < 0))
+                best = p;
+        const pair *pr = &parts[best].pairs[head[best]++];
+        if (a->n_merges && strcmp(pr->from, a->merge_from[a->n_merges - 1]) == 0)
+            continue;
+        a->merge_from[a->n_merges] = pr->from;
+        a->merge_to[a->n_merges++] = pr->to;
+    }
+    return 0;
+}
+
+/*
+ * The entities of paper d, in order of first mention, with their spans and
+ * sentences (in one array, the first item's); then the paper's extraction
+ * results are freed.
+ */
+static int items_doc(job *j, size_t d)
+{
+    const merging *mg = j->ctx;
+    docres *r = &j->res[d];
+    ccg_doc_entities *de = &mg->a->docs[d];
+    de->n_sentences = r->n_sent;
+    de->sentence_starts = r->sent;
+    r->sent = NULL;
+    if (r->n >= UINT32_MAX / 4)
+        return ccg__err(CCG_ELIMIT, "too many mentions in one paper");
+    size_t cur[MAX_THREADS];
+    for (unsigned p = 0; p < mg->n_parts; p++)
+        cur[p] = mg->parts[p].doc_start[d];
+    /* per mention its item or UINT32_MAX; per item its entity, count, introduced;
+     * a hash of the entities seen: slot + 1 */
+    size_t mask = 15;
+    while (mask < 2 * r->n)
+        mask = 2 * mask + 1;
+    uint32_t *ms = ccg__malloc((3 * r->n + mask + 1) * sizeof *ms + r->n + 1);
+    if (!ms)
+        return CCG_ENOMEM;
+    uint32_t *ient = ms + r->n, *icount = ient + r->n, *tab = icount + r->n;
+    uint8_t *iintro = (uint8_t *)(tab + mask + 1);
+    memset(tab, 0, (mask + 1) * sizeof *tab);
+    size_t n_items = 0, kept = 0;
+    for (size_t i = 0; i < r->n; i++) {
+        const mkey *mk = &r->keys[i];
+        ms[i] = UINT32_MAX;
+        if (!mk->name || !mk->len)
+            continue;
+        unsigned p = part_of(mk->hash, mg->n_parts);
+        const part *pt = &mg->parts[p];
+        const tally *t = &pt->t[pt->ids[cur[p]++]];
+        uint32_t e = t->rank;
+        if (e == UINT32_MAX)
+            continue;
+        size_t h = (e * 0x9E3779B1u) & mask;
+        while (tab[h] && ient[tab[h] - 1] != e)
+            h = (h + 1) & mask;
+        if (!tab[h]) {
+            ient[n_items] = e;
+            icount[n_items] = 0;
+            iintro[n_items] = 0;
+            tab[h] = (uint32_t)++n_items;
+        }
+        uint32_t it = tab[h] - 1;
+        const ccg__mention *m = &r->m[i];
+        ms[i] = it;
+        icount[it]++;
+        iintro[it] |= m->introduced && !(m->coined && t->established);
+        kept++;
+    }
+    int err = 0;
+    if (!(de->items = ccg__calloc(n_items + 1, sizeof *de->items))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    de->n = n_items;
+    if (n_items) {
+        uint32_t *spans = ccg__malloc(3 * kept * sizeof *spans);
+        if (!spans) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        for (size_t s = 0, off = 0; s < n_items; s++) {
+            ccg_doc_entity *it = &de->items[s];
+            it->entity = ient[s];
+            it->introduced = iintro[s];
+            it->spans = spans + 2 * off;
+            it->sentences = spans + 2 * kept + off;
+            off += icount[s];
+        }
+        for (size_t i = 0; i < r->n; i++) {
+            if (ms[i] == UINT32_MAX)
+                continue;
+            ccg_doc_entity *it = &de->items[ms[i]];
+            uint32_t start = r->m[i].start;
+            it->spans[2 * it->count] = start;
+            it->spans[2 * it->count + 1] = r->m[i].end;
+            it->sentences[it->count++] = ccg__sentence_of(de->sentence_starts, de->n_sentences, start);
+        }
+    }
+    /* done with the paper: its strings are in the annotation's blocks */
+    free(r->text);
+    r->text = NULL;
+    ccg__mentions_free_raw(r->m, r->n);
+    r->m = NULL;
+    r->n = 0;
+    for (size_t k = 0; k < r->n_defs; k++)
+        free(r->defs[k]);
+    free(r->defs);
+    r->defs = NULL;
+    r->n_defs = 0;
+    free(r->keys);
+    r->keys = NULL;
+    ccg__buf_free(&r->pool);
+cleanup:
+    free(ms);
+    return err;
+}
+
+/* The merge into a: the parts' tallies (a part a thread), their entities gathered, the papers' lists. */
+static int merge(job *j, unsigned threads, ccg_annotation *a)
+{
+    const ccg_corpus *c = j->c;
+    merging mg = {NULL, threads < 1 ? 1 : threads > MAX_THREADS ? MAX_THREADS : threads, a};
+    int err = 0;
+    if (!(a->priv = ccg__calloc(1, sizeof(ann_priv))) ||
+        !(a->docs = ccg__calloc(c->n_records + 1, sizeof *a->docs)) ||
+        !(mg.parts = ccg__calloc(mg.n_parts, sizeof *mg.parts))) {
         err = CCG_ENOMEM;
         goto cleanup;
     }
     a->n_docs = c->n_records;
-    if ((err = generic_names(x, c, res, &gen, &est)) < 0)
+    for (unsigned p = 0; p < mg.n_parts; p++)
+        if (!(mg.parts[p].doc_start = ccg__malloc((c->n_records + 1) * sizeof(uint32_t)))) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+    j->ctx = &mg;
+    if ((err = run_pass(j, tally_part, threads, mg.n_parts)) < 0 ||
+        (err = gather(mg.parts, mg.n_parts, a)) < 0)
         goto cleanup;
-    for (size_t d = 0; d < c->n_records; d++) {
-        docres *r = &res[d];
-        ccg_doc_entities *de = &a->docs[d];
-        de->n_sentences = r->n_sent;
-        de->sentence_starts = r->sent;
-        r->sent = NULL;
-        if (!(ment_ent[d] = ccg__malloc((r->n + 1) * sizeof **ment_ent))) {
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
-        size_t n_items = 0;
-        for (size_t i = 0; i < r->n; i++) {
-            const ccg__mention *m = &r->m[i];
-            ment_ent[d][i] = UINT32_MAX;
-            const mkey *mk = &r->keys[i];
-            const char *name = mk->name, *kd = r->pool.data + mk->key;
-            if (!name || !mk->len || (gen.n && ccg__table_find(&gen, kd, mk->len, mk->hash)))
-                continue;
-            ccg__slot *s;
-            if ((err = ccg__table_put_hashed(&keys, kd, mk->len, mk->hash, &s)) < 0)
-                goto cleanup;
-            if (!(s->flags & KEY_FULL)) {
-                if (n_ents >= UINT32_MAX - 1) {
-                    err = ccg__err(CCG_ELIMIT, "too many entities");
-                    goto cleanup;
-                }
-                s->flags |= KEY_FULL;
-                s->value = (int32_t)n_ents;
-                if (n_ents == cap_ents &&
-                    ccg__grow((void **)&ents, &cap_ents, n_ents + 1, sizeof *ents) < 0) {
-                    err = CCG_ENOMEM;
-                    goto cleanup;
-                }
-                memset(&ents[n_ents], 0, sizeof *ents);
-                ents[n_ents].lexentry = -1;
-                ents[n_ents].intro_by = -1;
-                ents[n_ents].rule = m->rule;
-                n_ents++;
-            }
-            uint32_t e = (uint32_t)s->value;
-            acc *ac = &ents[e];
-            ment_ent[d][i] = e;
-            if ((err = name_count(ac, name)) < 0 ||
-                (err = str_add_unique(&ac->forms, &ac->n_forms, &ac->cap_forms,
-                                      r->text + m->start, m->end - m->start)) < 0)
-                goto cleanup;
-            if (m->lexentry >= 0 && ac->lexentry < 0) {
-                ac->lexentry = m->lexentry;
-                ac->lexname = name;
-            }
-            if (m->type >= 0)
-                ac->votes[m->type]++;
-            ac->n_mentions++;
-            if (ac->last_doc != d + 1) {
-                ac->last_doc = d + 1;
-                ac->slot = n_items++;
-                ac->n_papers++;
-            }
-            bool intro = m->introduced &&
-                         !(m->coined && est.n && ccg__table_find(&est, kd, mk->len, mk->hash));
-            r->m[i].introduced = intro;
-            if (intro && earlier(c, d, ac->intro_by) && ac->intro_by != (long)d)
-                ac->intro_by = (long)d;
-        }
-        /* the paper's entities, in order of first mention */
-        de->items = ccg__calloc(n_items + 1, sizeof *de->items);
-        if (!de->items) {
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
-        de->n = n_items;
-        for (size_t i = 0; i < r->n; i++) {
-            uint32_t e = ment_ent[d][i];
-            if (e == UINT32_MAX)
-                continue;
-            ccg_doc_entity *it = &de->items[ents[e].slot];
-            it->entity = e;
-            it->count++;
-            it->introduced |= r->m[i].introduced;
-        }
-        for (size_t s = 0; s < n_items; s++) {
-            ccg_doc_entity *it = &de->items[s];
-            it->spans = ccg__malloc(2 * it->count * sizeof *it->spans);
-            it->sentences = ccg__malloc(it->count * sizeof *it->sentences);
-            if (!it->spans || !it->sentences) {
-                err = CCG_ENOMEM;
-                goto cleanup;
-            }
-            it->count = 0;
-        }
-        for (size_t i = 0; i < r->n; i++) {
-            uint32_t e = ment_ent[d][i];
-            if (e == UINT32_MAX)
-                continue;
-            ccg_doc_entity *it = &de->items[ents[e].slot];
-            it->spans[2 * it->count] = r->m[i].start;
-            it->spans[2 * it->count + 1] = r->m[i].end;
-            it->sentences[it->count] = ccg__sentence_of(de->sentence_starts, de->n_sentences, r->m[i].start);
-            it->count++;
-        }
-        /* the paper's keys are in the table now (names and forms are copies) */
-        free(r->keys);
-        r->keys = NULL;
-        ccg__buf_free(&r->pool);
-    }
-
-    /* entities: canonical names, types, then sorted by name */
-    if (!(a->entities = ccg__calloc(n_ents + 1, sizeof *a->entities))) {
-        err = CCG_ENOMEM;
-        goto cleanup;
-    }
-    for (size_t e = 0; e < n_ents; e++) {
-        acc *ac = &ents[e];
-        ccg_entity *en = &a->entities[a->n_entities++];
-        const char *best = ac->lexname;
-        if (!best) {
-            size_t bc = 0;
-            for (size_t i = 0; i < ac->n_names; i++)
-                if (ac->names[i].count > bc ||
-                    (ac->names[i].count == bc && strcmp(ac->names[i].name, best) < 0)) {
-                    bc = ac->names[i].count;
-                    best = ac->names[i].name;
-                }
-        }
-        if (!(en->name = ccg__strdup(best))) {
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
-        if (ac->lexentry >= 0)
-            en->type = (ccg_entity_type)x->entries[ac->lexentry].type;
-        else {
-            en->type = CCG_TYPE_METHOD;
-            size_t bv = 0;
-            for (int t = 0; t < CCG_TYPE_COUNT; t++)
-                if (ac->votes[t] > bv) {
-                    bv = ac->votes[t];
-                    en->type = (ccg_entity_type)t;
-                }
-        }
-        qsort(ac->forms, ac->n_forms, sizeof *ac->forms, cmp_str);
-        en->forms = ac->forms;
-        en->n_forms = ac->n_forms;
-        ac->forms = NULL;
-        ac->n_forms = 0;
-        en->n_papers = ac->n_papers;
-        en->n_mentions = ac->n_mentions;
-        en->introduced_by = ac->intro_by;
-        en->rule = x->opts.explain ? ac->rule : NULL;
-        for (size_t i = 0; i < en->n_forms; i++)
-            if (strcmp(en->forms[i], en->name) != 0) {
-                if (n_pairs == cap_pairs &&
-                    ccg__grow((void **)&pairs, &cap_pairs, n_pairs + 1, sizeof *pairs) < 0) {
-                    err = CCG_ENOMEM;
-                    goto cleanup;
-                }
-                pairs[n_pairs].from = en->forms[i];
-                pairs[n_pairs++].to = en->name;
-            }
-    }
-    if (!(perm = ccg__malloc((n_ents + 1) * sizeof *perm)) ||
-        !(rank = ccg__malloc((n_ents + 1) * sizeof *rank))) {
-        err = CCG_ENOMEM;
-        goto cleanup;
-    }
-    for (size_t e = 0; e < n_ents; e++) {
-        perm[e].name = a->entities[e].name;
-        perm[e].idx = e;
-    }
-    qsort(perm, n_ents, sizeof *perm, cmp_named);
-    {
-        ccg_entity *sorted = ccg__malloc((n_ents + 1) * sizeof *sorted);
-        if (!sorted) {
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
-        for (size_t i = 0; i < n_ents; i++) {
-            sorted[i] = a->entities[perm[i].idx];
-            rank[perm[i].idx] = i;
-        }
-        free(a->entities);
-        a->entities = sorted;
-    }
-    for (size_t d = 0; d < a->n_docs; d++)
-        for (size_t i = 0; i < a->docs[d].n; i++)
-            a->docs[d].items[i].entity = (uint32_t)rank[a->docs[d].items[i].entity];
-
-    /* merges: every form that is not the canonical name */
-    if (n_pairs)
-        qsort(pairs, n_pairs, sizeof *pairs, cmp_pair);
-    if (!(a->merge_from = ccg__calloc(n_pairs + 1, sizeof *a->merge_from)) ||
-        !(a->merge_to = ccg__calloc(n_pairs + 1, sizeof *a->merge_to))) {
-        err = CCG_ENOMEM;
-        goto cleanup;
-    }
-    for (size_t i = 0; i < n_pairs; i++) {
-        if (i > 0 && strcmp(pairs[i].from, pairs[i - 1].from) == 0)
-            continue;
-        size_t m = a->n_merges;
-        if (!(a->merge_from[m] = ccg__strdup(pairs[i].from)) ||
-            !(a->merge_to[m] = ccg__strdup(pairs[i].to))) {
-            free(a->merge_from[m]);
-            a->merge_from[m] = NULL;
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
-        a->n_merges++;
-    }
+    err = run_docs(j, items_doc, threads);
 cleanup:
-    free(pairs);
-    free(perm);
-    free(rank);
-    for (size_t e = 0; e < n_ents; e++)
-        acc_free(&ents[e]);
-    free(ents);
-    if (ment_ent)
-        for (size_t d = 0; d < c->n_records; d++)
-            free(ment_ent[d]);
-    free(ment_ent);
-    ccg__table_free(&keys);
-    ccg__table_free(&gen);
-    ccg__table_free(&est);
+    j->ctx = NULL;
+    for (unsigned p = 0; mg.parts && p < mg.n_parts; p++)
+        part_free(&mg.parts[p]);
+    free(mg.parts);
     return err;
 }
 
@@ -1007,21 +1288,21 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         free(res);
         return ccg__err(CCG_ENOMEM, "cannot create a mutex");
     }
-    if ((err = run_pass(&j, extract_doc, threads)) < 0)
+    if ((err = run_docs(&j, extract_doc, threads)) < 0)
         goto cleanup;
     if ((err = overlay_build(&ov, res, c->n_records)) < 0)
         goto cleanup;
     if (ov.keys.n) {
         j.ov = &ov;
-        if ((err = run_pass(&j, extend_doc, threads)) < 0)
+        if ((err = run_docs(&j, extend_doc, threads)) < 0)
             goto cleanup;
     }
     if (!(a = ccg__calloc(1, sizeof *a))) {
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    if ((err = split_homonyms(&j, threads)) < 0 || (err = run_pass(&j, prepare_keys, threads)) < 0 ||
-        (err = merge(x, c, res, a)) < 0)
+    if ((err = split_homonyms(&j, threads)) < 0 || (err = run_docs(&j, prepare_keys, threads)) < 0 ||
+        (err = merge(&j, threads, a)) < 0)
         goto cleanup;
     *out = a;
     a = NULL;

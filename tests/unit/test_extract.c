@@ -296,7 +296,20 @@ static void test_annotate(void **state)
     }
 }
 
-/* An extractor, a corpus of the texts (papers p0, p1, ... of 2025) and its annotation. */
+/* A corpus of the texts: papers p0, p1, ... of 2025. */
+static ccg_corpus *corpus_of(const char *const *texts)
+{
+    ccg_corpus *c = NULL;
+    assert_int_equal(ccg_corpus_new(&c), 0);
+    for (size_t i = 0; texts[i]; i++) {
+        char id[32];
+        snprintf(id, sizeof id, "p%zu", i);
+        assert_int_equal(ccg_corpus_add(c, rec(id, NULL, texts[i], 2025)), 1);
+    }
+    return c;
+}
+
+/* An extractor, a corpus of the texts (corpus_of) and its annotation. */
 typedef struct {
     ccg_extractor *x;
     ccg_corpus *c;
@@ -305,13 +318,7 @@ typedef struct {
 
 static annotated annotate_all(unsigned threads, const char *const *texts)
 {
-    annotated t = {corpus_extractor(threads), NULL, NULL};
-    assert_int_equal(ccg_corpus_new(&t.c), 0);
-    for (size_t i = 0; texts[i]; i++) {
-        char id[32];
-        snprintf(id, sizeof id, "p%zu", i);
-        assert_int_equal(ccg_corpus_add(t.c, rec(id, NULL, texts[i], 2025)), 1);
-    }
+    annotated t = {corpus_extractor(threads), corpus_of(texts), NULL};
     assert_int_equal(ccg_extractor_annotate(t.x, t.c, &t.a), 0);
     return t;
 }
@@ -509,6 +516,43 @@ static void test_alloc_failures(void **state)
     assert_true(ok);
 }
 
+/*
+ * Every allocation failure of the corpus merge too (its parts, blocks of
+ * strings, paper lists) is CCG_ENOMEM, never a crash or leak. One thread:
+ * the failure countdown is not atomic.
+ */
+static void test_annotate_alloc_failures(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "We propose Gated Token Routing (GTR), a new method. GTR beats DPO on MMLU.",
+        "Gated Token Routing is fast. We compare GTR to LLaMA3 and Llama 3.",
+        "We study Hallucination Detection (HD). Most hallucination detection tools fail.",
+        "Cheap hallucination detection with HD probes, like Gated Token Routing.",
+        NULL};
+    ccg_extractor *x = corpus_extractor(1);
+    ccg_corpus *c = corpus_of(texts);
+    /* some failures are survived (a cache not made): stop after many successes in a row */
+    unsigned oks = 0;
+    for (unsigned long k = 1; k < 20000 && oks < 100; k++) {
+        ccg_annotation *a = NULL;
+        ccg_alloc_fail_after(k);
+        int err = ccg_extractor_annotate(x, c, &a);
+        ccg_alloc_fail_after(0);
+        if (err == 0) {
+            oks++;
+            assert_true(a->n_entities > 0);
+            ccg_annotation_free(a);
+        } else {
+            oks = 0;
+            assert_int_equal(err, CCG_ENOMEM);
+        }
+    }
+    assert_int_equal(oks, 100);
+    ccg_corpus_free(c);
+    ccg_extractor_free(x);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -523,6 +567,7 @@ int main(void)
         cmocka_unit_test(test_annotate_established),
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_alloc_failures),
+        cmocka_unit_test(test_annotate_alloc_failures),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
