@@ -115,6 +115,15 @@ const char *ccg__fmt_id(char *buf, const char *prefix, uint64_t v)
     return buf;
 }
 
+const char *ccg__fmt_int(char buf[32], int64_t v)
+{
+    if (v >= 0)
+        return ccg__fmt_id(buf, "", (uint64_t)v);
+    buf[0] = '-';
+    ccg__fmt_id(buf + 1, "", -(uint64_t)v); /* INT64_MIN too */
+    return buf;
+}
+
 const char *ccg__fmt_double(char buf[32], double d)
 {
     if (isnan(d)) {
@@ -151,7 +160,7 @@ const char *ccg__column_text(const ccg_column *c, size_t i, char buf[32])
 {
     switch (c->type) {
     case CCG_COL_STRING: return c->s[i] ? c->s[i] : "";
-    case CCG_COL_INT: snprintf(buf, 32, "%lld", (long long)c->i[i]); return buf;
+    case CCG_COL_INT: return ccg__fmt_int(buf, c->i[i]);
     case CCG_COL_BOOL: return c->i[i] ? "true" : "false";
     case CCG_COL_DOUBLE: return ccg__fmt_double(buf, c->d[i]);
     }
