@@ -207,6 +207,84 @@ static void test_xml_long_text(void **state)
     free(s);
 }
 
+/* The text ccg__fmt_double is specified to give, as it once computed it. */
+static const char *ref_double(char buf[32], double d)
+{
+    if (d == trunc(d) && fabs(d) < 1e15) {
+        snprintf(buf, 32, "%.0f", d == 0 ? 0.0 : d);
+        return buf;
+    }
+    for (int prec = 15; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, d);
+        if (strtod(buf, NULL) == d)
+            break;
+    }
+    return buf;
+}
+
+static void check_double(double d)
+{
+    char a[32], b[32];
+    ref_double(a, d);
+    ccg__fmt_double(b, d);
+    if (strcmp(a, b) != 0)
+        fail_msg("%.17g: snprintf loop gives %s, ccg__fmt_double %s", d, a, b);
+}
+
+static double random_double(void)
+{
+    uint64_t bits = rnd();
+    double d;
+    switch (rnd() % 8) {
+    case 0: /* any finite double */
+        memcpy(&d, &bits, sizeof d);
+        return isfinite(d) ? d : 1.5;
+    case 1: /* a metric: 1e-13 .. 1e17 */
+        return (double)(bits >> 11) / 9007199254740992.0 * pow(10, (double)(rnd() % 31) - 13);
+    case 2: /* a rounded coordinate or size */
+        return (double)((int64_t)(bits % 2000000) - 1000000) / 100;
+    case 3: /* few decimal digits at any scale */
+        return (double)(bits % 100000) * pow(10, (double)(rnd() % 30) - 20);
+    case 4: /* near a power of ten: carries and exponent estimates */
+        d = pow(10, (double)(rnd() % 30) - 14);
+        for (int k = (int)(rnd() % 8); k > 0; k--)
+            d = nextafter(d, rnd() % 2 ? 0 : INFINITY);
+        return d;
+    case 5: /* dyadic: exact decimal ties at 15, 16 or 17 digits */
+        return ldexp((double)((bits >> 11) | 1), -(int)(rnd() % 60));
+    case 6: /* a power of two and its neighbours: the narrower lower gap */
+        d = ldexp(1.0, (int)(rnd() % 90) - 45);
+        return rnd() % 2 ? nextafter(d, INFINITY) : rnd() % 2 ? d : nextafter(d, 0);
+    default: /* a ratio, as decimal years and averages are */
+        return (double)(bits % 100000) / (double)(1 + rnd() % 999);
+    }
+}
+
+static void test_fmt_double_like_snprintf(void **state)
+{
+    (void)state;
+    static const double fixed[] = {
+        0.1, 0.2, 0.3, 1.0 / 3, 2.0 / 3, 2021.9166666666667, 2025.1666666666667, 5851516.102891156,
+        0.027949122545919577, 1e-5, 1.5e-5, 0.0001, 0.00012345, 9.999999999999999e14,
+        999999999999999.9, 1e15 + 0.5, 123456789012345.6, 1234567890123456.5, 1e-11, 9.99e-12,
+        1e16, 1e21, 1e-300, 5e-324, DBL_MAX, DBL_MIN, 0.5, 0.25, 1.0 / 1024, -0.1, -1e-7,
+        9.9999999999999995, 0.99999999999999994, 8.5, 1e23, 4.35, 0.3 - 0.1};
+    for (size_t k = 0; k < sizeof fixed / sizeof *fixed; k++) {
+        check_double(fixed[k]);
+        check_double(-fixed[k]);
+    }
+    for (int k = 0; k < 300000; k++)
+        check_double(random_double());
+    for (int64_t v = -100; v <= 100; v++) {
+        char a[32], b[32];
+        snprintf(a, sizeof a, "%" PRId64, v * 9876543210987);
+        assert_string_equal(ccg__fmt_int(b, v * 9876543210987), a);
+    }
+    char a[32], b[32];
+    snprintf(a, sizeof a, "%" PRId64, INT64_MIN);
+    assert_string_equal(ccg__fmt_int(b, INT64_MIN), a);
+}
+
 static void test_xml_misuse(void **state)
 {
     (void)state;
@@ -233,6 +311,7 @@ int main(void)
         cmocka_unit_test(test_xml_all_code_points),
         cmocka_unit_test(test_xml_long_text),
         cmocka_unit_test(test_xml_misuse),
+        cmocka_unit_test(test_fmt_double_like_snprintf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
