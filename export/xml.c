@@ -105,6 +105,14 @@ static bool plain(unsigned char c)
     return c >= 0x20 && c < 0x7F && c != '"' && c != '<' && c != '>' && c != '&';
 }
 
+/* Nonzero when a byte of w is not plain (SWAR, as in extract/json.c). */
+static uint64_t special8(uint64_t w)
+{
+    return ccg__bytes_below(w, 0x20) | (w & CCG__HIGH8) | ccg__bytes_eq(w, 0x7F) |
+           ccg__bytes_eq(w, '"') | ccg__bytes_eq(w, '<') | ccg__bytes_eq(w, '>') |
+           ccg__bytes_eq(w, '&');
+}
+
 /*
  * s escaped for an attribute value or element text. Untrusted text is
  * cleaned first (ccg__export_clean), but only from its first byte that
@@ -114,16 +122,24 @@ static bool plain(unsigned char c)
  */
 static void put_escaped(ccg_xml *w, const char *str, bool attr, bool untrusted)
 {
-    const unsigned char *s = (const unsigned char *)(str ? str : ""), *run = s;
-    for (;; s++) {
-        unsigned char c = *s;
-        if (plain(c))
-            continue;
+    const unsigned char *s = (const unsigned char *)(str ? str : "");
+    const unsigned char *end = s + strlen((const char *)s), *run = s;
+    for (;;) {
+        /* whole words of plain bytes, then the bytes up to the special one */
+        while (end - s >= 8) {
+            uint64_t word;
+            memcpy(&word, s, 8);
+            if (special8(word))
+                break;
+            s += 8;
+        }
+        while (s < end && plain(*s))
+            s++;
+        if (s == end)
+            break;
         if (s > run)
             put(w, (const char *)run, (size_t)(s - run));
-        if (!c)
-            return;
-        if (untrusted && (c < 0x20 || c >= 0x7F)) {
+        if (untrusted && (*s < 0x20 || *s >= 0x7F)) {
             w->clean.len = 0;
             if (ccg__export_clean(&w->clean, (const char *)s) < 0) {
                 fail(w, CCG_ENOMEM);
@@ -132,13 +148,15 @@ static void put_escaped(ccg_xml *w, const char *str, bool attr, bool untrusted)
             put_escaped(w, w->clean.data, attr, false);
             return;
         }
-        const char *ref = reference(c, attr);
+        const char *ref = reference(*s, attr);
         if (ref)
             puts_(w, ref);
         else
             put(w, (const char *)s, 1);
-        run = s + 1;
+        run = ++s;
     }
+    if (s > run)
+        put(w, (const char *)run, (size_t)(s - run));
 }
 
 int ccg__xml_open(FILE *fp, ccg_xml **out)
