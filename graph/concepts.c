@@ -416,17 +416,21 @@ cleanup:
     return err;
 }
 
-typedef struct {
-    uint32_t node;
-    int date; /* YYYYMM, month 0 when unknown */
-} dated;
-
-static int cmp_dated(const void *pa, const void *pb)
+/* A mention of node v in a paper of date d (YYYYMM, month 0 when unknown,
+ * always > 0) as the key v << 32 | d: sorting keys sorts by node, then date. */
+static uint64_t dated(uint32_t v, int d)
 {
-    const dated *a = pa, *b = pb;
-    if (a->node != b->node)
-        return a->node < b->node ? -1 : 1;
-    return a->date < b->date ? -1 : a->date > b->date;
+    return (uint64_t)v << 32 | (uint32_t)d;
+}
+
+static uint32_t dated_node(uint64_t k)
+{
+    return (uint32_t)(k >> 32);
+}
+
+static int dated_date(uint64_t k)
+{
+    return (int)(uint32_t)k;
 }
 
 static int month_index(int date)
@@ -436,14 +440,53 @@ static int month_index(int date)
     return (date / 100) * 12 + (m ? m - 1 : 5);
 }
 
+/* Decimal digits of v at q, at least width of them (zero-padded): "%0*zu".
+ * Returns the end. These strings are made for every node and month, and
+ * snprintf cost 5,000 instructions each (callgrind). */
+static char *put_digits(char *q, size_t v, int width)
+{
+    char d[24];
+    int n = 0;
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (width-- > n)
+        *q++ = '0';
+    while (n)
+        *q++ = d[--n];
+    return q;
+}
+
+/* "YYYY" or "YYYY-MM" ("%04d-%02d") of a date > 0 at q; returns the end. */
+static char *put_date(char *q, int date)
+{
+    q = put_digits(q, (size_t)(date / 100), 4);
+    if (date % 100) {
+        *q++ = '-';
+        q = put_digits(q, (size_t)(date % 100), 2);
+    }
+    return q;
+}
+
 static char *fmt_date(int date)
 {
-    char buf[16];
-    if (date % 100)
-        snprintf(buf, sizeof buf, "%04d-%02d", date / 100, date % 100);
-    else
-        snprintf(buf, sizeof buf, "%04d", date / 100);
+    char buf[32];
+    *put_date(buf, date) = '\0';
     return ccg__strdup(buf);
+}
+
+/* Appends ";" (unless first) "DATE:count" to b: one papers_by_year or
+ * papers_by_month entry. 0 or CCG_ENOMEM. */
+static int put_count(ccg_buf *b, int date, size_t count)
+{
+    char buf[64], *q = buf;
+    if (b->len)
+        *q++ = ';';
+    q = put_date(q, date);
+    *q++ = ':';
+    q = put_digits(q, count, 1);
+    return ccg__buf_add(b, buf, (size_t)(q - buf));
 }
 
 /*
@@ -461,7 +504,7 @@ static char *fmt_date(int date)
 static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
                         const ccg__selection *sel)
 {
-    dated *d = NULL;
+    uint64_t *d = NULL;
     size_t nd = 0, cap = 0;
     ccg_column *first, *last, *byy, *bym, *rising;
     ccg_buf by = CCG_BUF_INIT, bm = CCG_BUF_INIT;
@@ -495,7 +538,7 @@ static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotat
                 continue;
             if ((err = ccg__grow((void **)&d, &cap, nd + 1, sizeof *d)) < 0)
                 goto cleanup;
-            d[nd++] = (dated){v, date};
+            d[nd++] = dated(v, date);
         }
     }
     for (size_t p = 0; p < c->n_records; p++) {
@@ -506,37 +549,36 @@ static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotat
         R += mi > tmax - 12;
         P += mi <= tmax - 12 && mi > tmax - 24;
     }
-    ccg__sort(d, nd, sizeof *d, cmp_dated);
+    if ((err = ccg__sort_by_key(d, nd, sizeof *d)) < 0)
+        goto cleanup;
     for (size_t s = 0; s < nd;) {
         size_t t = s;
-        uint32_t v = d[s].node;
+        uint32_t v = dated_node(d[s]);
         size_t r = 0, q = 0;
         ccg__buf_clear(&by);
         ccg__buf_clear(&bm);
-        while (t < nd && d[t].node == v) {
+        while (t < nd && dated_node(d[t]) == v) {
             size_t u = t, n_year = 0;
-            int year = d[t].date / 100;
-            while (u < nd && d[u].node == v && d[u].date / 100 == year) {
+            int year = dated_date(d[t]) / 100;
+            while (u < nd && dated_node(d[u]) == v && dated_date(d[u]) / 100 == year) {
                 size_t w = u, n_month = 0;
-                while (w < nd && d[w].node == v && d[w].date == d[u].date) {
-                    int mi = month_index(d[w].date);
+                while (w < nd && d[w] == d[u]) {
+                    int mi = month_index(dated_date(d[w]));
                     r += mi > tmax - 12;
                     q += mi <= tmax - 12 && mi > tmax - 24;
                     n_month++;
                     w++;
                 }
-                if (d[u].date % 100 &&
-                    ccg__buf_printf(&bm, "%s%04d-%02d:%zu", bm.len ? ";" : "", year,
-                                    d[u].date % 100, n_month) < 0)
+                if (dated_date(d[u]) % 100 && put_count(&bm, dated_date(d[u]), n_month) < 0)
                     goto nomem;
                 n_year += n_month;
                 u = w;
             }
-            if (ccg__buf_printf(&by, "%s%04d:%zu", by.len ? ";" : "", year, n_year) < 0)
+            if (put_count(&by, year * 100, n_year) < 0)
                 goto nomem;
             t = u;
         }
-        int dfirst = d[s].date, dlast = d[t - 1].date;
+        int dfirst = dated_date(d[s]), dlast = dated_date(d[t - 1]);
         if (!(first->s[v] = fmt_date(dfirst)) || !(last->s[v] = fmt_date(dlast)) ||
             !(byy->s[v] = ccg__buf_detach(&by)) ||
             (bm.len && !(bym->s[v] = ccg__buf_detach(&bm))))
@@ -594,7 +636,7 @@ static int entity_nodes(ccg_network *net, const ccg_corpus *c, const ccg_annotat
         for (size_t f = 0; f < en->n_forms; f++) {
             if (strcmp(en->forms[f], en->name) == 0)
                 continue;
-            if (ccg__buf_printf(&b, "%s%s", b.len ? "; " : "", en->forms[f]) < 0)
+            if ((b.len && ccg__buf_puts(&b, "; ") < 0) || ccg__buf_puts(&b, en->forms[f]) < 0)
                 goto nomem;
         }
         if (b.len && !(aliases->s[v] = ccg__buf_detach(&b)))
@@ -621,7 +663,7 @@ static double norm_weight(ccg_weight w, double cij, double si, double sj)
 
 /* A pair's key with its index in the accumulator, for sorting. */
 typedef struct {
-    uint64_t key; /* first: ccg__cmp_u64 sorts by it */
+    uint64_t key; /* first: ccg__sort_by_key sorts by it */
     uint32_t pair;
 } key_pair;
 
@@ -662,7 +704,8 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
      * order (instances were added paper by paper; the bucketing is stable). */
     for (size_t k = 0; k < np; k++)
         sorted[k] = (key_pair){A.pairs[k].key, (uint32_t)k};
-    ccg__sort(sorted, np, sizeof *sorted, ccg__cmp_u64);
+    if ((err = ccg__sort_by_key(sorted, np, sizeof *sorted)) < 0)
+        goto cleanup;
     for (size_t k = 0; k < np; k++)
         rank[sorted[k].pair] = (uint32_t)k;
     for (size_t k = 0; k < A.n_inst; k++)
@@ -792,7 +835,10 @@ int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
                     keys[k++] = (uint64_t)v << 32 | pv;
             }
         }
-        ccg__sort(keys, ne, sizeof *keys, ccg__cmp_u64);
+        if ((err = ccg__sort_by_key(keys, ne, sizeof *keys)) < 0) {
+            free(keys);
+            goto cleanup;
+        }
         (void)cnt;
         for (size_t e = 0; e < ne; e++) {
             net->source[e] = (uint32_t)(keys[e] >> 32);

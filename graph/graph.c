@@ -71,6 +71,57 @@ void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const
         qsort(base, n, size, cmp);
 }
 
+int ccg__sort_by_key(void *base, size_t n, size_t size)
+{
+    /* LSD radix, 16 bits a pass: node pairs (a << 32 | b) with fewer than
+     * 65536 nodes take two passes, as the passes whose digit every key
+     * shares are skipped. Stable, as glibc's qsort (a merge sort) is. */
+    enum { BITS = 16, BUCKETS = 1 << BITS };
+    if (n < 2)
+        return 0;
+    unsigned char *a = base, *b = ccg__malloc(n * size);
+    size_t *count = ccg__malloc(4 * BUCKETS * sizeof *count);
+    if (!b || !count) {
+        free(b);
+        free(count);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    memset(count, 0, 4 * BUCKETS * sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k;
+        memcpy(&k, a + i * size, sizeof k);
+        for (int d = 0; d < 4; d++)
+            count[d * BUCKETS + ((k >> (d * BITS)) & (BUCKETS - 1))]++;
+    }
+    for (int d = 0; d < 4; d++) {
+        size_t *c = count + d * BUCKETS, sum = 0;
+        uint64_t k0;
+        memcpy(&k0, a, sizeof k0);
+        if (c[(k0 >> (d * BITS)) & (BUCKETS - 1)] == n)
+            continue;
+        for (size_t j = 0; j < BUCKETS; j++) {
+            size_t t = c[j];
+            c[j] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k;
+            memcpy(&k, a + i * size, sizeof k);
+            memcpy(b + c[(k >> (d * BITS)) & (BUCKETS - 1)]++ * size, a + i * size, size);
+        }
+        unsigned char *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != base) {
+        memcpy(base, a, n * size);
+        b = a;
+    }
+    free(b);
+    free(count);
+    return 0;
+}
+
 int ccg__cmp_u32(const void *pa, const void *pb)
 {
     uint32_t a = *(const uint32_t *)pa, b = *(const uint32_t *)pb;

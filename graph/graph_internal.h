@@ -98,6 +98,12 @@ int ccg__build_papers(const ccg_corpus *c, const ccg_annotation *a,
 /** qsort that accepts an empty NULL array. */
 void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/**
+ * Sorts n items of size bytes by the uint64_t each starts with, in O(n)
+ * (radix), stable: the order qsort with ccg__cmp_u64 gives. 0 or CCG_ENOMEM.
+ */
+int ccg__sort_by_key(void *base, size_t n, size_t size);
+
 /** qsort comparators for uint64_t and uint32_t. */
 int ccg__cmp_u64(const void *a, const void *b);
 int ccg__cmp_u32(const void *a, const void *b);

@@ -86,15 +86,9 @@ static void ig_free(ig_graph *ig)
 
 /* One undirected edge of a directed network's undirected view. */
 typedef struct {
-    uint64_t key;
+    uint64_t key; /* first: ccg__sort_by_key sorts by it */
     double w;
 } und_edge;
-
-static int cmp_und(const void *pa, const void *pb)
-{
-    const und_edge *a = pa, *b = pb;
-    return a->key < b->key ? -1 : a->key > b->key;
-}
 
 /*
  * The network as an igraph graph, directed as net unless undirected is
@@ -117,7 +111,10 @@ static int ig_make(const ccg_network *net, bool directed, ig_graph *ig)
             ue[e].key = a < b ? a << 32 | b : b << 32 | a;
             ue[e].w = net->weight[e];
         }
-        ccg__sort(ue, m, sizeof *ue, cmp_und);
+        if ((err = ccg__sort_by_key(ue, m, sizeof *ue)) < 0) {
+            free(ue);
+            return err;
+        }
         size_t k = 0;
         for (size_t e = 0; e < m; e++) {
             if (k && ue[k - 1].key == ue[e].key)

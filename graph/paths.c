@@ -37,7 +37,7 @@ static void csr_free(csr *g)
  * (dir = 0, the undirected view; u->v and v->u of a directed net merge into
  * one edge whose weight is their sum, as in metrics.c). */
 typedef struct {
-    uint64_t key; /* from << 32 | to: first, so ccg__cmp_u64 sorts by it */
+    uint64_t key; /* from << 32 | to: first, so ccg__sort_by_key sorts by it */
     double w;
 } keyed;
 
@@ -58,7 +58,8 @@ static int csr_make(const ccg_network *net, int dir, csr *g)
         if (dir <= 0)
             v[ne++] = (keyed){t << 32 | s, net->weight[e]};
     }
-    ccg__sort(v, ne, sizeof *v, ccg__cmp_u64);
+    if (ccg__sort_by_key(v, ne, sizeof *v) < 0)
+        goto nomem;
     size_t k2 = 0;
     for (size_t k = 0; k < ne; k++) {
         if (k2 && v[k2 - 1].key == v[k].key)
