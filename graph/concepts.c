@@ -311,6 +311,43 @@ static unsigned char vtext_at(const vtext *v, size_t k)
     return (unsigned char)v->a[k - v->tl - v->gap];
 }
 
+/* An excerpt being written: whitespace collapsed, cut with "..." at the
+ * first character that starts at or past byte 403. Room for 403 bytes, a
+ * space and a 4-byte character (the last may start at 402), "..." and NUL. */
+#define EXCERPT_CUT 403
+#define EXCERPT_SIZE (EXCERPT_CUT + 1 + 4 + 3 + 1)
+typedef struct {
+    char *buf, *q;
+    bool space; /* whitespace seen since the last byte written */
+    bool cut;
+} excerpt;
+
+/* Adds the bytes p..end (one piece of the record's text) to x. */
+static void excerpt_add(excerpt *x, const char *p, const char *end)
+{
+    char *q = x->q;
+    bool space = x->space;
+    for (; p < end && !x->cut; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            space = q > x->buf;
+            continue;
+        }
+        if (q - x->buf >= EXCERPT_CUT && (ch & 0xC0) != 0x80) {
+            memcpy(q, "...", 3);
+            q += 3;
+            x->cut = true;
+            break;
+        }
+        if (space)
+            *q++ = ' ';
+        *q++ = (char)ch;
+        space = false;
+    }
+    x->q = q;
+    x->space = space;
+}
+
 /* The sentence s of the text, whitespace collapsed, at most ~400 bytes: a
  * longer one is cut at UTF-8 boundaries, with "...", to a window that starts
  * about 100 bytes before the mention at offset off (if known), so the
@@ -326,35 +363,26 @@ static int sentence_text(const vtext *v, const ccg_doc_entities *doc, uint32_t s
     size_t to = s + 1 < doc->n_sentences ? doc->sentence_starts[s + 1] : v->len;
     if (from > v->len || to > v->len || from >= to)
         return 0;
-    char *buf = ccg__malloc(410), *q = buf;
-    if (!buf)
+    excerpt x = {ccg__malloc(EXCERPT_SIZE), NULL, false, false};
+    if (!(x.q = x.buf))
         return ccg__err(CCG_ENOMEM, "out of memory");
     if (off != UINT32_MAX && off >= from + 300 && off < to) {
         from = off - 100;
         while (from < off && (vtext_at(v, from) & 0xC0) == 0x80)
             from++;
-        memcpy(q, "...", 3);
-        q += 3;
+        memcpy(x.q, "...", 3);
+        x.q += 3;
     }
-    bool space = false;
-    for (size_t k = from; k < to; k++) {
-        unsigned char ch = vtext_at(v, k);
-        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
-            space = q > buf;
-            continue;
-        }
-        if (q - buf >= 403 && (ch & 0xC0) != 0x80) {
-            memcpy(q, "...", 3);
-            q += 3;
-            break;
-        }
-        if (space)
-            *q++ = ' ';
-        *q++ = (char)ch;
-        space = false;
-    }
-    *q = '\0';
-    *out = buf;
+    /* The three pieces of the text (title, gap, abstract) that from..to covers. */
+    size_t gap_end = v->tl + v->gap;
+    if (from < v->tl)
+        excerpt_add(&x, v->t + from, v->t + (to < v->tl ? to : v->tl));
+    if (from < gap_end && to > v->tl)
+        excerpt_add(&x, "\n\n", "\n\n" + ((to < gap_end ? to : gap_end) - v->tl));
+    if (to > gap_end)
+        excerpt_add(&x, v->a + (from > gap_end ? from - gap_end : 0), v->a + (to - gap_end));
+    *x.q = '\0';
+    *out = x.buf;
     return 0;
 }
 
