@@ -3,6 +3,8 @@
  * and the bipartite paper-entity graph.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -408,19 +410,18 @@ static int sentence_text(const vtext *v, const ccg_doc_entities *doc, uint32_t s
     return 0;
 }
 
-/* Edge column "evidence": each edge's evidence sentence, visited grouped by
- * evidence paper. */
-static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
+/* Edge column "evidence" (ev, one string per edge): each edge's evidence
+ * sentence, visited grouped by evidence paper. edge_pair: the pair of each
+ * edge. Reads the corpus, annotation and pairs only, so it runs on a thread
+ * of its own (evidence_run) beside the other columns. */
+static int fill_evidence(char **ev, const ccg_corpus *c, const ccg_annotation *a,
                          const pair_acc *pairs, const uint32_t *edge_pair, size_t ne)
 {
-    ccg_column *col;
     uint32_t *order = NULL;
     size_t *bucket = NULL;
     vtext v = {0};
     uint32_t cur = UINT32_MAX, last = UINT32_MAX;
-    int err;
-    if ((err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, &col)) < 0)
-        return err;
+    int err = 0;
     /* Edges by evidence paper (a counting sort: stable, O(n + m)). */
     if (!(bucket = ccg__calloc(c->n_records + 2, sizeof *bucket)) ||
         !(order = ccg__malloc((ne + 1) * sizeof *order))) {
@@ -449,13 +450,13 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
         }
         /* Edges of one paper often share the sentence (and the mention). */
         if (last != UINT32_MAX && pairs[edge_pair[last]].ev_sent == p->ev_sent &&
-            pairs[edge_pair[last]].ev_off == p->ev_off && col->s[last]) {
-            if (!(col->s[e] = ccg__strdup(col->s[last]))) {
+            pairs[edge_pair[last]].ev_off == p->ev_off && ev[last]) {
+            if (!(ev[e] = ccg__strdup(ev[last]))) {
                 err = ccg__err(CCG_ENOMEM, "out of memory");
                 goto cleanup;
             }
         } else if ((err = sentence_text(&v, &a->docs[p->ev_paper], p->ev_sent, p->ev_off,
-                                        &col->s[e])) < 0) {
+                                        &ev[e])) < 0) {
             goto cleanup;
         }
         last = (uint32_t)e;
@@ -464,6 +465,29 @@ cleanup:
     free(bucket);
     free(order);
     return err;
+}
+
+typedef struct {
+    char **ev;
+    const ccg_corpus *c;
+    const ccg_annotation *a;
+    const pair_acc *pairs;
+    const uint32_t *edge_pair;
+    size_t ne;
+    double seconds; /* CPU time of the thread */
+    int err;
+    char msg[256];  /* the error message is the thread's own */
+} evidence_job;
+
+static void *evidence_run(void *arg)
+{
+    evidence_job *j = arg;
+    double t = ccg__now();
+    j->err = fill_evidence(j->ev, j->c, j->a, j->pairs, j->edge_pair, j->ne);
+    if (j->err < 0)
+        snprintf(j->msg, sizeof j->msg, "%s", ccg_error_last());
+    j->seconds = ccg__now() - t;
+    return NULL;
 }
 
 /* A mention of node v in a paper of date d (YYYYMM, month 0 when unknown,
@@ -729,7 +753,11 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     /* per sorted pair k: start[k]..start[k+1] its papers in papers_of,
      * w[k] its weight; edge_pair[e]: the pair index of edge e */
     uint32_t *rank = NULL, *start = NULL, *fill = NULL, *papers_of = NULL, *edge_pair = NULL;
+    uint32_t *pair_of = NULL; /* edge e: its pair in A.pairs */
     double *w = NULL;
+    evidence_job ej;
+    pthread_t tid;
+    bool threaded = false;
     ccg_column *npap, *ppap;
     int err = 0;
 
@@ -776,12 +804,23 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     }
     t0 = ccg__timing_add("  sort pairs, weights", t0);
 
+    /* Every edge column first: the evidence thread fills its column while
+     * this one adds node columns and fills the others. */
     if ((err = ccg_network_new(&net, CCG_NET_CONCEPTS, sel->n_nodes, ne)) < 0 ||
-        (err = entity_nodes(net, c, a, sel)) < 0 ||
         (err = ccg_network_add_edge_column(net, "n_papers", CCG_COL_INT, NULL)) < 0 ||
-        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, &ppap)) < 0)
+        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, NULL)) < 0)
         goto cleanup;
     npap = ccg__edge_col(net, "n_papers");
+    ppap = ccg__edge_col(net, "papers");
+    if (!(pair_of = ccg__malloc((ne + 1) * sizeof *pair_of)))
+        goto nomem;
+    for (size_t e = 0; e < ne; e++)
+        pair_of[e] = sorted[edge_pair[e]].pair;
+    ej = (evidence_job){ccg__edge_col(net, "evidence")->s, c, a, A.pairs, pair_of, ne, 0, 0, {0}};
+    threaded = pthread_create(&tid, NULL, evidence_run, &ej) == 0;
+    if ((err = entity_nodes(net, c, a, sel)) < 0)
+        goto cleanup;
     for (size_t e = 0; e < ne; e++) {
         size_t k = edge_pair[e];
         const pair_acc *p = &A.pairs[sorted[k].pair];
@@ -794,18 +833,26 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
             n_ids = o->provenance_max;
         if (!(ppap->s[e] = join_ids(c, papers_of + start[k], n_ids)))
             goto nomem;
-        edge_pair[e] = sorted[k].pair; /* from here on: edge -> pair index */
     }
-    t0 = ccg__timing_add("  nodes, time profile, edges, provenance", t0);
-    if ((err = fill_evidence(net, c, a, A.pairs, edge_pair, ne)) < 0)
+    ccg__timing_add("  nodes, time profile, edges, provenance", t0);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        evidence_run(&ej);
+    threaded = false;
+    ccg__timing_record("  (thread) evidence", ej.seconds);
+    if (ej.err < 0) {
+        err = ccg__err(ej.err, "%s", ej.msg);
         goto cleanup;
-    ccg__timing_add("  evidence", t0);
+    }
     *out = net;
     net = NULL;
     goto cleanup;
 nomem:
     err = ccg__err(CCG_ENOMEM, "out of memory");
 cleanup:
+    if (threaded)
+        pthread_join(tid, NULL);
     ccg_network_free(net);
     free(scratch);
     free(sorted);
@@ -814,6 +861,7 @@ cleanup:
     free(fill);
     free(papers_of);
     free(edge_pair);
+    free(pair_of);
     free(w);
     acc_free(&A);
     return err;

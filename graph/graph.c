@@ -58,6 +58,12 @@ double ccg__timing_add(const char *name, double t0)
     return t;
 }
 
+void ccg__timing_record(const char *name, double seconds)
+{
+    if (n_timings < sizeof timings / sizeof timings[0])
+        timings[n_timings++] = (ccg__timing){name, seconds};
+}
+
 const ccg__timing *ccg__timings(size_t *n)
 {
     *n = n_timings;

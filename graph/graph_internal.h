@@ -123,6 +123,8 @@ double ccg__now(void);
 void ccg__timing_reset(void);
 /** Records name with the time since t0 (from ccg__now); returns ccg__now(). */
 double ccg__timing_add(const char *name, double t0);
+/** Records name with seconds measured elsewhere (another thread's CPU time). */
+void ccg__timing_record(const char *name, double seconds);
 const ccg__timing *ccg__timings(size_t *n);
 
 /**
