@@ -90,8 +90,6 @@ int ccg__community_ranks(const ccg_network *net, long **out, size_t *n);
 void ccg__node_rgb(const ccg_network *net, const long *ranks, size_t nranks, size_t i,
                    unsigned char rgb[3]);
 
-#endif
-
 /* ---- XML (xml.c): a buffered writer giving the bytes of libxml2's
  * xmlTextWriter (indent 2, UTF-8, its escaping of " < > & and CR, plus TAB
  * and LF in attributes); see xml.c for why it is not xmlTextWriter itself.
@@ -120,9 +118,6 @@ int ccg__xml_element_raw(ccg_xml *w, const char *name, const char *text);
 /** Element start and end (trusted names, kept by the writer until the end). */
 int ccg__xml_start(ccg_xml *w, const char *name);
 int ccg__xml_end(ccg_xml *w);
-
-/** CCG_EIO with a message for a failed XML write. */
-int ccg__xml_fail(void);
 
 /*
  * Node layout in the frame every data format shares: the layout scaled to
@@ -184,3 +179,5 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
 void ccg__gv_begin(void);
 /** CCG_ERENDER with Graphviz's message if one was reported since begin, else 0. */
 int ccg__gv_end(const char *what);
+
+#endif

@@ -33,11 +33,6 @@ struct ccg_xml {
     ccg_buf clean; /* untrusted text after ccg__export_clean */
 };
 
-int ccg__xml_fail(void)
-{
-    return ccg__err(CCG_EIO, "XML writer failed (out of memory or write error)");
-}
-
 static int fail(ccg_xml *w, int err)
 {
     if (!w->err)
