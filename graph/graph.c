@@ -349,6 +349,7 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     bool *keep = NULL;
     double *keys = NULL;
     ccg_buf why = CCG_BUF_INIT;
+    ccg__membership *memb = NULL;
     size_t before;
     int err;
 
@@ -436,16 +437,17 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     if ((err = ccg_network_note(net, "kept %zu of %zu %s%s%s", net->n_nodes, before,
                                 kind_name(o->kind), why.len ? ": " : "",
                                 why.len ? why.data : "")) < 0 ||
-        (err = ccg__graph_metrics(net, o)) < 0 ||
+        (err = ccg__graph_metrics_communities(net, o, &memb)) < 0 ||
         (err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0)
         goto cleanup;
     t = ccg__now();
-    if ((err = ccg__graph_communities(net, o)) < 0)
+    if (memb && (err = ccg__graph_communities_apply(net, o, memb)) < 0)
         goto cleanup;
-    ccg__timing_add("communities", t);
+    ccg__timing_add("communities (numbers, labels)", t);
     *out = net;
     net = NULL;
 cleanup:
+    ccg__membership_free(memb);
     ccg__buf_free(&why);
     free(keep);
     free(keys);

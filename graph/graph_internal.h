@@ -48,6 +48,23 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o);
 /** Communities (o->community) into net->community and labels. */
 int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o);
 
+/** Communities found by igraph, not numbered yet (opaque: igraph types stay in metrics.c). */
+typedef struct ccg__membership ccg__membership;
+void ccg__membership_free(ccg__membership *m);
+
+/**
+ * ccg__graph_metrics and the igraph half of ccg__graph_communities at once:
+ * igraph finds the communities while the metrics' own thread works. *memb
+ * gets them (NULL for CCG_COMMUNITY_NONE or on error; the caller frees it)
+ * for ccg__graph_communities_apply, once node sizes exist. Returns 0,
+ * CCG_ENOMEM or CCG_EGRAPH.
+ */
+int ccg__graph_metrics_communities(ccg_network *net, const ccg_graph_options *o,
+                                   ccg__membership **memb);
+/** Numbers and labels the communities memb into net (by size), with their note. */
+int ccg__graph_communities_apply(ccg_network *net, const ccg_graph_options *o,
+                                 const ccg__membership *memb);
+
 /** Labels communities 0..nc-1 by their top 3 nodes (by net->size, else node order). */
 int ccg__label_communities(ccg_network *net, size_t nc);
 

@@ -278,7 +278,23 @@ static int put_array(ccg_network *net, const char *name, const double *x)
     return 0;
 }
 
-int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
+struct ccg__membership {
+    igraph_vector_int_t v; /* igraph's community of each node */
+};
+
+void ccg__membership_free(ccg__membership *m)
+{
+    if (!m)
+        return;
+    igraph_vector_int_destroy(&m->v);
+    free(m);
+}
+
+static int find_communities(const ccg_network *net, const ccg_graph_options *o,
+                            const ig_graph *ig, igraph_vector_int_t *memb);
+
+/* The metrics and, when memb, the communities (see graph_internal.h). */
+static int measure(ccg_network *net, const ccg_graph_options *o, ccg__membership **memb)
 {
     ig_graph ig = {0}, und = {0};
     igraph_vector_t r, eig, clust;
@@ -380,6 +396,20 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
     IG(igraph_transitivity_local_undirected(&u->g, &clust, igraph_vss_all(),
                                             IGRAPH_TRANSITIVITY_ZERO));
     t = ccg__timing_add("coreness, clustering", t);
+    /* Communities need only the undirected view: found here, while the
+     * thread still works, and numbered by the caller once sizes exist. */
+    if (memb && o->community != CCG_COMMUNITY_NONE) {
+        if (!(*memb = ccg__calloc(1, sizeof **memb)) ||
+            igraph_vector_int_init(&(*memb)->v, 0) != IGRAPH_SUCCESS) {
+            free(*memb);
+            *memb = NULL;
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if ((err = find_communities(net, o, u, &(*memb)->v)) < 0)
+            goto cleanup;
+        t = ccg__timing_add("communities (igraph)", t);
+    }
 
     if (threaded)
         pthread_join(tid, NULL);
@@ -410,6 +440,10 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
 cleanup:
     if (threaded)
         pthread_join(tid, NULL);
+    if (err < 0 && memb) {
+        ccg__membership_free(*memb);
+        *memb = NULL;
+    }
     free(om.btw);
     free(om.clo);
     free(om.har);
@@ -481,31 +515,21 @@ cleanup:
     return err;
 }
 
-int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
+/* The communities igraph finds for o->community on ig, the undirected view
+ * of net. */
+static int find_communities(const ccg_network *net, const ccg_graph_options *o,
+                            const ig_graph *ig, igraph_vector_int_t *memb)
 {
-    ig_graph ig = {0};
-    igraph_vector_int_t memb;
     igraph_vector_t nw;
-    ccg__igraph_state st;
-    const char *algo = o->community == CCG_COMMUNITY_LOUVAIN ? "Louvain" : "Leiden";
     int err = 0;
-
-    if (o->community == CCG_COMMUNITY_NONE)
-        return 0;
-    ccg__igraph_enter(&st);
-    igraph_vector_int_init(&memb, 0);
     igraph_vector_init(&nw, 0);
-    /* Modularity is defined on the undirected graph: a citation graph is
-     * clustered as if its links had no direction. */
-    if ((err = ig_make(net, false, &ig)) < 0)
-        goto cleanup;
     seed_rng(o->seed);
     if (net->n_edges == 0) {
-        IG(igraph_vector_int_resize(&memb, (igraph_integer_t)net->n_nodes));
+        IG(igraph_vector_int_resize(memb, (igraph_integer_t)net->n_nodes));
         for (size_t v = 0; v < net->n_nodes; v++)
-            VECTOR(memb)[v] = (igraph_integer_t)v;
+            VECTOR(*memb)[v] = (igraph_integer_t)v;
     } else if (o->community == CCG_COMMUNITY_LOUVAIN) {
-        IG(igraph_community_multilevel(&ig.g, &ig.w, o->resolution, &memb, NULL, NULL));
+        IG(igraph_community_multilevel(&ig->g, &ig->w, o->resolution, memb, NULL, NULL));
     } else {
         /* Leiden optimises modularity when node weights are the strengths
          * and the resolution is gamma/(2W) (igraph docs; NULL node weights
@@ -515,21 +539,60 @@ int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
          * benchmark graph and found the same 7 communities (measured). */
         igraph_real_t q = 0, total = 0;
         igraph_integer_t nclu = 0;
-        IG(igraph_strength(&ig.g, &nw, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &ig.w));
-        for (igraph_integer_t e = 0; e < igraph_vector_size(&ig.w); e++)
-            total += VECTOR(ig.w)[e]; /* the undirected view may have fewer edges */
-        IG(igraph_community_leiden(&ig.g, &ig.w, &nw, o->resolution / (2 * total),
+        IG(igraph_strength(&ig->g, &nw, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &ig->w));
+        for (igraph_integer_t e = 0; e < igraph_vector_size(&ig->w); e++)
+            total += VECTOR(ig->w)[e]; /* the undirected view may have fewer edges */
+        IG(igraph_community_leiden(&ig->g, &ig->w, &nw, o->resolution / (2 * total),
                                    /* beta = */ 0.01, /* start = */ false,
-                                   /* n_iterations = */ 2, &memb, &nclu, &q));
+                                   /* n_iterations = */ 2, memb, &nclu, &q));
     }
-    if ((err = number_communities(net, &memb)) < 0)
-        goto cleanup;
-    err = ccg_network_note(net, "communities: %s, modularity, resolution %g, seed %llu: %zu",
-                           algo, o->resolution, (unsigned long long)o->seed,
-                           net->n_communities);
 cleanup:
-    igraph_vector_int_destroy(&memb);
     igraph_vector_destroy(&nw);
+    return err;
+}
+
+int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
+{
+    return measure(net, o, NULL);
+}
+
+int ccg__graph_metrics_communities(ccg_network *net, const ccg_graph_options *o,
+                                   ccg__membership **memb)
+{
+    *memb = NULL;
+    return measure(net, o, memb);
+}
+
+int ccg__graph_communities_apply(ccg_network *net, const ccg_graph_options *o,
+                                 const ccg__membership *memb)
+{
+    const char *algo = o->community == CCG_COMMUNITY_LOUVAIN ? "Louvain" : "Leiden";
+    int err;
+    if ((err = number_communities(net, &memb->v)) < 0)
+        return err;
+    return ccg_network_note(net, "communities: %s, modularity, resolution %g, seed %llu: %zu",
+                            algo, o->resolution, (unsigned long long)o->seed,
+                            net->n_communities);
+}
+
+int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
+{
+    ig_graph ig = {0};
+    ccg__membership m;
+    ccg__igraph_state st;
+    int err = 0;
+
+    if (o->community == CCG_COMMUNITY_NONE)
+        return 0;
+    ccg__igraph_enter(&st);
+    igraph_vector_int_init(&m.v, 0);
+    /* Modularity is defined on the undirected graph: a citation graph is
+     * clustered as if its links had no direction. */
+    if ((err = ig_make(net, false, &ig)) < 0 || (err = find_communities(net, o, &ig, &m.v)) < 0)
+        goto cleanup;
+    err = ccg__graph_communities_apply(net, o, &m);
+cleanup:
+    igraph_vector_int_destroy(&m.v);
     ig_free(&ig);
     ccg__igraph_leave(&st);
     return err;
