@@ -58,6 +58,9 @@ int ccg__export_order(const ccg_network *net, const char *sort_by, size_t **out)
  */
 const char *ccg__fmt_double(char buf[32], double d);
 
+/** v in decimal as "%" PRId64 writes it, into buf (32 bytes); returns buf. */
+const char *ccg__fmt_int(char buf[32], int64_t v);
+
 /** prefix followed by the decimal digits of v, into buf (32 bytes); returns buf. */
 const char *ccg__fmt_id(char *buf, const char *prefix, uint64_t v);
 
@@ -87,30 +90,34 @@ int ccg__community_ranks(const ccg_network *net, long **out, size_t *n);
 void ccg__node_rgb(const ccg_network *net, const long *ranks, size_t nranks, size_t i,
                    unsigned char rgb[3]);
 
-#endif
+/* ---- XML (xml.c): a buffered writer giving the bytes of libxml2's
+ * xmlTextWriter (indent 2, UTF-8, its escaping of " < > & and CR, plus TAB
+ * and LF in attributes); see xml.c for why it is not xmlTextWriter itself.
+ * Untrusted text is cleaned (ccg__export_clean) before escaping. The first
+ * error sticks: every later call returns it. ---- */
+typedef struct ccg_xml ccg_xml;
 
-/* ---- XML (xml.c), on libxml2's xmlTextWriter: it escapes < > & " and
- * needs valid UTF-8 without controls, which ccg__export_clean gives. ---- */
-#include <libxml/xmlwriter.h>
-
-/** A writer on fp, indenting by two spaces, with the XML declaration written. */
-int ccg__xml_open(FILE *fp, xmlTextWriterPtr *out);
-/** Ends the document, flushes and frees w (fp stays open). 0 or CCG_EIO. */
-int ccg__xml_close(xmlTextWriterPtr w);
+/** A writer on fp with the XML declaration written. 0 or CCG_ENOMEM. */
+int ccg__xml_open(FILE *fp, ccg_xml **out);
+/** Ends the open elements, flushes to fp and frees w (fp stays open). 0 or the first error. */
+int ccg__xml_close(ccg_xml *w);
+/** Frees w without writing what is left (error paths). NULL is fine. */
+void ccg__xml_free(ccg_xml *w);
 /** An attribute whose value is untrusted text (cleaned first). */
-int ccg__xml_attr(xmlTextWriterPtr w, ccg_buf *b, const char *name, const char *text);
-/** An attribute with a trusted ASCII value. */
-int ccg__xml_attr_raw(xmlTextWriterPtr w, const char *name, const char *value);
+int ccg__xml_attr(ccg_xml *w, const char *name, const char *text);
+/** An attribute with a trusted value (escaped, not cleaned). */
+int ccg__xml_attr_raw(ccg_xml *w, const char *name, const char *value);
 /** An attribute with a number (shortest round-trip form). */
-int ccg__xml_attr_num(xmlTextWriterPtr w, const char *name, double value);
+int ccg__xml_attr_num(ccg_xml *w, const char *name, double value);
+/** Untrusted text as the content of the innermost element. */
+int ccg__xml_text(ccg_xml *w, const char *text);
 /** <name>text</name> with untrusted text. */
-int ccg__xml_element(xmlTextWriterPtr w, ccg_buf *b, const char *name, const char *text);
-/** Element start and end (trusted names). */
-int ccg__xml_start(xmlTextWriterPtr w, const char *name);
-int ccg__xml_end(xmlTextWriterPtr w);
-
-/** The error to return when a libxml2 writer call failed. */
-int ccg__xml_fail(void);
+int ccg__xml_element(ccg_xml *w, const char *name, const char *text);
+/** <name>text</name> with text already cleaned (escaped, not cleaned again). */
+int ccg__xml_element_raw(ccg_xml *w, const char *name, const char *text);
+/** Element start and end (trusted names, kept by the writer until the end). */
+int ccg__xml_start(ccg_xml *w, const char *name);
+int ccg__xml_end(ccg_xml *w);
 
 /*
  * Node layout in the frame every data format shares: the layout scaled to
@@ -172,3 +179,5 @@ int ccg__dot_build(const ccg_network *net, const ccg_dot_mode *m, Agraph_t **out
 void ccg__gv_begin(void);
 /** CCG_ERENDER with Graphviz's message if one was reported since begin, else 0. */
 int ccg__gv_end(const char *what);
+
+#endif

@@ -17,45 +17,41 @@
             goto cleanup;                                                                          \
     } while (0)
 
-static int attribute(xmlTextWriterPtr w, ccg_buf *b, const char *id, const char *title,
-                     const char *type)
+static int attribute(ccg_xml *w, const char *id, const char *title, const char *type)
 {
     int err = 0;
     CK(ccg__xml_start(w, "attribute"));
     CK(ccg__xml_attr_raw(w, "id", id));
-    CK(ccg__xml_attr(w, b, "title", title));
+    CK(ccg__xml_attr(w, "title", title));
     CK(ccg__xml_attr_raw(w, "type", type));
     CK(ccg__xml_end(w));
 cleanup:
     return err;
 }
 
-static int columns_decl(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, size_t n,
-                        const char *prefix)
+static int columns_decl(ccg_xml *w, const ccg_column *cols, size_t n, const char *prefix)
 {
     int err = 0;
     char id[32];
     for (size_t c = 0; c < n; c++) {
         ccg__fmt_id(id, prefix, c);
-        CK(attribute(w, b, id, cols[c].name, ccg__xml_type(cols[c].type)));
+        CK(attribute(w, id, cols[c].name, ccg__xml_type(cols[c].type)));
     }
 cleanup:
     return err;
 }
 
-static int attvalue(xmlTextWriterPtr w, ccg_buf *b, const char *for_, const char *value)
+/* Errors stick in w, so the last call returns the first. */
+static int attvalue(ccg_xml *w, const char *for_, const char *value)
 {
-    int err = 0;
-    CK(ccg__xml_start(w, "attvalue"));
-    CK(ccg__xml_attr_raw(w, "for", for_));
-    CK(ccg__xml_attr(w, b, "value", value));
-    CK(ccg__xml_end(w));
-cleanup:
-    return err;
+    ccg__xml_start(w, "attvalue");
+    ccg__xml_attr_raw(w, "for", for_);
+    ccg__xml_attr(w, "value", value);
+    return ccg__xml_end(w);
 }
 
-static int columns_values(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, size_t n,
-                          const char *prefix, size_t row)
+static int columns_values(ccg_xml *w, const ccg_column *cols, size_t n, const char *prefix,
+                          size_t row)
 {
     int err = 0;
     char id[32], num[32];
@@ -64,7 +60,7 @@ static int columns_values(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols
         if (ccg__column_missing(col, row))
             continue;
         ccg__fmt_id(id, prefix, c);
-        CK(attvalue(w, b, id, ccg__column_text(col, row, num)));
+        CK(attvalue(w, id, ccg__column_text(col, row, num)));
     }
 cleanup:
     return err;
@@ -74,8 +70,8 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
                      const ccg_export_options *o)
 {
     int err = 0;
-    xmlTextWriterPtr w = NULL;
-    ccg_buf b = CCG_BUF_INIT, desc = CCG_BUF_INIT;
+    ccg_xml *w = NULL;
+    ccg_buf desc = CCG_BUF_INIT;
     long *ranks = NULL;
     size_t nranks = 0;
     char id[32];
@@ -95,16 +91,14 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
 
     /* No lastmodifieddate: same input, same bytes. */
     CK(ccg__xml_start(w, "meta"));
-    CK(ccg__xml_element(w, &b, "creator", "ccgraph " CCG_VERSION));
+    CK(ccg__xml_element(w, "creator", "ccgraph " CCG_VERSION));
     if (title && ccg__export_clean(&desc, title) < 0)
         goto nomem;
     for (size_t k = 0; k < net->n_notes; k++)
         if ((desc.len && ccg__buf_putc(&desc, '\n') < 0) || ccg__export_clean(&desc, net->notes[k]) < 0)
             goto nomem;
-    if (desc.len && xmlTextWriterWriteElement(w, BAD_CAST "description", BAD_CAST desc.data) < 0) {
-        err = ccg__xml_fail();
-        goto cleanup;
-    }
+    if (desc.len)
+        CK(ccg__xml_element_raw(w, "description", desc.data));
     CK(ccg__xml_end(w));
 
     CK(ccg__xml_start(w, "graph"));
@@ -119,21 +113,21 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
     CK(ccg__xml_start(w, "attributes"));
     CK(ccg__xml_attr_raw(w, "class", "node"));
     CK(ccg__xml_attr_raw(w, "mode", "static"));
-    CK(attribute(w, &b, "name", "name", "string"));
-    CK(attribute(w, &b, "type", "type", "string"));
+    CK(attribute(w, "name", "name", "string"));
+    CK(attribute(w, "type", "type", "string"));
     if (net->community)
-        CK(attribute(w, &b, "community", "community", "integer"));
+        CK(attribute(w, "community", "community", "integer"));
     if (has_community_label)
-        CK(attribute(w, &b, "community_label", "community_label", "string"));
+        CK(attribute(w, "community_label", "community_label", "string"));
     if (net->start)
-        CK(attribute(w, &b, "start", "first seen", "double"));
-    CK(columns_decl(w, &b, net->node_cols, net->n_node_cols, "v"));
+        CK(attribute(w, "start", "first seen", "double"));
+    CK(columns_decl(w, net->node_cols, net->n_node_cols, "v"));
     CK(ccg__xml_end(w));
     if (net->n_edge_cols) {
         CK(ccg__xml_start(w, "attributes"));
         CK(ccg__xml_attr_raw(w, "class", "edge"));
         CK(ccg__xml_attr_raw(w, "mode", "static"));
-        CK(columns_decl(w, &b, net->edge_cols, net->n_edge_cols, "e"));
+        CK(columns_decl(w, net->edge_cols, net->n_edge_cols, "e"));
         CK(ccg__xml_end(w));
     }
 
@@ -145,26 +139,26 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
         CK(ccg__xml_start(w, "node"));
         ccg__fmt_id(id, "n", i);
         CK(ccg__xml_attr_raw(w, "id", id));
-        CK(ccg__xml_attr(w, &b, "label", net->node_label[i]));
+        CK(ccg__xml_attr(w, "label", net->node_label[i]));
         if (net->start && !isnan(net->start[i]))
             CK(ccg__xml_attr_num(w, "start", net->start[i]));
         CK(ccg__xml_start(w, "attvalues"));
-        CK(attvalue(w, &b, "name", net->node_id[i]));
-        CK(attvalue(w, &b, "type", net->node_type[i]));
+        CK(attvalue(w, "name", net->node_id[i]));
+        CK(attvalue(w, "type", net->node_type[i]));
         if (net->community) {
-            snprintf(id, sizeof id, "%d", net->community[i]);
-            CK(attvalue(w, &b, "community", id));
+            ccg__fmt_int(id, net->community[i]);
+            CK(attvalue(w, "community", id));
         }
         if (has_community_label) {
             int c = net->community[i];
             if (c >= 0 && (size_t)c < net->n_communities && net->community_label[c])
-                CK(attvalue(w, &b, "community_label", net->community_label[c]));
+                CK(attvalue(w, "community_label", net->community_label[c]));
         }
         if (net->start && !isnan(net->start[i])) {
             char num[32];
-            CK(attvalue(w, &b, "start", ccg__fmt_double(num, net->start[i])));
+            CK(attvalue(w, "start", ccg__fmt_double(num, net->start[i])));
         }
-        CK(columns_values(w, &b, net->node_cols, net->n_node_cols, "v", i));
+        CK(columns_values(w, net->node_cols, net->n_node_cols, "v", i));
         CK(ccg__xml_end(w));
         ccg__node_rgb(net, ranks, nranks, i, rgb);
         CK(ccg__xml_start(w, "viz:color"));
@@ -199,10 +193,10 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
         CK(ccg__xml_attr_raw(w, "target", end));
         CK(ccg__xml_attr_num(w, "weight", net->weight[e]));
         if (net->edge_label && net->edge_label[e])
-            CK(ccg__xml_attr(w, &b, "label", net->edge_label[e]));
+            CK(ccg__xml_attr(w, "label", net->edge_label[e]));
         if (net->n_edge_cols) {
             CK(ccg__xml_start(w, "attvalues"));
-            CK(columns_values(w, &b, net->edge_cols, net->n_edge_cols, "e", e));
+            CK(columns_values(w, net->edge_cols, net->n_edge_cols, "e", e));
             CK(ccg__xml_end(w));
         }
         CK(ccg__xml_end(w));
@@ -216,11 +210,9 @@ int ccg__export_gexf(const ccg_network *net, const ccg_annotation *a, FILE *fp,
 nomem:
     err = ccg__err(CCG_ENOMEM, "out of memory");
 cleanup:
-    if (w)
-        xmlFreeTextWriter(w);
+    ccg__xml_free(w);
     free(ranks);
     ccg__buf_free(&desc);
-    ccg__buf_free(&b);
     (void)a;
     return err;
 }

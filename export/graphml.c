@@ -5,7 +5,7 @@
 #include "export_internal.h"
 
 /*
- * GraphML for Gephi, networkx and igraph, written with xmlTextWriter
+ * GraphML for Gephi, networkx and igraph, written with xml.c's writer
  * (igraph 0.10.2's writer fails on control characters and passes invalid
  * UTF-8 through, see NOTES). Gephi maps the keys label, x, y, size and r,
  * g, b (integers 0-255) by key id; everything else becomes a column. Node
@@ -20,7 +20,7 @@
             goto cleanup;                                                                          \
     } while (0)
 
-static int key(xmlTextWriterPtr w, const char *id, const char *for_, const char *name,
+static int key(ccg_xml *w, const char *id, const char *for_, const char *name,
                const char *type)
 {
     int err = 0;
@@ -34,7 +34,7 @@ cleanup:
     return err;
 }
 
-static int column_keys(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, size_t n,
+static int column_keys(ccg_xml *w, ccg_buf *b, const ccg_column *cols, size_t n,
                        const char *prefix, const char *for_)
 {
     int err = 0;
@@ -50,31 +50,25 @@ cleanup:
     return err;
 }
 
-static int data(xmlTextWriterPtr w, ccg_buf *b, const char *k, const char *text)
+/* <data key="k">text</data>; errors stick in w, so the last call returns the first. */
+static int data(ccg_xml *w, const char *k, const char *text)
 {
-    int err = 0;
-    CK(ccg__xml_start(w, "data"));
-    CK(ccg__xml_attr_raw(w, "key", k));
-    b->len = 0;
-    if (ccg__export_clean(b, text) < 0)
-        return CCG_ENOMEM;
-    if (xmlTextWriterWriteString(w, BAD_CAST b->data) < 0)
-        return ccg__xml_fail();
-    CK(ccg__xml_end(w));
-cleanup:
-    return err;
+    ccg__xml_start(w, "data");
+    ccg__xml_attr_raw(w, "key", k);
+    ccg__xml_text(w, text);
+    return ccg__xml_end(w);
 }
 
-static int data_num(xmlTextWriterPtr w, ccg_buf *b, const char *k, double v)
+static int data_num(ccg_xml *w, const char *k, double v)
 {
     char num[32];
     if (isnan(v))
         return 0;
-    return data(w, b, k, ccg__fmt_double(num, v));
+    return data(w, k, ccg__fmt_double(num, v));
 }
 
-static int column_data(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, size_t n,
-                       const char *prefix, size_t row)
+static int column_data(ccg_xml *w, const ccg_column *cols, size_t n, const char *prefix,
+                       size_t row)
 {
     int err = 0;
     char id[32], num[32];
@@ -83,7 +77,7 @@ static int column_data(xmlTextWriterPtr w, ccg_buf *b, const ccg_column *cols, s
         if (ccg__column_missing(col, row))
             continue; /* missing: no <data>, the reader's default applies */
         ccg__fmt_id(id, prefix, c);
-        CK(data(w, b, id, ccg__column_text(col, row, num)));
+        CK(data(w, id, ccg__column_text(col, row, num)));
     }
 cleanup:
     return err;
@@ -93,7 +87,7 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
                         const ccg_export_options *o)
 {
     int err = 0;
-    xmlTextWriterPtr w = NULL;
+    ccg_xml *w = NULL;
     ccg_buf b = CCG_BUF_INIT, desc = CCG_BUF_INIT;
     long *ranks = NULL;
     size_t nranks = 0;
@@ -147,40 +141,38 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
     for (size_t k = 0; k < net->n_notes; k++)
         if ((desc.len && ccg__buf_putc(&desc, '\n') < 0) || ccg__export_clean(&desc, net->notes[k]) < 0)
             goto nomem;
-    if (desc.len && xmlTextWriterWriteElement(w, BAD_CAST "desc", BAD_CAST desc.data) < 0) {
-        err = ccg__xml_fail();
-        goto cleanup;
-    }
+    if (desc.len)
+        CK(ccg__xml_element_raw(w, "desc", desc.data));
 
     for (size_t i = 0; i < net->n_nodes; i++) {
         unsigned char rgb[3];
         CK(ccg__xml_start(w, "node"));
         ccg__fmt_id(id, "n", i);
         CK(ccg__xml_attr_raw(w, "id", id));
-        CK(data(w, &b, "label", net->node_label[i]));
-        CK(data(w, &b, "name", net->node_id[i]));
-        CK(data(w, &b, "type", net->node_type[i]));
+        CK(data(w, "label", net->node_label[i]));
+        CK(data(w, "name", net->node_id[i]));
+        CK(data(w, "type", net->node_type[i]));
         if (net->community) {
-            snprintf(id, sizeof id, "%d", net->community[i]);
-            CK(data(w, &b, "community", id));
+            ccg__fmt_int(id, net->community[i]);
+            CK(data(w, "community", id));
             int c = net->community[i];
             if (net->community_label && c >= 0 && (size_t)c < net->n_communities &&
                 net->community_label[c])
-                CK(data(w, &b, "community_label", net->community_label[c]));
+                CK(data(w, "community_label", net->community_label[c]));
         }
-        CK(data_num(w, &b, "size", ccg__node_size(net, max_size, i)));
+        CK(data_num(w, "size", ccg__node_size(net, max_size, i)));
         ccg__node_rgb(net, ranks, nranks, i, rgb);
         for (int k = 0; k < 3; k++) {
-            snprintf(id, sizeof id, "%u", rgb[k]);
-            CK(data(w, &b, (const char *[]){"r", "g", "b"}[k], id));
+            ccg__fmt_id(id, "", rgb[k]);
+            CK(data(w, (const char *[]){"r", "g", "b"}[k], id));
         }
         if (fr.has) {
-            CK(data_num(w, &b, "x", ccg__fx(&fr, net->x[i])));
-            CK(data_num(w, &b, "y", ccg__fy(&fr, net->y[i])));
+            CK(data_num(w, "x", ccg__fx(&fr, net->x[i])));
+            CK(data_num(w, "y", ccg__fy(&fr, net->y[i])));
         }
         if (net->start)
-            CK(data_num(w, &b, "start", net->start[i]));
-        CK(column_data(w, &b, net->node_cols, net->n_node_cols, "v", i));
+            CK(data_num(w, "start", net->start[i]));
+        CK(column_data(w, net->node_cols, net->n_node_cols, "v", i));
         CK(ccg__xml_end(w));
     }
     for (size_t e = 0; e < net->n_edges; e++) {
@@ -192,10 +184,10 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
         CK(ccg__xml_attr_raw(w, "id", id));
         CK(ccg__xml_attr_raw(w, "source", src));
         CK(ccg__xml_attr_raw(w, "target", dst));
-        CK(data_num(w, &b, "weight", net->weight[e]));
+        CK(data_num(w, "weight", net->weight[e]));
         if (net->edge_label && net->edge_label[e])
-            CK(data(w, &b, "edge_label", net->edge_label[e]));
-        CK(column_data(w, &b, net->edge_cols, net->n_edge_cols, "e", e));
+            CK(data(w, "edge_label", net->edge_label[e]));
+        CK(column_data(w, net->edge_cols, net->n_edge_cols, "e", e));
         CK(ccg__xml_end(w));
     }
     CK(ccg__xml_end(w)); /* graph */
@@ -206,8 +198,7 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
 nomem:
     err = ccg__err(CCG_ENOMEM, "out of memory");
 cleanup:
-    if (w)
-        xmlFreeTextWriter(w);
+    ccg__xml_free(w);
     free(ranks);
     ccg__buf_free(&desc);
     ccg__buf_free(&b);

@@ -3,6 +3,8 @@
  * and the bipartite paper-entity graph.
  */
 #include <math.h>
+#include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -311,6 +313,65 @@ static unsigned char vtext_at(const vtext *v, size_t k)
     return (unsigned char)v->a[k - v->tl - v->gap];
 }
 
+/* An excerpt being written: whitespace collapsed, cut with "..." at the
+ * first character that starts at or past byte 403. Room for 403 bytes, a
+ * space and a 4-byte character (the last may start at 402), "..." and NUL. */
+#define EXCERPT_CUT 403
+#define EXCERPT_SIZE (EXCERPT_CUT + 1 + 4 + 3 + 1)
+typedef struct {
+    char *buf, *q;
+    bool space; /* whitespace seen since the last byte written */
+    bool cut;
+} excerpt;
+
+/* Adds the bytes p..end (one piece of the record's text) to x. The state is
+ * kept in locals: stores through q could alias x's fields, and reloading
+ * them made this loop 17 instructions a byte (callgrind). */
+static void excerpt_add(excerpt *x, const char *p, const char *end)
+{
+    char *const buf = x->buf;
+    char *q = x->q;
+    bool space = x->space;
+    if (x->cut)
+        return;
+    /* Each byte in writes at most one byte out (a space stands for the
+     * whitespace before it; one may be pending from the piece before):
+     * when the bytes left fit below the cut, no byte needs the cut test.
+     * Most sentences are shorter. */
+    if (end - p <= EXCERPT_CUT - (q - buf) - space) {
+        for (; p < end; p++) {
+            unsigned char ch = (unsigned char)*p;
+            if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+                space = q > buf;
+                continue;
+            }
+            if (space)
+                *q++ = ' ';
+            *q++ = (char)ch;
+            space = false;
+        }
+    }
+    for (; p < end; p++) {
+        unsigned char ch = (unsigned char)*p;
+        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
+            space = q > buf;
+            continue;
+        }
+        if (q - buf >= EXCERPT_CUT && (ch & 0xC0) != 0x80) {
+            memcpy(q, "...", 3);
+            x->q = q + 3;
+            x->cut = true;
+            return;
+        }
+        if (space)
+            *q++ = ' ';
+        *q++ = (char)ch;
+        space = false;
+    }
+    x->q = q;
+    x->space = space;
+}
+
 /* The sentence s of the text, whitespace collapsed, at most ~400 bytes: a
  * longer one is cut at UTF-8 boundaries, with "...", to a window that starts
  * about 100 bytes before the mention at offset off (if known), so the
@@ -326,51 +387,41 @@ static int sentence_text(const vtext *v, const ccg_doc_entities *doc, uint32_t s
     size_t to = s + 1 < doc->n_sentences ? doc->sentence_starts[s + 1] : v->len;
     if (from > v->len || to > v->len || from >= to)
         return 0;
-    char *buf = ccg__malloc(410), *q = buf;
-    if (!buf)
+    excerpt x = {ccg__malloc(EXCERPT_SIZE), NULL, false, false};
+    if (!(x.q = x.buf))
         return ccg__err(CCG_ENOMEM, "out of memory");
     if (off != UINT32_MAX && off >= from + 300 && off < to) {
         from = off - 100;
         while (from < off && (vtext_at(v, from) & 0xC0) == 0x80)
             from++;
-        memcpy(q, "...", 3);
-        q += 3;
+        memcpy(x.q, "...", 3);
+        x.q += 3;
     }
-    bool space = false;
-    for (size_t k = from; k < to; k++) {
-        unsigned char ch = vtext_at(v, k);
-        if (ch == ' ' || ch == '\n' || ch == '\t' || ch == '\r') {
-            space = q > buf;
-            continue;
-        }
-        if (q - buf >= 403 && (ch & 0xC0) != 0x80) {
-            memcpy(q, "...", 3);
-            q += 3;
-            break;
-        }
-        if (space)
-            *q++ = ' ';
-        *q++ = (char)ch;
-        space = false;
-    }
-    *q = '\0';
-    *out = buf;
+    /* The three pieces of the text (title, gap, abstract) that from..to covers. */
+    size_t gap_end = v->tl + v->gap;
+    if (from < v->tl)
+        excerpt_add(&x, v->t + from, v->t + (to < v->tl ? to : v->tl));
+    if (from < gap_end && to > v->tl)
+        excerpt_add(&x, "\n\n", "\n\n" + ((to < gap_end ? to : gap_end) - v->tl));
+    if (to > gap_end)
+        excerpt_add(&x, v->a + (from > gap_end ? from - gap_end : 0), v->a + (to - gap_end));
+    *x.q = '\0';
+    *out = x.buf;
     return 0;
 }
 
-/* Edge column "evidence": each edge's evidence sentence, visited grouped by
- * evidence paper. */
-static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
+/* Edge column "evidence" (ev, one string per edge): each edge's evidence
+ * sentence, visited grouped by evidence paper. edge_pair: the pair of each
+ * edge. Reads the corpus, annotation and pairs only, so it runs on a thread
+ * of its own (evidence_run) beside the other columns. */
+static int fill_evidence(char **ev, const ccg_corpus *c, const ccg_annotation *a,
                          const pair_acc *pairs, const uint32_t *edge_pair, size_t ne)
 {
-    ccg_column *col;
     uint32_t *order = NULL;
     size_t *bucket = NULL;
     vtext v = {0};
     uint32_t cur = UINT32_MAX, last = UINT32_MAX;
-    int err;
-    if ((err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, &col)) < 0)
-        return err;
+    int err = 0;
     /* Edges by evidence paper (a counting sort: stable, O(n + m)). */
     if (!(bucket = ccg__calloc(c->n_records + 2, sizeof *bucket)) ||
         !(order = ccg__malloc((ne + 1) * sizeof *order))) {
@@ -399,13 +450,13 @@ static int fill_evidence(ccg_network *net, const ccg_corpus *c, const ccg_annota
         }
         /* Edges of one paper often share the sentence (and the mention). */
         if (last != UINT32_MAX && pairs[edge_pair[last]].ev_sent == p->ev_sent &&
-            pairs[edge_pair[last]].ev_off == p->ev_off && col->s[last]) {
-            if (!(col->s[e] = ccg__strdup(col->s[last]))) {
+            pairs[edge_pair[last]].ev_off == p->ev_off && ev[last]) {
+            if (!(ev[e] = ccg__strdup(ev[last]))) {
                 err = ccg__err(CCG_ENOMEM, "out of memory");
                 goto cleanup;
             }
         } else if ((err = sentence_text(&v, &a->docs[p->ev_paper], p->ev_sent, p->ev_off,
-                                        &col->s[e])) < 0) {
+                                        &ev[e])) < 0) {
             goto cleanup;
         }
         last = (uint32_t)e;
@@ -417,16 +468,43 @@ cleanup:
 }
 
 typedef struct {
-    uint32_t node;
-    int date; /* YYYYMM, month 0 when unknown */
-} dated;
+    char **ev;
+    const ccg_corpus *c;
+    const ccg_annotation *a;
+    const pair_acc *pairs;
+    const uint32_t *edge_pair;
+    size_t ne;
+    double seconds; /* CPU time of the thread */
+    int err;
+    char msg[256];  /* the error message is the thread's own */
+} evidence_job;
 
-static int cmp_dated(const void *pa, const void *pb)
+static void *evidence_run(void *arg)
 {
-    const dated *a = pa, *b = pb;
-    if (a->node != b->node)
-        return a->node < b->node ? -1 : 1;
-    return a->date < b->date ? -1 : a->date > b->date;
+    evidence_job *j = arg;
+    double t = ccg__now();
+    j->err = fill_evidence(j->ev, j->c, j->a, j->pairs, j->edge_pair, j->ne);
+    if (j->err < 0)
+        snprintf(j->msg, sizeof j->msg, "%s", ccg_error_last());
+    j->seconds = ccg__now() - t;
+    return NULL;
+}
+
+/* A mention of node v in a paper of date d (YYYYMM, month 0 when unknown,
+ * always > 0) as the key v << 32 | d: sorting keys sorts by node, then date. */
+static uint64_t dated(uint32_t v, int d)
+{
+    return (uint64_t)v << 32 | (uint32_t)d;
+}
+
+static uint32_t dated_node(uint64_t k)
+{
+    return (uint32_t)(k >> 32);
+}
+
+static int dated_date(uint64_t k)
+{
+    return (int)(uint32_t)k;
 }
 
 static int month_index(int date)
@@ -436,14 +514,53 @@ static int month_index(int date)
     return (date / 100) * 12 + (m ? m - 1 : 5);
 }
 
+/* Decimal digits of v at q, at least width of them (zero-padded): "%0*zu".
+ * Returns the end. These strings are made for every node and month, and
+ * snprintf cost 5,000 instructions each (callgrind). */
+static char *put_digits(char *q, size_t v, int width)
+{
+    char d[24];
+    int n = 0;
+    do {
+        d[n++] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    while (width-- > n)
+        *q++ = '0';
+    while (n)
+        *q++ = d[--n];
+    return q;
+}
+
+/* "YYYY" or "YYYY-MM" ("%04d-%02d") of a date > 0 at q; returns the end. */
+static char *put_date(char *q, int date)
+{
+    q = put_digits(q, (size_t)(date / 100), 4);
+    if (date % 100) {
+        *q++ = '-';
+        q = put_digits(q, (size_t)(date % 100), 2);
+    }
+    return q;
+}
+
 static char *fmt_date(int date)
 {
-    char buf[16];
-    if (date % 100)
-        snprintf(buf, sizeof buf, "%04d-%02d", date / 100, date % 100);
-    else
-        snprintf(buf, sizeof buf, "%04d", date / 100);
+    char buf[32];
+    *put_date(buf, date) = '\0';
     return ccg__strdup(buf);
+}
+
+/* Appends ";" (unless first) "DATE:count" to b: one papers_by_year or
+ * papers_by_month entry. 0 or CCG_ENOMEM. */
+static int put_count(ccg_buf *b, int date, size_t count)
+{
+    char buf[64], *q = buf;
+    if (b->len)
+        *q++ = ';';
+    q = put_date(q, date);
+    *q++ = ':';
+    q = put_digits(q, count, 1);
+    return ccg__buf_add(b, buf, (size_t)(q - buf));
 }
 
 /*
@@ -461,7 +578,7 @@ static char *fmt_date(int date)
 static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotation *a,
                         const ccg__selection *sel)
 {
-    dated *d = NULL;
+    uint64_t *d = NULL;
     size_t nd = 0, cap = 0;
     ccg_column *first, *last, *byy, *bym, *rising;
     ccg_buf by = CCG_BUF_INIT, bm = CCG_BUF_INIT;
@@ -495,7 +612,7 @@ static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotat
                 continue;
             if ((err = ccg__grow((void **)&d, &cap, nd + 1, sizeof *d)) < 0)
                 goto cleanup;
-            d[nd++] = (dated){v, date};
+            d[nd++] = dated(v, date);
         }
     }
     for (size_t p = 0; p < c->n_records; p++) {
@@ -506,37 +623,36 @@ static int time_columns(ccg_network *net, const ccg_corpus *c, const ccg_annotat
         R += mi > tmax - 12;
         P += mi <= tmax - 12 && mi > tmax - 24;
     }
-    ccg__sort(d, nd, sizeof *d, cmp_dated);
+    if ((err = ccg__sort_by_key(d, nd, sizeof *d)) < 0)
+        goto cleanup;
     for (size_t s = 0; s < nd;) {
         size_t t = s;
-        uint32_t v = d[s].node;
+        uint32_t v = dated_node(d[s]);
         size_t r = 0, q = 0;
         ccg__buf_clear(&by);
         ccg__buf_clear(&bm);
-        while (t < nd && d[t].node == v) {
+        while (t < nd && dated_node(d[t]) == v) {
             size_t u = t, n_year = 0;
-            int year = d[t].date / 100;
-            while (u < nd && d[u].node == v && d[u].date / 100 == year) {
+            int year = dated_date(d[t]) / 100;
+            while (u < nd && dated_node(d[u]) == v && dated_date(d[u]) / 100 == year) {
                 size_t w = u, n_month = 0;
-                while (w < nd && d[w].node == v && d[w].date == d[u].date) {
-                    int mi = month_index(d[w].date);
+                while (w < nd && d[w] == d[u]) {
+                    int mi = month_index(dated_date(d[w]));
                     r += mi > tmax - 12;
                     q += mi <= tmax - 12 && mi > tmax - 24;
                     n_month++;
                     w++;
                 }
-                if (d[u].date % 100 &&
-                    ccg__buf_printf(&bm, "%s%04d-%02d:%zu", bm.len ? ";" : "", year,
-                                    d[u].date % 100, n_month) < 0)
+                if (dated_date(d[u]) % 100 && put_count(&bm, dated_date(d[u]), n_month) < 0)
                     goto nomem;
                 n_year += n_month;
                 u = w;
             }
-            if (ccg__buf_printf(&by, "%s%04d:%zu", by.len ? ";" : "", year, n_year) < 0)
+            if (put_count(&by, year * 100, n_year) < 0)
                 goto nomem;
             t = u;
         }
-        int dfirst = d[s].date, dlast = d[t - 1].date;
+        int dfirst = dated_date(d[s]), dlast = dated_date(d[t - 1]);
         if (!(first->s[v] = fmt_date(dfirst)) || !(last->s[v] = fmt_date(dlast)) ||
             !(byy->s[v] = ccg__buf_detach(&by)) ||
             (bm.len && !(bym->s[v] = ccg__buf_detach(&bm))))
@@ -594,7 +710,7 @@ static int entity_nodes(ccg_network *net, const ccg_corpus *c, const ccg_annotat
         for (size_t f = 0; f < en->n_forms; f++) {
             if (strcmp(en->forms[f], en->name) == 0)
                 continue;
-            if (ccg__buf_printf(&b, "%s%s", b.len ? "; " : "", en->forms[f]) < 0)
+            if ((b.len && ccg__buf_puts(&b, "; ") < 0) || ccg__buf_puts(&b, en->forms[f]) < 0)
                 goto nomem;
         }
         if (b.len && !(aliases->s[v] = ccg__buf_detach(&b)))
@@ -621,7 +737,7 @@ static double norm_weight(ccg_weight w, double cij, double si, double sj)
 
 /* A pair's key with its index in the accumulator, for sorting. */
 typedef struct {
-    uint64_t key; /* first: ccg__cmp_u64 sorts by it */
+    uint64_t key; /* first: ccg__sort_by_key sorts by it */
     uint32_t pair;
 } key_pair;
 
@@ -637,7 +753,11 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     /* per sorted pair k: start[k]..start[k+1] its papers in papers_of,
      * w[k] its weight; edge_pair[e]: the pair index of edge e */
     uint32_t *rank = NULL, *start = NULL, *fill = NULL, *papers_of = NULL, *edge_pair = NULL;
+    uint32_t *pair_of = NULL; /* edge e: its pair in A.pairs */
     double *w = NULL;
+    evidence_job ej;
+    pthread_t tid;
+    bool threaded = false;
     ccg_column *npap, *ppap;
     int err = 0;
 
@@ -662,7 +782,8 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
      * order (instances were added paper by paper; the bucketing is stable). */
     for (size_t k = 0; k < np; k++)
         sorted[k] = (key_pair){A.pairs[k].key, (uint32_t)k};
-    ccg__sort(sorted, np, sizeof *sorted, ccg__cmp_u64);
+    if ((err = ccg__sort_by_key(sorted, np, sizeof *sorted)) < 0)
+        goto cleanup;
     for (size_t k = 0; k < np; k++)
         rank[sorted[k].pair] = (uint32_t)k;
     for (size_t k = 0; k < A.n_inst; k++)
@@ -683,12 +804,23 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     }
     t0 = ccg__timing_add("  sort pairs, weights", t0);
 
+    /* Every edge column first: the evidence thread fills its column while
+     * this one adds node columns and fills the others. */
     if ((err = ccg_network_new(&net, CCG_NET_CONCEPTS, sel->n_nodes, ne)) < 0 ||
-        (err = entity_nodes(net, c, a, sel)) < 0 ||
         (err = ccg_network_add_edge_column(net, "n_papers", CCG_COL_INT, NULL)) < 0 ||
-        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, &ppap)) < 0)
+        (err = ccg_network_add_edge_column(net, "papers", CCG_COL_STRING, NULL)) < 0 ||
+        (err = ccg_network_add_edge_column(net, "evidence", CCG_COL_STRING, NULL)) < 0)
         goto cleanup;
     npap = ccg__edge_col(net, "n_papers");
+    ppap = ccg__edge_col(net, "papers");
+    if (!(pair_of = ccg__malloc((ne + 1) * sizeof *pair_of)))
+        goto nomem;
+    for (size_t e = 0; e < ne; e++)
+        pair_of[e] = sorted[edge_pair[e]].pair;
+    ej = (evidence_job){ccg__edge_col(net, "evidence")->s, c, a, A.pairs, pair_of, ne, 0, 0, {0}};
+    threaded = pthread_create(&tid, NULL, evidence_run, &ej) == 0;
+    if ((err = entity_nodes(net, c, a, sel)) < 0)
+        goto cleanup;
     for (size_t e = 0; e < ne; e++) {
         size_t k = edge_pair[e];
         const pair_acc *p = &A.pairs[sorted[k].pair];
@@ -701,18 +833,26 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
             n_ids = o->provenance_max;
         if (!(ppap->s[e] = join_ids(c, papers_of + start[k], n_ids)))
             goto nomem;
-        edge_pair[e] = sorted[k].pair; /* from here on: edge -> pair index */
     }
-    t0 = ccg__timing_add("  nodes, time profile, edges, provenance", t0);
-    if ((err = fill_evidence(net, c, a, A.pairs, edge_pair, ne)) < 0)
+    ccg__timing_add("  nodes, time profile, edges, provenance", t0);
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        evidence_run(&ej);
+    threaded = false;
+    ccg__timing_record("  (thread) evidence", ej.seconds);
+    if (ej.err < 0) {
+        err = ccg__err(ej.err, "%s", ej.msg);
         goto cleanup;
-    ccg__timing_add("  evidence", t0);
+    }
     *out = net;
     net = NULL;
     goto cleanup;
 nomem:
     err = ccg__err(CCG_ENOMEM, "out of memory");
 cleanup:
+    if (threaded)
+        pthread_join(tid, NULL);
     ccg_network_free(net);
     free(scratch);
     free(sorted);
@@ -721,6 +861,7 @@ cleanup:
     free(fill);
     free(papers_of);
     free(edge_pair);
+    free(pair_of);
     free(w);
     acc_free(&A);
     return err;
@@ -792,7 +933,10 @@ int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
                     keys[k++] = (uint64_t)v << 32 | pv;
             }
         }
-        ccg__sort(keys, ne, sizeof *keys, ccg__cmp_u64);
+        if ((err = ccg__sort_by_key(keys, ne, sizeof *keys)) < 0) {
+            free(keys);
+            goto cleanup;
+        }
         (void)cnt;
         for (size_t e = 0; e < ne; e++) {
             net->source[e] = (uint32_t)(keys[e] >> 32);

@@ -58,6 +58,12 @@ double ccg__timing_add(const char *name, double t0)
     return t;
 }
 
+void ccg__timing_record(const char *name, double seconds)
+{
+    if (n_timings < sizeof timings / sizeof timings[0])
+        timings[n_timings++] = (ccg__timing){name, seconds};
+}
+
 const ccg__timing *ccg__timings(size_t *n)
 {
     *n = n_timings;
@@ -69,6 +75,57 @@ void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const
     /* qsort(NULL, 0, ...) is undefined behaviour; empty arrays are NULL here. */
     if (n > 1)
         qsort(base, n, size, cmp);
+}
+
+int ccg__sort_by_key(void *base, size_t n, size_t size)
+{
+    /* LSD radix, 16 bits a pass: node pairs (a << 32 | b) with fewer than
+     * 65536 nodes take two passes, as the passes whose digit every key
+     * shares are skipped. Stable, as glibc's qsort (a merge sort) is. */
+    enum { BITS = 16, BUCKETS = 1 << BITS };
+    if (n < 2)
+        return 0;
+    unsigned char *a = base, *b = ccg__malloc(n * size);
+    size_t *count = ccg__malloc(4 * BUCKETS * sizeof *count);
+    if (!b || !count) {
+        free(b);
+        free(count);
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    memset(count, 0, 4 * BUCKETS * sizeof *count);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k;
+        memcpy(&k, a + i * size, sizeof k);
+        for (int d = 0; d < 4; d++)
+            count[d * BUCKETS + ((k >> (d * BITS)) & (BUCKETS - 1))]++;
+    }
+    for (int d = 0; d < 4; d++) {
+        size_t *c = count + d * BUCKETS, sum = 0;
+        uint64_t k0;
+        memcpy(&k0, a, sizeof k0);
+        if (c[(k0 >> (d * BITS)) & (BUCKETS - 1)] == n)
+            continue;
+        for (size_t j = 0; j < BUCKETS; j++) {
+            size_t t = c[j];
+            c[j] = sum;
+            sum += t;
+        }
+        for (size_t i = 0; i < n; i++) {
+            uint64_t k;
+            memcpy(&k, a + i * size, sizeof k);
+            memcpy(b + c[(k >> (d * BITS)) & (BUCKETS - 1)]++ * size, a + i * size, size);
+        }
+        unsigned char *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != base) {
+        memcpy(base, a, n * size);
+        b = a;
+    }
+    free(b);
+    free(count);
+    return 0;
 }
 
 int ccg__cmp_u32(const void *pa, const void *pb)
@@ -292,6 +349,7 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     bool *keep = NULL;
     double *keys = NULL;
     ccg_buf why = CCG_BUF_INIT;
+    ccg__membership *memb = NULL;
     size_t before;
     int err;
 
@@ -379,16 +437,17 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     if ((err = ccg_network_note(net, "kept %zu of %zu %s%s%s", net->n_nodes, before,
                                 kind_name(o->kind), why.len ? ": " : "",
                                 why.len ? why.data : "")) < 0 ||
-        (err = ccg__graph_metrics(net, o)) < 0 ||
+        (err = ccg__graph_metrics_communities(net, o, &memb)) < 0 ||
         (err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0)
         goto cleanup;
     t = ccg__now();
-    if ((err = ccg__graph_communities(net, o)) < 0)
+    if (memb && (err = ccg__graph_communities_apply(net, o, memb)) < 0)
         goto cleanup;
-    ccg__timing_add("communities", t);
+    ccg__timing_add("communities (numbers, labels)", t);
     *out = net;
     net = NULL;
 cleanup:
+    ccg__membership_free(memb);
     ccg__buf_free(&why);
     free(keep);
     free(keys);

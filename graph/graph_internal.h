@@ -48,6 +48,23 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o);
 /** Communities (o->community) into net->community and labels. */
 int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o);
 
+/** Communities found by igraph, not numbered yet (opaque: igraph types stay in metrics.c). */
+typedef struct ccg__membership ccg__membership;
+void ccg__membership_free(ccg__membership *m);
+
+/**
+ * ccg__graph_metrics and the igraph half of ccg__graph_communities at once:
+ * igraph finds the communities while the metrics' own thread works. *memb
+ * gets them (NULL for CCG_COMMUNITY_NONE or on error; the caller frees it)
+ * for ccg__graph_communities_apply, once node sizes exist. Returns 0,
+ * CCG_ENOMEM or CCG_EGRAPH.
+ */
+int ccg__graph_metrics_communities(ccg_network *net, const ccg_graph_options *o,
+                                   ccg__membership **memb);
+/** Numbers and labels the communities memb into net (by size), with their note. */
+int ccg__graph_communities_apply(ccg_network *net, const ccg_graph_options *o,
+                                 const ccg__membership *memb);
+
 /** Labels communities 0..nc-1 by their top 3 nodes (by net->size, else node order). */
 int ccg__label_communities(ccg_network *net, size_t nc);
 
@@ -98,6 +115,12 @@ int ccg__build_papers(const ccg_corpus *c, const ccg_annotation *a,
 /** qsort that accepts an empty NULL array. */
 void ccg__sort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 
+/**
+ * Sorts n items of size bytes by the uint64_t each starts with, in O(n)
+ * (radix), stable: the order qsort with ccg__cmp_u64 gives. 0 or CCG_ENOMEM.
+ */
+int ccg__sort_by_key(void *base, size_t n, size_t size);
+
 /** qsort comparators for uint64_t and uint32_t. */
 int ccg__cmp_u64(const void *a, const void *b);
 int ccg__cmp_u32(const void *a, const void *b);
@@ -117,6 +140,8 @@ double ccg__now(void);
 void ccg__timing_reset(void);
 /** Records name with the time since t0 (from ccg__now); returns ccg__now(). */
 double ccg__timing_add(const char *name, double t0);
+/** Records name with seconds measured elsewhere (another thread's CPU time). */
+void ccg__timing_record(const char *name, double seconds);
 const ccg__timing *ccg__timings(size_t *n);
 
 /**

@@ -6,6 +6,7 @@
  */
 #include <igraph.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,15 +87,9 @@ static void ig_free(ig_graph *ig)
 
 /* One undirected edge of a directed network's undirected view. */
 typedef struct {
-    uint64_t key;
+    uint64_t key; /* first: ccg__sort_by_key sorts by it */
     double w;
 } und_edge;
-
-static int cmp_und(const void *pa, const void *pb)
-{
-    const und_edge *a = pa, *b = pb;
-    return a->key < b->key ? -1 : a->key > b->key;
-}
 
 /*
  * The network as an igraph graph, directed as net unless undirected is
@@ -117,7 +112,10 @@ static int ig_make(const ccg_network *net, bool directed, ig_graph *ig)
             ue[e].key = a < b ? a << 32 | b : b << 32 | a;
             ue[e].w = net->weight[e];
         }
-        ccg__sort(ue, m, sizeof *ue, cmp_und);
+        if ((err = ccg__sort_by_key(ue, m, sizeof *ue)) < 0) {
+            free(ue);
+            return err;
+        }
         size_t k = 0;
         for (size_t e = 0; e < m; e++) {
             if (k && ue[k - 1].key == ue[e].key)
@@ -234,20 +232,112 @@ cleanup:
     return err;
 }
 
-int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
+/*
+ * The metrics ccgraph computes itself (sampled paths, PageRank) read only
+ * the edges of the network: they run on a thread of their own while the
+ * calling thread makes the igraph calls (igraph 0.10.2 is not thread-safe,
+ * so all of them stay on one thread). Results go to arrays; the caller
+ * adds the columns, in their fixed order, once both are done.
+ */
+typedef struct {
+    const ccg_network *net;
+    size_t k;                /* sampled sources; 0: igraph computes the paths */
+    uint64_t seed;
+    double *btw, *clo, *har; /* k > 0 */
+    double *pr;
+    double paths_seconds, pagerank_seconds; /* CPU time of the thread */
+    int err;
+    char msg[256];
+} own_metrics;
+
+static void *own_metrics_run(void *arg)
+{
+    own_metrics *m = arg;
+    double t = ccg__now();
+    int err = 0;
+    if (m->k)
+        err = ccg__sampled_paths(m->net, m->k, m->seed, m->btw, m->clo, m->har);
+    m->paths_seconds = ccg__now() - t;
+    t = ccg__now();
+    if (err == 0)
+        err = pagerank(m->net, m->pr);
+    m->pagerank_seconds = ccg__now() - t;
+    if (err < 0) /* the message is the thread's own */
+        snprintf(m->msg, sizeof m->msg, "%s", ccg_error_last());
+    m->err = err;
+    return NULL;
+}
+
+static int put_array(ccg_network *net, const char *name, const double *x)
+{
+    ccg_column *c;
+    int err = ccg__network_column(net, true, name, CCG_COL_DOUBLE, &c);
+    if (err < 0)
+        return err;
+    memcpy(c->d, x, net->n_nodes * sizeof *x);
+    return 0;
+}
+
+struct ccg__membership {
+    igraph_vector_int_t v; /* igraph's community of each node */
+};
+
+void ccg__membership_free(ccg__membership *m)
+{
+    if (!m)
+        return;
+    igraph_vector_int_destroy(&m->v);
+    free(m);
+}
+
+static int find_communities(const ccg_network *net, const ccg_graph_options *o,
+                            const ig_graph *ig, igraph_vector_int_t *memb);
+
+/* The metrics and, when memb, the communities (see graph_internal.h). */
+static int measure(ccg_network *net, const ccg_graph_options *o, ccg__membership **memb)
 {
     ig_graph ig = {0}, und = {0};
-    igraph_vector_t r;
-    igraph_vector_int_t vi;
+    igraph_vector_t r, eig, clust;
+    igraph_vector_int_t vi, core;
     igraph_real_t value;
     ccg__igraph_state st;
     size_t n = net->n_nodes;
+    own_metrics om = {net, 0, o->seed, NULL, NULL, NULL, NULL, 0, 0, 0, {0}};
+    pthread_t tid;
+    bool threaded = false;
     int err = 0;
 
     double t = ccg__now();
     ccg__igraph_enter(&st);
     igraph_vector_init(&r, (igraph_integer_t)n);
+    igraph_vector_init(&eig, (igraph_integer_t)n);
+    igraph_vector_init(&clust, (igraph_integer_t)n);
     igraph_vector_int_init(&vi, (igraph_integer_t)n);
+    igraph_vector_int_init(&core, (igraph_integer_t)n);
+
+    /* Exact path metrics cost about n (n + m) steps per pass: above a
+     * budget of 2e7 (about a second here) or exact_betweenness_max nodes,
+     * estimate them from k sampled sources, k (n + m) ~ 4e6 by default
+     * (Brandes & Pich 2007; Eppstein & Wang 2004 for closeness). */
+    double work = (double)n * (double)(n + net->n_edges);
+    bool exact = o->exact_betweenness_max ? n <= o->exact_betweenness_max : work <= 2e7;
+    if (!exact && n > 1) {
+        size_t k = o->betweenness_samples;
+        if (!k) {
+            double kk = 4e6 / (double)(n + net->n_edges);
+            k = kk < 16 ? 16 : kk > 256 ? 256 : (size_t)kk;
+        }
+        om.k = k > n ? n : k;
+    }
+    if (!(om.pr = ccg__malloc((n + 1) * sizeof *om.pr)) ||
+        (om.k && (!(om.btw = ccg__malloc((n + 1) * sizeof *om.btw)) ||
+                  !(om.clo = ccg__malloc((n + 1) * sizeof *om.clo)) ||
+                  !(om.har = ccg__malloc((n + 1) * sizeof *om.har))))) {
+        err = ccg__err(CCG_ENOMEM, "out of memory");
+        goto cleanup;
+    }
+    threaded = pthread_create(&tid, NULL, own_metrics_run, &om) == 0;
+
     if ((err = ig_make(net, net->directed, &ig)) < 0)
         goto cleanup;
     if (net->directed) {
@@ -273,37 +363,7 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
         goto cleanup;
     t = ccg__timing_add("degree, strength", t);
 
-    /* Exact path metrics cost about n (n + m) steps per pass: above a
-     * budget of 2e7 (about a second here) or exact_betweenness_max nodes,
-     * estimate them from k sampled sources, k (n + m) ~ 4e6 by default
-     * (Brandes & Pich 2007; Eppstein & Wang 2004 for closeness). */
-    double work = (double)n * (double)(n + net->n_edges);
-    bool exact = o->exact_betweenness_max ? n <= o->exact_betweenness_max : work <= 2e7;
-    if (!exact && n > 1) {
-        igraph_vector_t clo, har;
-        size_t k = o->betweenness_samples;
-        if (!k) {
-            double kk = 4e6 / (double)(n + net->n_edges);
-            k = kk < 16 ? 16 : kk > 256 ? 256 : (size_t)kk;
-        }
-        if (k > n)
-            k = n;
-        igraph_vector_init(&clo, (igraph_integer_t)n);
-        igraph_vector_init(&har, (igraph_integer_t)n);
-        err = ccg__sampled_paths(net, k, o->seed, VECTOR(r), VECTOR(clo), VECTOR(har));
-        if (err == 0 && (err = put_real(net, "betweenness", &r)) == 0 &&
-            (err = put_real(net, "closeness", &clo)) == 0)
-            err = put_real(net, "harmonic", &har);
-        igraph_vector_destroy(&clo);
-        igraph_vector_destroy(&har);
-        if (err < 0)
-            goto cleanup;
-        if ((err = ccg_network_note(net, "betweenness, closeness and harmonic centrality "
-                                         "estimated from %zu of %zu nodes as sources (seed %llu)",
-                                    k, n, (unsigned long long)o->seed)) < 0)
-            goto cleanup;
-        t = ccg__timing_add("betweenness+closeness+harmonic (sampled)", t);
-    } else {
+    if (!om.k) {
         IG(igraph_betweenness(&ig.g, &r, igraph_vss_all(), net->directed, &ig.len));
         if ((err = put_real(net, "betweenness", &r)) < 0)
             goto cleanup;
@@ -326,28 +386,73 @@ int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
 
     seed_rng(o->seed);
     if (net->n_edges > 0) {
-        IG(igraph_eigenvector_centrality(&u->g, &r, &value, /* directed = */ false,
+        IG(igraph_eigenvector_centrality(&u->g, &eig, &value, /* directed = */ false,
                                          /* scale = */ true, &u->w, NULL));
     } else {
-        igraph_vector_fill(&r, 0);
+        igraph_vector_fill(&eig, 0);
     }
-    if ((err = put_real(net, "eigenvector", &r)) < 0)
-        goto cleanup;
     t = ccg__timing_add("eigenvector", t);
-    if ((err = pagerank(net, VECTOR(r))) < 0 || (err = put_real(net, "pagerank", &r)) < 0)
-        goto cleanup;
-    t = ccg__timing_add("pagerank", t);
-    IG(igraph_coreness(&u->g, &vi, IGRAPH_ALL));
-    if ((err = put_int(net, "coreness", &vi)) < 0)
-        goto cleanup;
-    IG(igraph_transitivity_local_undirected(&u->g, &r, igraph_vss_all(),
+    IG(igraph_coreness(&u->g, &core, IGRAPH_ALL));
+    IG(igraph_transitivity_local_undirected(&u->g, &clust, igraph_vss_all(),
                                             IGRAPH_TRANSITIVITY_ZERO));
-    if ((err = put_real(net, "clustering", &r)) < 0)
+    t = ccg__timing_add("coreness, clustering", t);
+    /* Communities need only the undirected view: found here, while the
+     * thread still works, and numbered by the caller once sizes exist. */
+    if (memb && o->community != CCG_COMMUNITY_NONE) {
+        if (!(*memb = ccg__calloc(1, sizeof **memb)) ||
+            igraph_vector_int_init(&(*memb)->v, 0) != IGRAPH_SUCCESS) {
+            free(*memb);
+            *memb = NULL;
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        if ((err = find_communities(net, o, u, &(*memb)->v)) < 0)
+            goto cleanup;
+        t = ccg__timing_add("communities (igraph)", t);
+    }
+
+    if (threaded)
+        pthread_join(tid, NULL);
+    else
+        own_metrics_run(&om);
+    threaded = false;
+    if (om.k)
+        ccg__timing_record("(thread) betweenness+closeness+harmonic (sampled)",
+                           om.paths_seconds);
+    ccg__timing_record("(thread) pagerank", om.pagerank_seconds);
+    if (om.err < 0) {
+        err = ccg__err(om.err, "%s", om.msg);
         goto cleanup;
-    ccg__timing_add("coreness, clustering", t);
+    }
+    if (om.k && ((err = put_array(net, "betweenness", om.btw)) < 0 ||
+                 (err = put_array(net, "closeness", om.clo)) < 0 ||
+                 (err = put_array(net, "harmonic", om.har)) < 0 ||
+                 (err = ccg_network_note(net,
+                                         "betweenness, closeness and harmonic centrality "
+                                         "estimated from %zu of %zu nodes as sources (seed %llu)",
+                                         om.k, n, (unsigned long long)o->seed)) < 0))
+        goto cleanup;
+    if ((err = put_real(net, "eigenvector", &eig)) < 0 ||
+        (err = put_array(net, "pagerank", om.pr)) < 0 ||
+        (err = put_int(net, "coreness", &core)) < 0 ||
+        (err = put_real(net, "clustering", &clust)) < 0)
+        goto cleanup;
 cleanup:
+    if (threaded)
+        pthread_join(tid, NULL);
+    if (err < 0 && memb) {
+        ccg__membership_free(*memb);
+        *memb = NULL;
+    }
+    free(om.btw);
+    free(om.clo);
+    free(om.har);
+    free(om.pr);
     igraph_vector_destroy(&r);
+    igraph_vector_destroy(&eig);
+    igraph_vector_destroy(&clust);
     igraph_vector_int_destroy(&vi);
+    igraph_vector_int_destroy(&core);
     ig_free(&ig);
     ig_free(&und);
     ccg__igraph_leave(&st);
@@ -410,31 +515,21 @@ cleanup:
     return err;
 }
 
-int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
+/* The communities igraph finds for o->community on ig, the undirected view
+ * of net. */
+static int find_communities(const ccg_network *net, const ccg_graph_options *o,
+                            const ig_graph *ig, igraph_vector_int_t *memb)
 {
-    ig_graph ig = {0};
-    igraph_vector_int_t memb;
     igraph_vector_t nw;
-    ccg__igraph_state st;
-    const char *algo = o->community == CCG_COMMUNITY_LOUVAIN ? "Louvain" : "Leiden";
     int err = 0;
-
-    if (o->community == CCG_COMMUNITY_NONE)
-        return 0;
-    ccg__igraph_enter(&st);
-    igraph_vector_int_init(&memb, 0);
     igraph_vector_init(&nw, 0);
-    /* Modularity is defined on the undirected graph: a citation graph is
-     * clustered as if its links had no direction. */
-    if ((err = ig_make(net, false, &ig)) < 0)
-        goto cleanup;
     seed_rng(o->seed);
     if (net->n_edges == 0) {
-        IG(igraph_vector_int_resize(&memb, (igraph_integer_t)net->n_nodes));
+        IG(igraph_vector_int_resize(memb, (igraph_integer_t)net->n_nodes));
         for (size_t v = 0; v < net->n_nodes; v++)
-            VECTOR(memb)[v] = (igraph_integer_t)v;
+            VECTOR(*memb)[v] = (igraph_integer_t)v;
     } else if (o->community == CCG_COMMUNITY_LOUVAIN) {
-        IG(igraph_community_multilevel(&ig.g, &ig.w, o->resolution, &memb, NULL, NULL));
+        IG(igraph_community_multilevel(&ig->g, &ig->w, o->resolution, memb, NULL, NULL));
     } else {
         /* Leiden optimises modularity when node weights are the strengths
          * and the resolution is gamma/(2W) (igraph docs; NULL node weights
@@ -444,21 +539,60 @@ int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
          * benchmark graph and found the same 7 communities (measured). */
         igraph_real_t q = 0, total = 0;
         igraph_integer_t nclu = 0;
-        IG(igraph_strength(&ig.g, &nw, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &ig.w));
-        for (igraph_integer_t e = 0; e < igraph_vector_size(&ig.w); e++)
-            total += VECTOR(ig.w)[e]; /* the undirected view may have fewer edges */
-        IG(igraph_community_leiden(&ig.g, &ig.w, &nw, o->resolution / (2 * total),
+        IG(igraph_strength(&ig->g, &nw, igraph_vss_all(), IGRAPH_ALL, IGRAPH_LOOPS, &ig->w));
+        for (igraph_integer_t e = 0; e < igraph_vector_size(&ig->w); e++)
+            total += VECTOR(ig->w)[e]; /* the undirected view may have fewer edges */
+        IG(igraph_community_leiden(&ig->g, &ig->w, &nw, o->resolution / (2 * total),
                                    /* beta = */ 0.01, /* start = */ false,
-                                   /* n_iterations = */ 2, &memb, &nclu, &q));
+                                   /* n_iterations = */ 2, memb, &nclu, &q));
     }
-    if ((err = number_communities(net, &memb)) < 0)
-        goto cleanup;
-    err = ccg_network_note(net, "communities: %s, modularity, resolution %g, seed %llu: %zu",
-                           algo, o->resolution, (unsigned long long)o->seed,
-                           net->n_communities);
 cleanup:
-    igraph_vector_int_destroy(&memb);
     igraph_vector_destroy(&nw);
+    return err;
+}
+
+int ccg__graph_metrics(ccg_network *net, const ccg_graph_options *o)
+{
+    return measure(net, o, NULL);
+}
+
+int ccg__graph_metrics_communities(ccg_network *net, const ccg_graph_options *o,
+                                   ccg__membership **memb)
+{
+    *memb = NULL;
+    return measure(net, o, memb);
+}
+
+int ccg__graph_communities_apply(ccg_network *net, const ccg_graph_options *o,
+                                 const ccg__membership *memb)
+{
+    const char *algo = o->community == CCG_COMMUNITY_LOUVAIN ? "Louvain" : "Leiden";
+    int err;
+    if ((err = number_communities(net, &memb->v)) < 0)
+        return err;
+    return ccg_network_note(net, "communities: %s, modularity, resolution %g, seed %llu: %zu",
+                            algo, o->resolution, (unsigned long long)o->seed,
+                            net->n_communities);
+}
+
+int ccg__graph_communities(ccg_network *net, const ccg_graph_options *o)
+{
+    ig_graph ig = {0};
+    ccg__membership m;
+    ccg__igraph_state st;
+    int err = 0;
+
+    if (o->community == CCG_COMMUNITY_NONE)
+        return 0;
+    ccg__igraph_enter(&st);
+    igraph_vector_int_init(&m.v, 0);
+    /* Modularity is defined on the undirected graph: a citation graph is
+     * clustered as if its links had no direction. */
+    if ((err = ig_make(net, false, &ig)) < 0 || (err = find_communities(net, o, &ig, &m.v)) < 0)
+        goto cleanup;
+    err = ccg__graph_communities_apply(net, o, &m);
+cleanup:
+    igraph_vector_int_destroy(&m.v);
     ig_free(&ig);
     ccg__igraph_leave(&st);
     return err;

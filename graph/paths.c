@@ -37,7 +37,7 @@ static void csr_free(csr *g)
  * (dir = 0, the undirected view; u->v and v->u of a directed net merge into
  * one edge whose weight is their sum, as in metrics.c). */
 typedef struct {
-    uint64_t key; /* from << 32 | to: first, so ccg__cmp_u64 sorts by it */
+    uint64_t key; /* from << 32 | to: first, so ccg__sort_by_key sorts by it */
     double w;
 } keyed;
 
@@ -58,7 +58,8 @@ static int csr_make(const ccg_network *net, int dir, csr *g)
         if (dir <= 0)
             v[ne++] = (keyed){t << 32 | s, net->weight[e]};
     }
-    ccg__sort(v, ne, sizeof *v, ccg__cmp_u64);
+    if (ccg__sort_by_key(v, ne, sizeof *v) < 0)
+        goto nomem;
     size_t k2 = 0;
     for (size_t k = 0; k < ne; k++) {
         if (k2 && v[k2 - 1].key == v[k].key)
@@ -123,7 +124,12 @@ static hitem heap_pop(hitem *h, size_t *n)
 
 static bool same(double a, double b)
 {
-    return isfinite(a) && isfinite(b) && fabs(a - b) <= 1e-10 * fmax(fabs(a), fabs(b));
+    if (!isfinite(a) || !isfinite(b))
+        return false;
+    /* Not fmax: it is a call (NaN rules), a fifth of this file's time;
+     * both are finite here. */
+    double fa = fabs(a), fb = fabs(b);
+    return fabs(a - b) <= 1e-10 * (fa > fb ? fa : fb);
 }
 
 /* Dijkstra from s over g: dist (INFINITY = unreached) and the settle
@@ -165,6 +171,7 @@ typedef struct {
     double *dist, *sigma;
     uint32_t *order;
     hitem *heap;
+    bool *pred; /* per in-edge: on a shortest path from the source */
 } walker;
 
 static void walker_free(walker *w)
@@ -173,6 +180,7 @@ static void walker_free(walker *w)
     free(w->sigma);
     free(w->order);
     free(w->heap);
+    free(w->pred);
 }
 
 static int walker_new(walker *w, size_t n, size_t m)
@@ -181,7 +189,8 @@ static int walker_new(walker *w, size_t n, size_t m)
     w->sigma = ccg__malloc((n + 1) * sizeof *w->sigma);
     w->order = ccg__malloc((n + 1) * sizeof *w->order);
     w->heap = ccg__malloc((m + 2) * sizeof *w->heap);
-    if (!w->dist || !w->sigma || !w->order || !w->heap) {
+    w->pred = ccg__malloc((m + 1) * sizeof *w->pred);
+    if (!w->dist || !w->sigma || !w->order || !w->heap || !w->pred) {
         walker_free(w);
         return ccg__err(CCG_ENOMEM, "out of memory");
     }
@@ -218,23 +227,24 @@ static void walk_source(const batch *b, walker *wk, size_t i)
         delta[v] = 0;
     }
     dijkstra(fwd, s, dist, wk->order, &ns, wk->heap);
-    /* Shortest-path counts in settle order, then dependencies backwards. */
+    /* Shortest-path counts in settle order, then dependencies backwards,
+     * over the in-edges the first pass marks as on a shortest path. */
+    bool *pred = wk->pred;
     sigma[s] = 1;
     for (size_t j = 1; j < ns; j++) {
         uint32_t w = wk->order[j];
         for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
             uint32_t v = back->to[e];
-            if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
+            pred[e] = isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]);
+            if (pred[e])
                 sigma[w] += sigma[v];
         }
     }
     for (size_t j = ns; j-- > 1;) {
         uint32_t w = wk->order[j];
-        for (size_t e = back->start[w]; e < back->start[w + 1]; e++) {
-            uint32_t v = back->to[e];
-            if (isfinite(dist[v]) && same(dist[v] + back->len[e], dist[w]))
-                delta[v] += sigma[v] / sigma[w] * (1 + delta[w]);
-        }
+        for (size_t e = back->start[w]; e < back->start[w + 1]; e++)
+            if (pred[e])
+                delta[back->to[e]] += sigma[back->to[e]] / sigma[w] * (1 + delta[w]);
     }
     delta[s] = 0; /* the source depends on no one */
     double *d = b->d + i * n;
@@ -283,6 +293,8 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
         goto cleanup;
     const csr *sym = net->directed ? &und : &out;
     size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
+    if (net->directed && in.start[n] > m)
+        m = in.start[n];
     long cores = sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cores > 1 ? (cores > 8 ? 8 : (unsigned)cores) : 1;
     if (threads > k)

@@ -4,6 +4,8 @@
 set(CCG_EXPORT_FIX ${CCG_FIXTURES}/export)
 
 ccg_unit_test(test_export ${CCG_TEST_DIR}/unit/test_export.c ccg_export)
+# The XML writer and number formatting against libxml2 and snprintf.
+ccg_unit_test(test_export_xml ${CCG_TEST_DIR}/unit/test_export_xml.c ccg_export)
 target_sources(test_export PRIVATE ${CCG_TEST_DIR}/unit/test_export_net.c)
 
 # export_fixture FORMAT PATH [hostile] ...: the hand-made network in FORMAT.

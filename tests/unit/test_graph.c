@@ -331,6 +331,35 @@ static void test_deterministic(void **state)
     ccg_network_free(y);
 }
 
+/* An evidence sentence cut where a space and a 4-byte character end at
+ * byte 407: the excerpt buffer once had room for 409 bytes and a NUL, one
+ * short of "...". */
+static void test_evidence_cut(void **state)
+{
+    (void)state;
+    char text[600];
+    strcpy(text, "We train BERT with Adam on");
+    while (strlen(text) + 5 <= 402)
+        strcat(text, " word");
+    while (strlen(text) < 402)
+        strcat(text, "z");
+    strcat(text, " \xf0\x9f\x9a\x80x and more. The end.");
+    const tg_paper one[] = {
+        {"2401.00009", 2024, 1, text, {{BERT, 0}, {ADAM, 0}, END}, 0, {NULL}}};
+    ccg_corpus *c;
+    ccg_annotation *a;
+    ccg_network *net = NULL;
+    ccg_graph_options o;
+    ccg_graph_options_init(&o);
+    tg_build(one, 1, ents, 4, &c, &a);
+    assert_int_equal(ccg_graph_build(c, a, &o, &net), 0);
+    const char *ev = edge_s(net, "evidence", 0);
+    assert_int_equal(strlen(ev), 402 + 1 + 4 + 3);
+    assert_string_equal(ev + 402, " \xf0\x9f\x9a\x80...");
+    ccg_network_free(net);
+    tg_free(c, a);
+}
+
 static void test_bipartite(void **state)
 {
     ccg_graph_options o;
@@ -523,6 +552,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_bipartite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_subgraph_layout, setup, teardown),
         cmocka_unit_test(test_papers),
+        cmocka_unit_test(test_evidence_cut),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
