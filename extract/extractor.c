@@ -823,7 +823,7 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
     if (first == (long)sfl)
         return -1;
     while (s >= 0) {
-        char ch = (char)tolower((unsigned char)sf[s]);
+        char ch = (char)ccg__lower((unsigned char)sf[s]);
         /* digits need not be spelled out: DOV4MM, "... for Masked Modeling" */
         if (!alnum_c(sf[s]) || (sf[s] >= '0' && sf[s] <= '9')) {
             s--;
@@ -831,7 +831,7 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
         }
         /* the first character starts a word, or is a capital inside a lower-case
          * word: "stReaming oriEnted interactiVe vidEo manipuLation (REVEL)" */
-        while (l >= 0 && ((char)tolower((unsigned char)lf[l]) != ch ||
+        while (l >= 0 && ((char)ccg__lower((unsigned char)lf[l]) != ch ||
                           (s == first && l > 0 && alnum_c(lf[l - 1]) && !up_c(lf[l]))))
             l--;
         if (l < 0)
@@ -903,7 +903,7 @@ static bool generic_lf(ctx *c, size_t ls, size_t le)
     c->n_scans++;
     char low[256];
     for (size_t i = 0; i < n; i++)
-        low[i] = (char)tolower((unsigned char)c->s[ls + i]);
+        low[i] = (char)ccg__lower((unsigned char)c->s[ls + i]);
     if (memcmp(low, c->s + ls, n) == 0)
         return false; /* already lower case: nothing to compare with */
     const char *end = c->s + c->len;
@@ -1669,7 +1669,7 @@ int ccg__nouns_load(ccg_extractor *x)
             if (n > NOUN_MAX)
                 return ccg__err(CCG_EINVAL, "type noun longer than %d bytes", NOUN_MAX);
             for (size_t i = 0; i < n; i++)
-                buf[i] = (char)tolower((unsigned char)(*w)[i]);
+                buf[i] = (char)ccg__lower((unsigned char)(*w)[i]);
             ccg__slot *slot;
             int err = ccg__table_put(&x->nouns, buf, n, &slot);
             if (err < 0)

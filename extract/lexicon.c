@@ -335,7 +335,7 @@ int ccg__fold_loose(ccg_buf *key, const char *s, size_t n)
         unsigned char c = (unsigned char)s[i];
         if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '~')
             continue;
-        key->data[key->len++] = (char)tolower(c);
+        key->data[key->len++] = (char)ccg__lower(c);
     }
     key->data[key->len] = '\0';
     return 0;
@@ -790,7 +790,7 @@ bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n)
             continue;
         if (k == sizeof buf)
             return false;
-        unsigned char f = c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
+        unsigned char f = ccg__lower(c);
         buf[k++] = (char)f;
         hl = h;
         h = ccg__fnv_step(h, f);

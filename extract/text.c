@@ -865,7 +865,7 @@ char *ccg__doi_norm(const char *s, size_t n, bool *nomem)
         unsigned char c = (unsigned char)s[i];
         if (is_ws(c) || c < 0x20)
             continue;
-        d[k++] = (char)tolower(c);
+        d[k++] = (char)ccg__lower(c);
     }
     d[k] = '\0';
     return d;

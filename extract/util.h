@@ -76,6 +76,16 @@ void ccg__outfile_abort(ccg_outfile *of);
  * fall on a byte after a true one. Load w with memcpy from a buffer that
  * has eight bytes left.
  */
+/*
+ * ASCII lower case, whatever the locale: keys, folds and comparisons of
+ * names must not change with a caller's setlocale() (tolower() in a
+ * Latin-1 locale would rewrite UTF-8 bytes), and it is cheaper.
+ */
+static inline unsigned char ccg__lower(unsigned char c)
+{
+    return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
+}
+
 #define CCG__ONES8 0x0101010101010101ull
 #define CCG__HIGH8 0x8080808080808080ull
 
