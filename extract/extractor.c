@@ -752,7 +752,11 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
             if (!c->used[k] &&
                 (ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) &&
-                may_start(c, w, k))
+                may_start(c, w, k) &&
+                /* and, for the overlay, its test that the next atom may go on:
+                 * a few long forms begin with "the", "in", "of", so the first
+                 * test passes nearly every word of a text */
+                (!overlay || a->digit || goes_on(c, tab, k, c->t.n_atoms, a->fh)))
                 e = lex_match(c, tab, k, &entry, overlay);
             if (!e) {
                 k++;
