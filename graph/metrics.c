@@ -233,7 +233,7 @@ cleanup:
 }
 
 /*
- * The metrics ccgraph computes itself (sampled paths, PageRank) read only
+ * The metrics ccgraph computes itself (path metrics, PageRank) read only
  * the edges of the network: they run on a thread of their own while the
  * calling thread makes the igraph calls (igraph 0.10.2 is not thread-safe,
  * so all of them stay on one thread). Results go to arrays; the caller
@@ -241,9 +241,9 @@ cleanup:
  */
 typedef struct {
     const ccg_network *net;
-    size_t k;                /* sampled sources; 0: igraph computes the paths */
+    size_t k;                /* sampled sources; 0: exact, from all sources */
     uint64_t seed;
-    double *btw, *clo, *har; /* k > 0 */
+    double *btw, *clo, *har;
     double *pr;
     double paths_seconds, pagerank_seconds; /* CPU time of the thread */
     int err;
@@ -257,6 +257,8 @@ static void *own_metrics_run(void *arg)
     int err = 0;
     if (m->k)
         err = ccg__sampled_paths(m->net, m->k, m->seed, m->btw, m->clo, m->har);
+    else
+        err = ccg__exact_paths(m->net, m->btw, m->clo, m->har);
     m->paths_seconds = ccg__now() - t;
     t = ccg__now();
     if (err == 0)
@@ -330,9 +332,9 @@ static int measure(ccg_network *net, const ccg_graph_options *o, ccg__membership
         om.k = k > n ? n : k;
     }
     if (!(om.pr = ccg__malloc((n + 1) * sizeof *om.pr)) ||
-        (om.k && (!(om.btw = ccg__malloc((n + 1) * sizeof *om.btw)) ||
-                  !(om.clo = ccg__malloc((n + 1) * sizeof *om.clo)) ||
-                  !(om.har = ccg__malloc((n + 1) * sizeof *om.har))))) {
+        !(om.btw = ccg__malloc((n + 1) * sizeof *om.btw)) ||
+        !(om.clo = ccg__malloc((n + 1) * sizeof *om.clo)) ||
+        !(om.har = ccg__malloc((n + 1) * sizeof *om.har))) {
         err = ccg__err(CCG_ENOMEM, "out of memory");
         goto cleanup;
     }
@@ -362,27 +364,6 @@ static int measure(ccg_network *net, const ccg_graph_options *o, ccg__membership
     if ((err = put_real(net, "strength", &r)) < 0)
         goto cleanup;
     t = ccg__timing_add("degree, strength", t);
-
-    if (!om.k) {
-        IG(igraph_betweenness(&ig.g, &r, igraph_vss_all(), net->directed, &ig.len));
-        if ((err = put_real(net, "betweenness", &r)) < 0)
-            goto cleanup;
-        t = ccg__timing_add("betweenness (exact)", t);
-        IG(igraph_closeness(&u->g, &r, NULL, NULL, igraph_vss_all(), IGRAPH_ALL, &u->len,
-                            /* normalized = */ true));
-        /* igraph gives NaN to isolated nodes; 0 reads better in tables. */
-        for (size_t k = 0; k < n; k++)
-            if (isnan(VECTOR(r)[k]))
-                VECTOR(r)[k] = 0;
-        if ((err = put_real(net, "closeness", &r)) < 0)
-            goto cleanup;
-        t = ccg__timing_add("closeness (exact)", t);
-        IG(igraph_harmonic_centrality(&u->g, &r, igraph_vss_all(), IGRAPH_ALL, &u->len,
-                                      /* normalized = */ true));
-        if ((err = put_real(net, "harmonic", &r)) < 0)
-            goto cleanup;
-        t = ccg__timing_add("harmonic (exact)", t);
-    }
 
     seed_rng(o->seed);
     if (net->n_edges > 0) {
@@ -416,18 +397,18 @@ static int measure(ccg_network *net, const ccg_graph_options *o, ccg__membership
     else
         own_metrics_run(&om);
     threaded = false;
-    if (om.k)
-        ccg__timing_record("(thread) betweenness+closeness+harmonic (sampled)",
-                           om.paths_seconds);
+    ccg__timing_record(om.k ? "(thread) betweenness+closeness+harmonic (sampled)"
+                            : "(thread) betweenness+closeness+harmonic (exact)",
+                       om.paths_seconds);
     ccg__timing_record("(thread) pagerank", om.pagerank_seconds);
     if (om.err < 0) {
         err = ccg__err(om.err, "%s", om.msg);
         goto cleanup;
     }
-    if (om.k && ((err = put_array(net, "betweenness", om.btw)) < 0 ||
-                 (err = put_array(net, "closeness", om.clo)) < 0 ||
-                 (err = put_array(net, "harmonic", om.har)) < 0 ||
-                 (err = ccg_network_note(net,
+    if ((err = put_array(net, "betweenness", om.btw)) < 0 ||
+        (err = put_array(net, "closeness", om.clo)) < 0 ||
+        (err = put_array(net, "harmonic", om.har)) < 0 ||
+        (om.k && (err = ccg_network_note(net,
                                          "betweenness, closeness and harmonic centrality "
                                          "estimated from %zu of %zu nodes as sources (seed %llu)",
                                          om.k, n, (unsigned long long)o->seed)) < 0))
