@@ -1,14 +1,15 @@
 /*
- * paths.c: betweenness, closeness and harmonic centrality estimated from
- * sampled sources, for graphs too big for the exact all-pairs versions.
+ * paths.c: betweenness, closeness and harmonic centrality, exact (every
+ * source) or estimated from sampled sources for big graphs.
  *
  * One Dijkstra per sampled source s (lengths 1/weight) gives the distances
  * (closeness, harmonic: by symmetry of the undirected view, d(s,v) counts
  * for v) and Brandes' dependencies (betweenness) at once, where igraph
  * would need two passes (igraph_betweenness_subset, then
- * igraph_distances_dijkstra). Distances within a relative 1e-10 count as
- * equal, as igraph compares them. With k = n sources the results are the
- * exact ones (tests/graph/check_networkx.py checks it against networkx).
+ * igraph_distances_dijkstra), and igraph's exact functions would need three
+ * single-threaded all-sources passes. Ties are igraph's (see same()).
+ * The exact results agree with igraph's (test_exact_paths_igraph in
+ * tests/unit/test_graph.c) and networkx's (tests/graph/check_networkx.py).
  */
 #include <math.h>
 #include <pthread.h>
