@@ -163,4 +163,8 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
  */
 int ccg__exact_paths(const ccg_network *net, double *btw, double *clo, double *har);
 
+/** Threads of the two above (at most 8); 0 = one a core. For tests, which
+ * check that the results do not depend on it. */
+extern unsigned ccg__paths_threads;
+
 #endif

@@ -301,6 +301,8 @@ static void *batch_worker(void *arg)
     return NULL;
 }
 
+unsigned ccg__paths_threads;
+
 /* The paths from k sources sampled with seed, scaled by n/k, or (all)
  * from every source in order, exact. */
 static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, double *btw,
@@ -326,7 +328,7 @@ static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, doub
     size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
     if (net->directed && in.start[n] > m)
         m = in.start[n];
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = ccg__paths_threads ? (long)ccg__paths_threads : sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cores > 1 ? (cores > 8 ? 8 : (unsigned)cores) : 1;
     if (threads > k)
         threads = k ? (unsigned)k : 1;

@@ -618,9 +618,24 @@ static double check_exact_paths(const ccg_network *net, const char *what)
 {
     size_t n = net->n_nodes;
     double *btw = malloc((n + 1) * sizeof *btw), *clo = malloc((n + 1) * sizeof *clo),
-           *har = malloc((n + 1) * sizeof *har);
-    assert_true(btw && clo && har);
-    assert_int_equal(ccg__exact_paths(net, btw, clo, har), 0);
+           *har = malloc((n + 1) * sizeof *har), *one = malloc((3 * n + 1) * sizeof *one);
+    assert_true(btw && clo && har && one);
+    /* the same bits with 1, 3 or 8 threads */
+    unsigned threads[] = {1, 3, 8};
+    for (size_t t = 0; t < 3; t++) {
+        ccg__paths_threads = threads[t];
+        assert_int_equal(ccg__exact_paths(net, btw, clo, har), 0);
+        if (t == 0) {
+            memcpy(one, btw, n * sizeof *btw);
+            memcpy(one + n, clo, n * sizeof *clo);
+            memcpy(one + 2 * n, har, n * sizeof *har);
+        } else {
+            assert_memory_equal(one, btw, n * sizeof *btw);
+            assert_memory_equal(one + n, clo, n * sizeof *clo);
+            assert_memory_equal(one + 2 * n, har, n * sizeof *har);
+        }
+    }
+    ccg__paths_threads = 0;
 
     igraph_t g, u;
     igraph_vector_t len, ulen, r;
@@ -648,6 +663,7 @@ static double check_exact_paths(const ccg_network *net, const char *what)
     free(btw);
     free(clo);
     free(har);
+    free(one);
     return fmax(db, fmax(dc, dh));
 }
 
