@@ -708,32 +708,37 @@ static ccg_network *components_net(bool directed)
     return net;
 }
 
-static double check_corpus(const char *path, ccg_network_kind kind)
+/* Both graphs of a corpus file: concepts, and papers (directed). */
+static double check_corpus(const char *path)
 {
     ccg_corpus *c = NULL;
     ccg_extractor *x = NULL;
     ccg_annotation *a = NULL;
     ccg_reader_options ro = {0};
     ccg_extractor_options xo;
-    ccg_graph_options o;
-    ccg_network *net = NULL;
+    double worst = 0;
     ccg_extractor_options_init(&xo);
-    ccg_graph_options_init(&o);
-    o.kind = kind;
     if (ccg_corpus_new(&c) < 0 || ccg_corpus_read_file(c, path, &ro) < 0 ||
-        ccg_extractor_new(&x, &xo) < 0 || ccg_extractor_annotate(x, c, &a) < 0 ||
-        ccg_graph_build(c, a, &o, &net) < 0)
+        ccg_extractor_new(&x, &xo) < 0 || ccg_extractor_annotate(x, c, &a) < 0)
         fail_msg("%s: %s", path, ccg_error_last());
     const char *base = strrchr(path, '/');
-    char what[256];
-    snprintf(what, sizeof what, "%s, %s", base ? base + 1 : path,
-             kind == CCG_NET_PAPERS ? "papers" : "concepts");
-    double d = check_exact_paths(net, what);
-    ccg_network_free(net);
+    for (int kind = 0; kind < 2; kind++) {
+        ccg_graph_options o;
+        ccg_network *net = NULL;
+        char what[256];
+        ccg_graph_options_init(&o);
+        o.kind = kind ? CCG_NET_PAPERS : CCG_NET_CONCEPTS;
+        if (ccg_graph_build(c, a, &o, &net) < 0)
+            fail_msg("%s: %s", path, ccg_error_last());
+        snprintf(what, sizeof what, "%s, %s", base ? base + 1 : path,
+                 kind ? "papers" : "concepts");
+        worst = fmax(worst, check_exact_paths(net, what));
+        ccg_network_free(net);
+    }
     ccg_annotation_free(a);
     ccg_extractor_free(x);
     ccg_corpus_free(c);
-    return d;
+    return worst;
 }
 
 static void test_exact_paths_igraph(void **state)
@@ -753,8 +758,7 @@ static void test_exact_paths_igraph(void **state)
     for (size_t k = 0; k < sizeof corpora / sizeof *corpora; k++) {
         if (!corpora[k])
             continue;
-        assert_true(check_corpus(corpora[k], CCG_NET_CONCEPTS) <= tol);
-        assert_true(check_corpus(corpora[k], CCG_NET_PAPERS) <= tol);
+        assert_true(check_corpus(corpora[k]) <= tol);
     }
     ccg__igraph_leave(&st);
 }
