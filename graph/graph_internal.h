@@ -154,4 +154,17 @@ const ccg__timing *ccg__timings(size_t *n);
 int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
                        double *clo, double *har);
 
+/**
+ * The same three metrics exact, from every source (igraph_betweenness,
+ * igraph_closeness and igraph_harmonic_centrality, normalised, with the
+ * same lengths and views; isolated nodes 0): one Dijkstra per source (two
+ * for a directed net) on all cores, results independent of their number.
+ * O(n m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
+ */
+int ccg__exact_paths(const ccg_network *net, double *btw, double *clo, double *har);
+
+/** Threads of the two above (at most 8); 0 = one a core. For tests, which
+ * check that the results do not depend on it. */
+extern unsigned ccg__paths_threads;
+
 #endif

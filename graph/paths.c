@@ -1,14 +1,15 @@
 /*
- * paths.c: betweenness, closeness and harmonic centrality estimated from
- * sampled sources, for graphs too big for the exact all-pairs versions.
+ * paths.c: betweenness, closeness and harmonic centrality, exact (every
+ * source) or estimated from sampled sources for big graphs.
  *
  * One Dijkstra per sampled source s (lengths 1/weight) gives the distances
  * (closeness, harmonic: by symmetry of the undirected view, d(s,v) counts
  * for v) and Brandes' dependencies (betweenness) at once, where igraph
  * would need two passes (igraph_betweenness_subset, then
- * igraph_distances_dijkstra). Distances within a relative 1e-10 count as
- * equal, as igraph compares them. With k = n sources the results are the
- * exact ones (tests/graph/check_networkx.py checks it against networkx).
+ * igraph_distances_dijkstra), and igraph's exact functions would need three
+ * single-threaded all-sources passes. Ties are igraph's (see same()).
+ * The exact results agree with igraph's (test_exact_paths_igraph in
+ * tests/unit/test_graph.c) and networkx's (tests/graph/check_networkx.py).
  */
 #include <math.h>
 #include <pthread.h>
@@ -31,6 +32,7 @@ static void csr_free(csr *g)
     free(g->start);
     free(g->to);
     free(g->len);
+    memset(g, 0, sizeof *g); /* csr_make frees on failure, and its caller again */
 }
 
 /* Adjacency of net: out-edges (dir = 1), in-edges (dir = -1) or both
@@ -122,14 +124,16 @@ static hitem heap_pop(hitem *h, size_t *n)
     return top;
 }
 
+/* Whether two path lengths are equal for Brandes: igraph's weighted
+ * betweenness keeps each distance plus one and compares with
+ * igraph_cmp_epsilon(a + 1, b + 1, 1e-10) (|diff| / sum < eps); the same
+ * test here, so ties count as igraph counts them. */
 static bool same(double a, double b)
 {
     if (!isfinite(a) || !isfinite(b))
         return false;
-    /* Not fmax: it is a call (NaN rules), a fifth of this file's time;
-     * both are finite here. */
-    double fa = fabs(a), fb = fabs(b);
-    return fabs(a - b) <= 1e-10 * (fa > fb ? fa : fb);
+    double fa = a + 1, fb = b + 1; /* a, b >= 0 */
+    return fa == fb || fabs(fa - fb) < 1e-10 * (fa + fb);
 }
 
 /* Dijkstra from s over g: dist (INFINITY = unreached) and the settle
@@ -172,6 +176,7 @@ typedef struct {
     uint32_t *order;
     hitem *heap;
     bool *pred; /* per in-edge: on a shortest path from the source */
+    double *d2; /* all sources, directed: distances in the undirected view */
 } walker;
 
 static void walker_free(walker *w)
@@ -181,16 +186,19 @@ static void walker_free(walker *w)
     free(w->order);
     free(w->heap);
     free(w->pred);
+    free(w->d2);
+    memset(w, 0, sizeof *w);
 }
 
-static int walker_new(walker *w, size_t n, size_t m)
+static int walker_new(walker *w, size_t n, size_t m, bool d2)
 {
     w->dist = ccg__malloc((n + 1) * sizeof *w->dist);
     w->sigma = ccg__malloc((n + 1) * sizeof *w->sigma);
     w->order = ccg__malloc((n + 1) * sizeof *w->order);
     w->heap = ccg__malloc((m + 2) * sizeof *w->heap);
     w->pred = ccg__malloc((m + 1) * sizeof *w->pred);
-    if (!w->dist || !w->sigma || !w->order || !w->heap || !w->pred) {
+    w->d2 = d2 ? ccg__malloc((n + 1) * sizeof *w->d2) : NULL;
+    if (!w->dist || !w->sigma || !w->order || !w->heap || !w->pred || (d2 && !w->d2)) {
         walker_free(w);
         return ccg__err(CCG_ENOMEM, "out of memory");
     }
@@ -201,7 +209,10 @@ static int walker_new(walker *w, size_t n, size_t m)
  * Sources are walked by several threads, a batch at a time; each source
  * leaves its own vectors (dependencies, distances), which are then added in
  * source order, so the sums are the ones one thread makes, bit for bit,
- * whatever the number of threads.
+ * whatever the number of threads. With all sources (rows), closeness and
+ * harmonic of a source are sums over its own distances, as igraph sums
+ * them: the source writes them to its own slot, and no distance vector is
+ * kept.
  */
 typedef struct {
     const ccg_network *net;
@@ -210,6 +221,8 @@ typedef struct {
     size_t count;
     double *dep;         /* count x n: dependencies of each node (0: none) */
     double *d;           /* count x n: distances for closeness and harmonic */
+    double *dsum, *hsum; /* rows: per source, sums of d and of 1/d */
+    size_t *reach;       /* rows: per source, nodes reached */
     walker *w;           /* one per thread */
     size_t next;
     pthread_mutex_t lock;
@@ -247,13 +260,29 @@ static void walk_source(const batch *b, walker *wk, size_t i)
                 delta[back->to[e]] += sigma[back->to[e]] / sigma[w] * (1 + delta[w]);
     }
     delta[s] = 0; /* the source depends on no one */
-    double *d = b->d + i * n;
+    bool rows = b->dsum != NULL;
+    double *d = rows ? (b->net->directed ? wk->d2 : dist) : b->d + i * n;
     if (b->net->directed) {
         for (size_t v = 0; v < n; v++)
             d[v] = INFINITY;
         dijkstra(b->sym, s, d, wk->order, &ns, wk->heap);
-    } else {
+    } else if (!rows) {
         memcpy(d, dist, n * sizeof *d);
+    }
+    if (rows) { /* in settle order, as igraph adds */
+        double sum = 0, h = 0;
+        size_t r = 0;
+        for (size_t j = 1; j < ns; j++) {
+            double x = d[wk->order[j]];
+            if (x > 0) {
+                sum += x;
+                h += 1.0 / x;
+                r++;
+            }
+        }
+        b->dsum[s] = sum;
+        b->hsum[s] = h;
+        b->reach[s] = r;
     }
 }
 
@@ -272,8 +301,12 @@ static void *batch_worker(void *arg)
     return NULL;
 }
 
-int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
-                       double *clo, double *har)
+unsigned ccg__paths_threads;
+
+/* The paths from k sources sampled with seed, scaled by n/k, or (all)
+ * from every source in order, exact. */
+static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, double *btw,
+                 double *clo, double *har)
 {
     size_t n = net->n_nodes;
     csr out = {0}, in = {0}, und = {0};
@@ -285,7 +318,7 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
     int err = 0;
     memset(w, 0, sizeof w);
 
-    if (k > n)
+    if (k > n || all)
         k = n;
     if ((err = csr_make(net, net->directed ? 1 : 0, &out)) < 0 ||
         (net->directed && (err = csr_make(net, -1, &in)) < 0) ||
@@ -295,31 +328,32 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
     size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
     if (net->directed && in.start[n] > m)
         m = in.start[n];
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    long cores = ccg__paths_threads ? (long)ccg__paths_threads : sysconf(_SC_NPROCESSORS_ONLN);
     unsigned threads = cores > 1 ? (cores > 8 ? 8 : (unsigned)cores) : 1;
     if (threads > k)
         threads = k ? (unsigned)k : 1;
-    /* a batch: a few sources a thread, its vectors under ~64 MB */
-    size_t per = 4 * (size_t)threads;
+    /* a batch: a few sources a thread (more with all sources, to join the
+     * threads less often), its vectors under ~64 MB */
+    size_t per = (all ? 16 : 4) * (size_t)threads;
     while (per > 1 && per * (n + 1) * 2 * sizeof(double) > ((size_t)64 << 20))
         per--;
     dsum = ccg__calloc(n + 1, sizeof *dsum);
     reach = ccg__calloc(n + 1, sizeof *reach);
     pick = ccg__malloc((n + 1) * sizeof *pick);
     dep = ccg__malloc((per * n + 1) * sizeof *dep);
-    dd = ccg__malloc((per * n + 1) * sizeof *dd);
+    dd = all ? ccg__malloc((n + 1) * sizeof *dd) : ccg__malloc((per * n + 1) * sizeof *dd);
     if (!dsum || !reach || !pick || !dep || !dd) {
         err = ccg__err(CCG_ENOMEM, "out of memory");
         goto cleanup;
     }
     for (; nw < threads; nw++)
-        if ((err = walker_new(&w[nw], n, m)) < 0)
+        if ((err = walker_new(&w[nw], n, m, all && net->directed)) < 0)
             goto cleanup;
     /* k sources without replacement: a seeded partial Fisher-Yates. */
     for (size_t v = 0; v < n; v++)
         pick[v] = (uint32_t)v;
     uint64_t state = seed;
-    for (size_t i = 0; i < k; i++) {
+    for (size_t i = 0; i < k && !all; i++) {
         size_t j = i + (size_t)(next_rand(&state) % (n - i));
         uint32_t t = pick[i];
         pick[i] = pick[j];
@@ -329,8 +363,9 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
         btw[v] = 0;
         har[v] = 0;
     }
-    batch b = {net, &out, net->directed ? &in : &out, sym, NULL, 0, dep, dd, w, 0,
-               PTHREAD_MUTEX_INITIALIZER};
+    /* all: dd holds the per-source sums of 1/d */
+    batch b = {net, &out, net->directed ? &in : &out, sym, NULL, 0, dep, dd,
+               all ? dsum : NULL, dd, reach, w, 0, PTHREAD_MUTEX_INITIALIZER};
     for (size_t first = 0; first < k; first += per) {
         b.src = pick + first;
         b.count = k - first < per ? k - first : per;
@@ -355,7 +390,7 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
             const double *delta = dep + i * n, *d = dd + i * n;
             for (size_t v = 0; v < n; v++)
                 btw[v] += delta[v];
-            for (size_t v = 0; v < n; v++)
+            for (size_t v = 0; v < n && !all; v++)
                 if (v != s && isfinite(d[v]) && d[v] > 0) {
                     har[v] += 1.0 / d[v];
                     dsum[v] += d[v];
@@ -363,8 +398,10 @@ int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *
                 }
         }
     }
+    if (all)
+        memcpy(har, dd, n * sizeof *har);
     /* Scale to all n sources; undirected pairs count once (as igraph). */
-    double scale = k ? (double)n / (double)k : 0;
+    double scale = all ? 1 : k ? (double)n / (double)k : 0;
     for (size_t v = 0; v < n; v++) {
         btw[v] *= scale * (net->directed ? 1.0 : 0.5);
         har[v] *= n > 1 ? scale / (double)(n - 1) : 0;
@@ -382,4 +419,15 @@ cleanup:
     free(dep);
     free(dd);
     return err;
+}
+
+int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
+                       double *clo, double *har)
+{
+    return paths(net, k, seed, false, btw, clo, har);
+}
+
+int ccg__exact_paths(const ccg_network *net, double *btw, double *clo, double *har)
+{
+    return paths(net, net->n_nodes, 0, true, btw, clo, har);
 }

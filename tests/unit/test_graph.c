@@ -11,8 +11,10 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <igraph.h>
 
 #include "ccg_graph.h"
+#include "graph_internal.h"
 #include "test_graph_corpus.h"
 
 enum { ADAM, BERT, CIFAR, DPO };
@@ -540,6 +542,227 @@ static void test_out_of_memory(void **state)
     tg_free(c, a);
 }
 
+/*
+ * Exact betweenness, closeness and harmonic centrality (graph/paths.c)
+ * against igraph's own functions, called here as the independent
+ * reference, with the lengths and views metrics.c used to give them:
+ * lengths 1/weight; betweenness directed as the network; closeness
+ * (reachable nodes only, normalised) and harmonic (over n - 1) on the
+ * undirected view, where u->v and v->u merge into one edge of summed
+ * weight; isolated nodes 0. Only the order of floating-point sums may
+ * differ.
+ */
+typedef struct {
+    uint64_t key;
+    double w;
+} ref_edge;
+
+static int cmp_ref_edge(const void *a, const void *b)
+{
+    uint64_t x = ((const ref_edge *)a)->key, y = ((const ref_edge *)b)->key;
+    return x < y ? -1 : x > y;
+}
+
+static void igraph_of(const ccg_network *net, bool directed, igraph_t *g, igraph_vector_t *len)
+{
+    size_t m = net->n_edges, k = 0;
+    ref_edge *re = malloc((m + 1) * sizeof *re);
+    assert_non_null(re);
+    for (size_t e = 0; e < m; e++) {
+        uint64_t a = net->source[e], b = net->target[e];
+        if (!directed && a > b) {
+            uint64_t t = a;
+            a = b;
+            b = t;
+        }
+        re[e] = (ref_edge){a << 32 | b, net->weight[e]};
+    }
+    qsort(re, m, sizeof *re, cmp_ref_edge);
+    for (size_t e = 0; e < m; e++) {
+        if (k && re[k - 1].key == re[e].key)
+            re[k - 1].w += re[e].w;
+        else
+            re[k++] = re[e];
+    }
+    igraph_vector_int_t edges;
+    assert_int_equal(igraph_vector_int_init(&edges, 2 * (igraph_integer_t)k), 0);
+    assert_int_equal(igraph_vector_init(len, (igraph_integer_t)k), 0);
+    for (size_t e = 0; e < k; e++) {
+        VECTOR(edges)[2 * e] = (igraph_integer_t)(re[e].key >> 32);
+        VECTOR(edges)[2 * e + 1] = (igraph_integer_t)(re[e].key & 0xffffffffu);
+        VECTOR(*len)[e] = 1.0 / (re[e].w > 0 ? re[e].w : 1e-12);
+    }
+    assert_int_equal(igraph_create(g, &edges, (igraph_integer_t)net->n_nodes, directed), 0);
+    igraph_vector_int_destroy(&edges);
+    free(re);
+}
+
+static double max_rel_diff(const double *a, const igraph_vector_t *b, size_t n, bool nan0)
+{
+    double worst = 0;
+    for (size_t v = 0; v < n; v++) {
+        double x = a[v], y = VECTOR(*b)[v];
+        if (nan0 && isnan(y))
+            y = 0;
+        double scale = fmax(fabs(x), fabs(y)), d = fabs(x - y);
+        double r = d == 0 ? 0 : scale > 0 ? d / scale : INFINITY;
+        if (!(r <= worst))
+            worst = r;
+    }
+    return worst;
+}
+
+/* Checks ccg__exact_paths on net against igraph; returns the largest
+ * relative difference of the three metrics. */
+static double check_exact_paths(const ccg_network *net, const char *what)
+{
+    size_t n = net->n_nodes;
+    double *btw = malloc((n + 1) * sizeof *btw), *clo = malloc((n + 1) * sizeof *clo),
+           *har = malloc((n + 1) * sizeof *har), *one = malloc((3 * n + 1) * sizeof *one);
+    assert_true(btw && clo && har && one);
+    /* the same bits with 1, 3 or 8 threads */
+    unsigned threads[] = {1, 3, 8};
+    for (size_t t = 0; t < 3; t++) {
+        ccg__paths_threads = threads[t];
+        assert_int_equal(ccg__exact_paths(net, btw, clo, har), 0);
+        if (t == 0) {
+            memcpy(one, btw, n * sizeof *btw);
+            memcpy(one + n, clo, n * sizeof *clo);
+            memcpy(one + 2 * n, har, n * sizeof *har);
+        } else {
+            assert_memory_equal(one, btw, n * sizeof *btw);
+            assert_memory_equal(one + n, clo, n * sizeof *clo);
+            assert_memory_equal(one + 2 * n, har, n * sizeof *har);
+        }
+    }
+    ccg__paths_threads = 0;
+
+    igraph_t g, u;
+    igraph_vector_t len, ulen, r;
+    igraph_vector_init(&r, 0);
+    igraph_of(net, net->directed, &g, &len);
+    igraph_of(net, false, &u, &ulen);
+    assert_int_equal(igraph_betweenness(&g, &r, igraph_vss_all(), net->directed, &len), 0);
+    double db = max_rel_diff(btw, &r, n, false);
+    assert_int_equal(igraph_closeness(&u, &r, NULL, NULL, igraph_vss_all(), IGRAPH_ALL, &ulen,
+                                      /* normalized = */ true),
+                     0);
+    double dc = max_rel_diff(clo, &r, n, true);
+    assert_int_equal(igraph_harmonic_centrality(&u, &r, igraph_vss_all(), IGRAPH_ALL, &ulen,
+                                                /* normalized = */ true),
+                     0);
+    double dh = max_rel_diff(har, &r, n, false);
+    printf("  exact paths vs igraph, %s (%zu nodes, %zu edges%s): max relative difference "
+           "betweenness %.2g, closeness %.2g, harmonic %.2g\n",
+           what, n, net->n_edges, net->directed ? ", directed" : "", db, dc, dh);
+    igraph_vector_destroy(&r);
+    igraph_vector_destroy(&len);
+    igraph_vector_destroy(&ulen);
+    igraph_destroy(&g);
+    igraph_destroy(&u);
+    free(btw);
+    free(clo);
+    free(har);
+    free(one);
+    return fmax(db, fmax(dc, dh));
+}
+
+/* A graph of several components, isolated nodes and small integer weights
+ * (many equal path lengths), directed (some links both ways) or not. */
+static ccg_network *components_net(bool directed)
+{
+    enum { N = 240, PARTS = 5, ISOLATED = 12 };
+    uint64_t x = 12345;
+    size_t m = 0, cap = 4 * N;
+    ccg_network *net;
+    assert_int_equal(ccg_network_new(&net, directed ? CCG_NET_PAPERS : CCG_NET_CONCEPTS, N, cap),
+                     0);
+    size_t part = (N - ISOLATED) / PARTS;
+    for (size_t v = 0; v < N - ISOLATED && m + 3 <= cap; v++) {
+        size_t base = v / part * part, size = part;
+        if (base + size > N - ISOLATED)
+            size = N - ISOLATED - base;
+        for (int j = 0; j < 3 && m < cap; j++) {
+            x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+            size_t t = base + (size_t)((x >> 33) % size);
+            if (t == v || (!directed && t < v))
+                continue;
+            bool dup = false;
+            for (size_t e = 0; e < m && !dup; e++)
+                dup = net->source[e] == v && net->target[e] == t;
+            if (dup)
+                continue;
+            net->source[m] = (uint32_t)v;
+            net->target[m] = (uint32_t)t;
+            net->weight[m] = (double)(1 + (x >> 40) % 3);
+            m++;
+        }
+    }
+    net->n_edges = m;
+    for (size_t k = 0; k < N; k++) {
+        char id[32];
+        snprintf(id, sizeof id, "%zu", k);
+        net->node_id[k] = strdup(id);
+        net->node_label[k] = strdup(id);
+    }
+    return net;
+}
+
+/* Both graphs of a corpus file: concepts, and papers (directed). */
+static double check_corpus(const char *path)
+{
+    ccg_corpus *c = NULL;
+    ccg_extractor *x = NULL;
+    ccg_annotation *a = NULL;
+    ccg_reader_options ro = {0};
+    ccg_extractor_options xo;
+    double worst = 0;
+    ccg_extractor_options_init(&xo);
+    if (ccg_corpus_new(&c) < 0 || ccg_corpus_read_file(c, path, &ro) < 0 ||
+        ccg_extractor_new(&x, &xo) < 0 || ccg_extractor_annotate(x, c, &a) < 0)
+        fail_msg("%s: %s", path, ccg_error_last());
+    const char *base = strrchr(path, '/');
+    for (int kind = 0; kind < 2; kind++) {
+        ccg_graph_options o;
+        ccg_network *net = NULL;
+        char what[256];
+        ccg_graph_options_init(&o);
+        o.kind = kind ? CCG_NET_PAPERS : CCG_NET_CONCEPTS;
+        if (ccg_graph_build(c, a, &o, &net) < 0)
+            fail_msg("%s: %s", path, ccg_error_last());
+        snprintf(what, sizeof what, "%s, %s", base ? base + 1 : path,
+                 kind ? "papers" : "concepts");
+        worst = fmax(worst, check_exact_paths(net, what));
+        ccg_network_free(net);
+    }
+    ccg_annotation_free(a);
+    ccg_extractor_free(x);
+    ccg_corpus_free(c);
+    return worst;
+}
+
+static void test_exact_paths_igraph(void **state)
+{
+    (void)state;
+    ccg__igraph_state st;
+    ccg__igraph_enter(&st);
+    const double tol = 1e-11; /* summation order only: measured ~1e-15 */
+    for (int directed = 0; directed < 2; directed++) {
+        ccg_network *net = components_net(directed);
+        assert_true(check_exact_paths(net, "components") <= tol);
+        ccg_network_free(net);
+    }
+    const char *corpora[] = {CCG_FIXTURES "/graph/arxiv_listing_seed.txt",
+                             CCG_FIXTURES "/../../examples/llm_alignment_eval.jsonl.gz",
+                             getenv("CCG_TEST_EXACT_CORPUS")};
+    for (size_t k = 0; k < sizeof corpora / sizeof *corpora; k++) {
+        if (!corpora[k])
+            continue;
+        assert_true(check_corpus(corpora[k]) <= tol);
+    }
+    ccg__igraph_leave(&st);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -554,6 +777,7 @@ int main(void)
         cmocka_unit_test(test_papers),
         cmocka_unit_test(test_evidence_cut),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
+        cmocka_unit_test(test_exact_paths_igraph),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
