@@ -156,7 +156,7 @@ static int separate(double *x, double *y, const double *d, size_t n, double pad)
 {
     if (n < 2)
         return 0;
-    double minx = x[0], maxx = x[0], miny = y[0], maxy = y[0], maxd = 0;
+    double maxd = 0;
     for (size_t i = 0; i < n; i++)
         maxd = fmax(maxd, d[i]);
     double cell = maxd + 2 * pad;
@@ -167,8 +167,7 @@ static int separate(double *x, double *y, const double *d, size_t n, double pad)
         goto cleanup;
     }
     for (int sweep = 0; sweep < 200; sweep++) {
-        minx = maxx = x[0];
-        miny = maxy = y[0];
+        double minx = x[0], maxx = x[0], miny = y[0], maxy = y[0];
         for (size_t i = 1; i < n; i++) {
             minx = fmin(minx, x[i]);
             maxx = fmax(maxx, x[i]);

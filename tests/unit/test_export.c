@@ -413,6 +413,73 @@ static void test_table_columns(void **state)
     ccg_network_free(net);
 }
 
+/* The bounding box of the first shape (ellipse or polygon) after s. */
+static bool shape_box(const char *s, double box[4])
+{
+    const char *e = strstr(s, "<ellipse"), *p = strstr(s, "<polygon");
+    if (e && (!p || e < p)) {
+        double cx, cy, rx, ry;
+        const char *q = strstr(e, " cx=\"");
+        if (!q || sscanf(q, " cx=\"%lf\" cy=\"%lf\" rx=\"%lf\" ry=\"%lf\"", &cx, &cy, &rx, &ry) != 4)
+            return false;
+        box[0] = cx - rx, box[1] = cy - ry, box[2] = cx + rx, box[3] = cy + ry;
+        return true;
+    }
+    if (!p || !(p = strstr(p, "points=\"")))
+        return false;
+    p += 8;
+    box[0] = box[1] = 1e300;
+    box[2] = box[3] = -1e300;
+    double x, y;
+    int used;
+    while (sscanf(p, "%lf,%lf%n", &x, &y, &used) == 2) {
+        box[0] = x < box[0] ? x : box[0], box[1] = y < box[1] ? y : box[1];
+        box[2] = x > box[2] ? x : box[2], box[3] = y > box[3] ? y : box[3];
+        p += used;
+    }
+    return box[0] <= box[2];
+}
+
+/* A layout that stacks nodes on one another still draws them apart: the
+ * figure removes overlaps itself (deterministically; Graphviz's prism moved
+ * labels with the memory layout of the run), and twice gives the same bytes. */
+static void test_figure_nodes_apart(void **state)
+{
+    (void)state;
+    ccg_network *net = test_export_net(0);
+    assert_non_null(net);
+    for (size_t i = 0; i < net->n_nodes; i++) {
+        net->x[i] = i % 3 ? 0.5 : 0.5 + 1e-9 * (double)i; /* all on one point, or nearly */
+        net->y[i] = 0.5;
+    }
+    char path[128], path2[128];
+    snprintf(path, sizeof path, "%s/stack.svg", tmpdir);
+    snprintf(path2, sizeof path2, "%s/stack2.svg", tmpdir);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_SVG, path, NULL), 0);
+    assert_int_equal(ccg_export_file(net, NULL, CCG_OUT_SVG, path2, NULL), 0);
+    char *svg = slurp(path), *svg2 = slurp(path2);
+    assert_non_null(svg);
+    assert_non_null(svg2);
+    assert_string_equal(svg, svg2);
+    double box[64][4];
+    size_t n = 0;
+    for (const char *p = strstr(svg, "class=\"node\""); p && n < 64;
+         p = strstr(p + 1, "class=\"node\""))
+        assert_true(shape_box(p, box[n++]));
+    assert_int_equal(n, net->n_nodes);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = i + 1; j < n; j++) {
+            /* SVG coordinates have two decimals */
+            bool apart = box[i][2] <= box[j][0] + 0.02 || box[j][2] <= box[i][0] + 0.02 ||
+                         box[i][3] <= box[j][1] + 0.02 || box[j][3] <= box[i][1] + 0.02;
+            if (!apart)
+                fail_msg("nodes %zu and %zu overlap", i, j);
+        }
+    free(svg);
+    free(svg2);
+    ccg_network_free(net);
+}
+
 /* A network whose layout covers only some nodes (build lays out the drawn
  * top only): positions are left out for the others, never written as NaN. */
 static void test_partial_layout(void **state)
@@ -468,6 +535,7 @@ int main(void)
         cmocka_unit_test(test_partial_layout),
         cmocka_unit_test(test_table_columns),
         cmocka_unit_test(test_figure_unusual_legend),
+        cmocka_unit_test(test_figure_nodes_apart),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
