@@ -1860,6 +1860,8 @@ static void cues(ctx *c, ccg__mention *m)
     }
     if (lo > 0 && m->start < c->iw[2 * (lo - 1) + 1])
         m->introduced = true;
+    if (m->introduced)
+        return; /* the tests below can only say so again */
     /* "our X", "our new X" */
     if (b > 0 && b < n) {
         for (size_t k = b; k > 0 && k + 3 > b; k--)
@@ -1869,7 +1871,7 @@ static void cues(ctx *c, ccg__mention *m)
             }
     }
     size_t from = m->start > 40 ? m->start - 40 : 0;
-    if (find(c, PAT_NAMED, m->start, from, ov, 1) > 0)
+    if (!m->introduced && find(c, PAT_NAMED, m->start, from, ov, 1) > 0)
         m->introduced = true;
 }
 
