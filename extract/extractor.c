@@ -19,6 +19,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -70,21 +71,47 @@ static bool atom_is(const ctx *c, size_t k, const char *w)
     return a->end - a->start == n && strncasecmp(c->s + a->start, w, n) == 0;
 }
 
-/* A word of a list, with its length known when compiled (W("...")): word_in
- * passes over most entries without reading their bytes. */
+/* A word of a list, with its length known when compiled (W("...")). */
 typedef struct {
     const char *w;
     size_t n;
 } wlit;
 #define W(s) {s, sizeof s - 1}
 
-static bool word_in(const char *s, size_t n, const wlit *list)
+/*
+ * A list of words and a filter of their lengths and first letters, made
+ * by the first call that needs it: most words of a text are in no list,
+ * and the filter turns them away without a pass over the list. Threads
+ * that race to make it compute the same value; relaxed atomics make that
+ * race a defined one.
+ */
+typedef struct {
+    const wlit *w;
+    _Atomic uint64_t mask;
+} wset;
+
+static inline uint64_t wset_bits(size_t n, unsigned char first)
+{
+    unsigned k = (unsigned)((first | 32) - 'a'); /* letters 0-25, the rest 26 */
+    return (uint64_t)1 << (n < 31 ? n : 31) | (uint64_t)1 << (32 + (k < 26 ? k : 26));
+}
+
+static bool word_in(const char *s, size_t n, wset *set)
 {
     if (n == 0)
         return false;
+    uint64_t m = atomic_load_explicit(&set->mask, memory_order_relaxed);
+    if (!m) {
+        for (const wlit *l = set->w; l->n; l++)
+            m |= wset_bits(l->n, (unsigned char)l->w[0]);
+        atomic_store_explicit(&set->mask, m, memory_order_relaxed);
+    }
+    uint64_t b = wset_bits(n, (unsigned char)s[0]);
+    if ((m & b) != b)
+        return false;
     char f = (char)(s[0] | 32);
-    for (; list->n; list++)
-        if (list->n == n && (list->w[0] | 32) == f && strncasecmp(s, list->w, n) == 0)
+    for (const wlit *l = set->w; l->n; l++)
+        if (l->n == n && (l->w[0] | 32) == f && strncasecmp(s, l->w, n) == 0)
             return true;
     return false;
 }
@@ -479,12 +506,13 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
 
 /* ---- versions, sizes and suffixes of model names ------------------------- */
 
-static const wlit suffix_words[] = {W("instruct"), W("chat"), W("base"), W("pro"), W("flash"),
-                                    W("lite"), W("turbo"), W("preview"), W("it"), W("hf"), W("sft"),
-                                    W("instruction"),
-                                    /* sizes in words: T5-Large, BERT-base, ViT-Huge */
-                                    W("large"), W("small"), W("medium"), W("tiny"), W("huge"),
-                                    W("xl"), W("xxl"), W("giant"), {NULL, 0}};
+static const wlit suffix_words_words[] = {W("instruct"), W("chat"), W("base"), W("pro"), W("flash"),
+                                          W("lite"), W("turbo"), W("preview"), W("it"), W("hf"),
+                                          W("sft"), W("instruction"),
+                                          /* sizes in words: T5-Large, BERT-base, ViT-Huge */
+                                          W("large"), W("small"), W("medium"), W("tiny"), W("huge"),
+                                          W("xl"), W("xxl"), W("giant"), {NULL, 0}};
+static wset suffix_words = {suffix_words_words, 0};
 
 /* A size such as 8B, 1.5b, 70B, 8x7B, A3B: its end atom in *end. */
 static bool is_size(const ctx *c, size_t k, size_t *end)
@@ -599,7 +627,7 @@ static size_t extend(ctx *c, int entry, size_t e, bool *versioned_out)
         while (p < n && c->t.atoms[p].sep == SEP_JOIN)
             p++;
         size_t pl = c->t.atoms[p - 1].end - a->start;
-        if (word_in(c->s + a->start, pl, suffix_words) || pl == 1 ||
+        if (word_in(c->s + a->start, pl, &suffix_words) || pl == 1 ||
             (pl == 2 && memcmp(c->s + a->start, "XL", 2) == 0))
             break;
         if (name_add(&c->name, "-", 1) < 0 || name_add(&c->name, c->s + a->start, pl) < 0 ||
@@ -619,7 +647,7 @@ static size_t extend(ctx *c, int entry, size_t e, bool *versioned_out)
         size_t pl = c->t.atoms[p - 1].end - a->start;
         if (is_size(c, e, &se) && (a->sep != SEP_SPACE || se == p)) {
             /* sizes, after a hyphen or joined or as the next word */
-        } else if (!a->digit && p == e + 1 && word_in(c->s + a->start, pl, suffix_words) &&
+        } else if (!a->digit && p == e + 1 && word_in(c->s + a->start, pl, &suffix_words) &&
                    (a->sep == SEP_HYPHEN || (a->sep == SEP_SPACE && up_c(atom_ch(c, e))))) {
             se = p;
         } else if (versioned && a->sep == SEP_HYPHEN && p == e + 1 &&
@@ -866,9 +894,10 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
     return l + 1;
 }
 
-static const wlit lf_skip[] = {W("the"), W("a"), W("an"), W("our"), W("of"), W("and"), W("or"),
-                               W("to"), W("for"), W("we"), W("its"), W("their"), W("this"),
-                               W("that"), W("with"), {NULL, 0}};
+static const wlit lf_skip_words[] = {W("the"), W("a"), W("an"), W("our"), W("of"), W("and"),
+                                     W("or"), W("to"), W("for"), W("we"), W("its"), W("their"),
+                                     W("this"), W("that"), W("with"), {NULL, 0}};
+static wset lf_skip = {lf_skip_words, 0};
 
 static bool shaped_sf(const char *s, size_t n)
 {
@@ -887,18 +916,20 @@ static bool shaped_sf(const char *s, size_t n)
  */
 static bool generic_lf(ctx *c, size_t ls, size_t le)
 {
-    static const wlit tasks[] = {W("answering"), W("recognition"), W("extraction"), W("tracking"),
-                                 W("detection"), W("classification"), W("retrieval"), W("imaging"),
-                                 W("quantification"), W("translation"), W("summarization"),
-                                 W("prediction"), W("forecasting"), W("resolution"),
-                                 W("understanding"), W("equalization"), W("localization"),
-                                 W("captioning"), W("parsing"), W("tagging"), W("labeling"),
-                                 W("intelligence"), W("processing"), W("computing"),
-                                 W("communication"), W("sensing"), {NULL, 0}};
+    static const wlit tasks_words[] = {W("answering"), W("recognition"), W("extraction"),
+                                       W("tracking"), W("detection"), W("classification"),
+                                       W("retrieval"), W("imaging"), W("quantification"),
+                                       W("translation"), W("summarization"), W("prediction"),
+                                       W("forecasting"), W("resolution"), W("understanding"),
+                                       W("equalization"), W("localization"), W("captioning"),
+                                       W("parsing"), W("tagging"), W("labeling"), W("intelligence"),
+                                       W("processing"), W("computing"), W("communication"),
+                                       W("sensing"), {NULL, 0}};
+    static wset tasks = {tasks_words, 0};
     size_t e = le;
     while (e > ls && alnum_c(c->s[e - 1]))
         e--;
-    if (word_in(c->s + e, le - e, tasks))
+    if (word_in(c->s + e, le - e, &tasks))
         return true;
     size_t n = le - ls;
     /* (each search reads the whole text: at most 64 per text keeps it linear) */
@@ -971,7 +1002,7 @@ static bool same_long_form(ctx *c, int e, size_t ls, size_t le, size_t la, size_
     const char *p = c->s + ls, *end = c->s + le;
     unsigned words = 0, shared = 0;
     for (size_t l; (l = next_word(&p, end)) > 0;) {
-        if (word_in(p - l, l, lf_skip))
+        if (word_in(p - l, l, &lf_skip))
             continue;
         /* the first words agree ("policy optimization (PPO)" is not Proximal ...) */
         const char *q = lf;
@@ -1105,7 +1136,7 @@ static int pass_definitions(ctx *c)
             continue;
         /* skip a leading function word the alignment may have landed on */
         const ccg__word *fw = &c->t.words[c->t.atoms[la].word];
-        if (c->t.atoms[la].sep != SEP_HYPHEN && word_in(c->s + fw->start, fw->end - fw->start, lf_skip))
+        if (c->t.atoms[la].sep != SEP_HYPHEN && word_in(c->s + fw->start, fw->end - fw->start, &lf_skip))
             continue;
         if (le - ls <= core + 1)
             continue;
@@ -1165,7 +1196,7 @@ static bool word_cap(const ctx *c, size_t wi)
     return up_c(c->s[c->t.words[wi].start]);
 }
 
-static bool word_is(const ctx *c, size_t wi, const wlit *list)
+static bool word_is(const ctx *c, size_t wi, wset *list)
 {
     const ccg__word *w = &c->t.words[wi];
     return word_in(c->s + w->start, w->end - w->start, list);
@@ -1185,12 +1216,14 @@ static bool defined_lf(const ctx *c, size_t w0, size_t w1)
 
 static int pass_phrases(ctx *c)
 {
-    static const wlit heads[] = {W("Dataset"), W("Benchmark"), W("Corpus"), W("Challenge"),
-                                 W("Score"), W("Rate"), W("Index"), W("Ratio"), W("Suite"),
-                                 W("Leaderboard"), W("Bench"), {NULL, 0}};
-    static const wlit openers[] = {W("The"), W("A"), W("An"), W("Our"), W("This"), W("We"), W("In"),
-                                   W("On"), W("For"), W("To"), W("With"), W("By"), W("From"),
-                                   W("Using"), {NULL, 0}};
+    static const wlit heads_words[] = {W("Dataset"), W("Benchmark"), W("Corpus"), W("Challenge"),
+                                       W("Score"), W("Rate"), W("Index"), W("Ratio"), W("Suite"),
+                                       W("Leaderboard"), W("Bench"), {NULL, 0}};
+    static wset heads = {heads_words, 0};
+    static const wlit openers_words[] = {W("The"), W("A"), W("An"), W("Our"), W("This"), W("We"),
+                                         W("In"), W("On"), W("For"), W("To"), W("With"), W("By"),
+                                         W("From"), W("Using"), {NULL, 0}};
+    static wset openers = {openers_words, 0};
     size_t nw = c->t.n_words;
     for (size_t w = 0; w < nw; w++) {
         /* a title capitalises every word: no cue there */
@@ -1201,11 +1234,11 @@ static int pass_phrases(ctx *c)
                c->t.atoms[c->t.words[e + 1].a0].sep == SEP_SPACE)
             e++;
         size_t s = w;
-        if (word_is(c, s, openers))
+        if (word_is(c, s, &openers))
             s++;
         const ccg__word *last = &c->t.words[e];
         if (e > s && e - s < 6 && !memchr(c->s + last->start, '-', last->end - last->start) &&
-            word_in(c->s + last->start, last->end - last->start, heads) &&
+            word_in(c->s + last->start, last->end - last->start, &heads) &&
             span_free(c, c->t.words[s].a0, last->a1) && !defined_lf(c, s, e)) {
             size_t st = c->t.words[s].start;
             claim(c, c->t.words[s].a0, last->a1);
@@ -1353,18 +1386,21 @@ static int pass_shapes(ctx *c)
 
 /* ---- introductions ------------------------------------------------------- */
 
-static const wlit intro_skip[] = {W("a"), W("an"), W("the"), W("our"), W("two"), W("three"),
-                                  W("four"), W("several"), W("novel"), W("new"), W("simple"),
-                                  W("first"), W("effective"), W("efficient"), W("lightweight"),
-                                  W("unified"), W("general"), W("generalizable"), W("robust"),
-                                  W("scalable"), W("large-scale"), W("comprehensive"),
-                                  W("end-to-end"), W("training-free"), W("plug-and-play"),
-                                  W("modular"), W("principled"), W("practical"), W("dedicated"),
-                                  W("fully"), W("highly"), W("open-source"), W("systematic"),
-                                  W("holistic"), W("versatile"), W("powerful"), W("flexible"),
-                                  W("this"), W("here"), W("also"), {NULL, 0}};
-static const wlit connectors[] = {W("of"), W("for"), W("and"), W("in"), W("with"), W("to"),
-                                  W("via"), W("on"), W("from"), W("by"), W("as"), {NULL, 0}};
+static const wlit intro_skip_words[] = {W("a"), W("an"), W("the"), W("our"), W("two"), W("three"),
+                                        W("four"), W("several"), W("novel"), W("new"), W("simple"),
+                                        W("first"), W("effective"), W("efficient"),
+                                        W("lightweight"), W("unified"), W("general"),
+                                        W("generalizable"), W("robust"), W("scalable"),
+                                        W("large-scale"), W("comprehensive"), W("end-to-end"),
+                                        W("training-free"), W("plug-and-play"), W("modular"),
+                                        W("principled"), W("practical"), W("dedicated"), W("fully"),
+                                        W("highly"), W("open-source"), W("systematic"),
+                                        W("holistic"), W("versatile"), W("powerful"), W("flexible"),
+                                        W("this"), W("here"), W("also"), {NULL, 0}};
+static wset intro_skip = {intro_skip_words, 0};
+static const wlit connectors_words[] = {W("of"), W("for"), W("and"), W("in"), W("with"), W("to"),
+                                        W("via"), W("on"), W("from"), W("by"), W("as"), {NULL, 0}};
+static wset connectors = {connectors_words, 0};
 
 /* After "we propose": a Title Case phrase (or one capitalised word before ",") is a name. */
 static int intro_phrase(ctx *c, size_t from, bool named)
@@ -1373,7 +1409,7 @@ static int intro_phrase(ctx *c, size_t from, bool named)
     if (a >= c->t.n_atoms)
         return 0;
     size_t wi = c->t.atoms[a].word;
-    for (int k = 0; k < 5 && wi < c->t.n_words && word_is(c, wi, intro_skip); k++)
+    for (int k = 0; k < 5 && wi < c->t.n_words && word_is(c, wi, &intro_skip); k++)
         wi++;
     if (wi >= c->t.n_words || !word_cap(c, wi))
         return 0;
@@ -1383,7 +1419,7 @@ static int intro_phrase(ctx *c, size_t from, bool named)
             break;
         if (word_cap(c, k))
             wl = k;
-        else if (word_is(c, k, connectors) && k + 1 < c->t.n_words && word_cap(c, k + 1) &&
+        else if (word_is(c, k, &connectors) && k + 1 < c->t.n_words && word_cap(c, k + 1) &&
                  c->t.atoms[c->t.words[k + 1].a0].sep == SEP_SPACE)
             continue;
         else
@@ -1453,14 +1489,16 @@ static int pass_intro(ctx *c)
  */
 static int title_phrase(ctx *c, size_t nw)
 {
-    static const wlit articles[] = {W("The"), W("A"), W("An"), {NULL, 0}};
-    static const wlit slogans[] = {W("Beyond"), W("Towards"), W("Toward"), W("Rethinking"),
-                                   W("Revisiting"), W("Understanding"), W("When"), W("Why"),
-                                   W("How"), W("What"), W("Is"), W("Are"), W("Do"), W("Does"),
-                                   W("Can"), W("Mind"), W("Less"), W("More"), W("On"), W("Not"),
-                                   W("Learning"), {NULL, 0}};
-    size_t w0 = word_is(c, 0, articles) ? 1 : 0;
-    if (nw - w0 < 2 || nw - w0 > 4 || word_is(c, w0, slogans))
+    static const wlit articles_words[] = {W("The"), W("A"), W("An"), {NULL, 0}};
+    static wset articles = {articles_words, 0};
+    static const wlit slogans_words[] = {W("Beyond"), W("Towards"), W("Toward"), W("Rethinking"),
+                                         W("Revisiting"), W("Understanding"), W("When"), W("Why"),
+                                         W("How"), W("What"), W("Is"), W("Are"), W("Do"), W("Does"),
+                                         W("Can"), W("Mind"), W("Less"), W("More"), W("On"),
+                                         W("Not"), W("Learning"), {NULL, 0}};
+    static wset slogans = {slogans_words, 0};
+    size_t w0 = word_is(c, 0, &articles) ? 1 : 0;
+    if (nw - w0 < 2 || nw - w0 > 4 || word_is(c, w0, &slogans))
         return 0;
     for (size_t w = w0; w < nw; w++)
         if (!word_cap(c, w) || (w > w0 && c->t.atoms[c->t.words[w].a0].sep != SEP_SPACE))
@@ -1768,7 +1806,7 @@ static size_t list_end(const ctx *c, size_t e)
     return e;
 }
 
-static bool atom_in(const ctx *c, size_t k, const wlit *list)
+static bool atom_in(const ctx *c, size_t k, wset *list)
 {
     return word_in(c->s + c->t.atoms[k].start, atom_len(c, k), list);
 }
@@ -1791,14 +1829,17 @@ static size_t after_parens(const ctx *c, size_t end)
 
 static void cues(ctx *c, ccg__mention *m)
 {
-    static const wlit eval_words[] = {W("experiments"), W("experiment"), W("evaluated"),
-                                      W("evaluation"), W("evaluations"), W("results"), W("tested"),
-                                      W("trained"), W("performance"), W("accuracy"),
-                                      W("fine-tuned"), W("finetuned"), W("validated"),
-                                      W("benchmarked"), W("pretrained"), W("pre-trained"),
-                                      W("gains"), W("improvements"), W("outperforms"),
-                                      W("state-of-the-art"), W("art"), {NULL, 0}};
-    static const wlit preps[] = {W("on"), W("across"), W("over"), W("using"), {NULL, 0}};
+    static const wlit eval_words_words[] = {W("experiments"), W("experiment"), W("evaluated"),
+                                            W("evaluation"), W("evaluations"), W("results"),
+                                            W("tested"), W("trained"), W("performance"),
+                                            W("accuracy"), W("fine-tuned"), W("finetuned"),
+                                            W("validated"), W("benchmarked"), W("pretrained"),
+                                            W("pre-trained"), W("gains"), W("improvements"),
+                                            W("outperforms"), W("state-of-the-art"), W("art"),
+                                            {NULL, 0}};
+    static wset eval_words = {eval_words_words, 0};
+    static const wlit preps_words[] = {W("on"), W("across"), W("over"), W("using"), {NULL, 0}};
+    static wset preps = {preps_words, 0};
     size_t n = c->t.n_atoms;
     size_t b = atom_at(c, m->start), e = atom_at(c, m->end);
     size_t L = list_start(c, b), R = list_end(c, e);
@@ -1814,8 +1855,8 @@ static void cues(ctx *c, ccg__mention *m)
         if (L > 1 && atom_is(c, L - 1, "including"))
             vote(m, noun_type(c, c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
         /* "experiments on X", "evaluated on X", "by 10.4% on X" */
-        if (L > 1 && atom_in(c, L - 1, preps) &&
-            (atom_in(c, L - 2, eval_words) || c->t.atoms[L - 2].digit))
+        if (L > 1 && atom_in(c, L - 1, &preps) &&
+            (atom_in(c, L - 2, &eval_words) || c->t.atoms[L - 2].digit))
             vote(m, CCG_TYPE_DATASET, 2);
     }
     /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
@@ -1828,16 +1869,17 @@ static void cues(ctx *c, ccg__mention *m)
                    1) > 0) {
         /* the head of the noun phrase: its last type noun before a preposition
          * or a clause ("a robust world model framework for ...": framework) */
-        static const wlit ends[] = {W("for"), W("that"), W("which"), W("to"), W("with"), W("on"),
-                                    W("in"), W("of"), W("by"), W("from"), W("designed"), W("based"),
-                                    {NULL, 0}};
+        static const wlit ends_words[] = {W("for"), W("that"), W("which"), W("to"), W("with"),
+                                          W("on"), W("in"), W("of"), W("by"), W("from"),
+                                          W("designed"), W("based"), {NULL, 0}};
+        static wset ends = {ends_words, 0};
         size_t k = atom_at(c, ov[1]);
         size_t send = sentence_end(c, m->end);
         int head = -1;
         for (size_t j = 0; k < n && j < 12 && c->t.atoms[k].start < send; j++, k++) {
             if (j > 0 && c->t.atoms[k].sep == SEP_PUNCT)
                 break;
-            if (atom_in(c, k, ends))
+            if (atom_in(c, k, &ends))
                 break;
             int t = noun_type(c, c->s + c->t.atoms[k].start, atom_len(c, k));
             if (t >= 0)
@@ -2067,13 +2109,14 @@ static bool abbrev_before(const char *s, size_t dot)
     while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.'))
         b--;
     size_t n = dot - b;
-    static const wlit ab[] = {W("e.g"), W("i.e"), W("al"), W("vs"), W("Fig"), W("cf"), W("approx"),
-                              W("resp"), W("Eq"), W("Eqs"), W("No"), W("Sec"), W("Tab"), W("etc"),
-                              W("Dr"), W("Mr"), W("Ms"), W("St"), W("Inc"), W("Ltd"), W("Co"),
-                              W("Corp"), {NULL, 0}};
+    static const wlit ab_words[] = {W("e.g"), W("i.e"), W("al"), W("vs"), W("Fig"), W("cf"),
+                                    W("approx"), W("resp"), W("Eq"), W("Eqs"), W("No"), W("Sec"),
+                                    W("Tab"), W("etc"), W("Dr"), W("Mr"), W("Ms"), W("St"),
+                                    W("Inc"), W("Ltd"), W("Co"), W("Corp"), {NULL, 0}};
+    static wset ab = {ab_words, 0};
     if (n == 1 && up_c(s[b]))
         return true;
-    return word_in(s + b, n, ab);
+    return word_in(s + b, n, &ab);
 }
 
 int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
