@@ -243,20 +243,21 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
 
 /* ---- merge --------------------------------------------------------------- */
 
-/* Loose key: case, spaces, hyphens and underscores folded, an acronym's plural s dropped. */
+/* Loose key: case, spaces, hyphens and underscores folded, an acronym's plural s dropped;
+ * appended to k. */
 static int merge_key(ccg_buf *k, const char *name)
 {
-    k->len = 0;
     size_t n = strlen(name);
     if (n > 2 && name[n - 1] == 's' && name[n - 2] >= 'A' && name[n - 2] <= 'Z')
         n--;
     return ccg__fold_loose(k, name, n);
 }
 
-/* Does name (not all lower case) spell a lexicon form's key in a case that form rejects (VLLM, LoRa)? */
-static bool lex_case_clash(const ccg_extractor *x, const char *name, const ccg_buf *k)
+/* Does name (not all lower case) spell a lexicon form's key [k, k+n) (of hash h) in a case
+ * that form rejects (VLLM, LoRa)? */
+static bool lex_case_clash(const ccg_extractor *x, const char *name, const char *k, size_t n, uint32_t h)
 {
-    const ccg__slot *slot = ccg__table_find(&x->lex, k->data, k->len, ccg__hash(k->data, k->len));
+    const ccg__slot *slot = ccg__table_find(&x->lex, k, n, h);
     if (!slot || !(slot->flags & KEY_FULL))
         return false;
     unsigned up = 0, lo = 0;
@@ -280,14 +281,27 @@ static bool lex_case_clash(const ccg_extractor *x, const char *name, const ccg_b
  * The key grouping a mention of name across the corpus: its loose key, and
  * the name itself if the lexicon form of that key rejects its case ("VLLMs",
  * vision LLMs, found by its shape is not the tool vLLM; PCa is not PCA).
+ * The key is k's bytes from base on, where its loose key already is if
+ * folded (merge_key of name), else is appended; its ccg__hash in *h.
  */
-static int entity_key(const ccg_extractor *x, const ccg__mention *m, const char *name, ccg_buf *k)
+static int entity_key(const ccg_extractor *x, const ccg__mention *m, const char *name, ccg_buf *k,
+                      size_t base, bool folded, uint32_t *h)
 {
-    int err = merge_key(k, name);
-    if (err < 0 || !k->len || m->lexentry >= 0 || !lex_case_clash(x, name, k))
-        return err;
+    int err;
+    if (!folded) {
+        k->len = base;
+        if ((err = merge_key(k, name)) < 0)
+            return err;
+    }
+    size_t n = k->len - base;
+    if (!n)
+        return 0;
+    *h = ccg__hash(k->data + base, n);
+    if (m->lexentry >= 0 || !lex_case_clash(x, name, k->data + base, n, *h))
+        return 0;
     if (ccg__buf_putc(k, '\1') < 0 || ccg__buf_add(k, name, strlen(name)) < 0)
         return CCG_ENOMEM;
+    *h = ccg__hash(k->data + base, k->len - base);
     return 0;
 }
 
@@ -518,55 +532,45 @@ typedef struct {
     const ccg__table *names; /* merge key of an acronym -> its hname */
 } homonyms;
 
-/* A paper's mentions of an acronym in a sense other than its main one are
- * called by that sense's long form. */
-static int rename_doc(job *j, size_t d)
+/* Mention m of paper r, whose name has the merge key [k, k+n), is called by
+ * its sense's long form if that is not the acronym's main sense: 1 if so. */
+static int rename_mention(const homonyms *h, const docres *r, ccg__mention *m, const char *k, size_t n)
 {
-    const homonyms *h = j->ctx;
-    docres *r = &j->res[d];
-    ccg_buf k = CCG_BUF_INIT;
-    int err = 0;
-    for (size_t i = 0; i < r->n; i++) {
-        ccg__mention *m = &r->m[i];
-        if (m->lexentry >= 0 || (err = merge_key(&k, m->name)) < 0 || !k.len)
-            continue;
-        const ccg__slot *s = ccg__table_find(h->names, k.data, k.len, ccg__hash(k.data, k.len));
-        if (!s || h->hn[s->value].n < 2)
-            continue;
-        const hname *hn = &h->hn[s->value];
-        /* the sense: this paper's definition, else the long form written here */
-        size_t si = SIZE_MAX;
-        for (size_t q = 0; q + 1 < r->n_defs && q < 512 && si == SIZE_MAX; q += 2) /* bounded */
-            if (strcmp(r->defs[q + 1], m->name) == 0)
-                si = find_sense(h->sn, hn, r->defs[q]);
-        if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
-            char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
-            if (!lf) {
-                err = CCG_ENOMEM;
-                break;
-            }
-            si = find_sense(h->sn, hn, lf);
-            free(lf);
-        }
-        if (si == SIZE_MAX || si == hn->best)
-            continue;
-        char *d2 = ccg__strdup(h->sn[si].lf);
-        if (!d2) {
-            err = CCG_ENOMEM;
-            break;
-        }
-        free(m->name);
-        m->name = d2;
+    const ccg__slot *s = ccg__table_find(h->names, k, n, ccg__hash(k, n));
+    if (!s || h->hn[s->value].n < 2)
+        return 0;
+    const hname *hn = &h->hn[s->value];
+    /* the sense: this paper's definition, else the long form written here */
+    size_t si = SIZE_MAX;
+    for (size_t q = 0; q + 1 < r->n_defs && q < 512 && si == SIZE_MAX; q += 2) /* bounded */
+        if (strcmp(r->defs[q + 1], m->name) == 0)
+            si = find_sense(h->sn, hn, r->defs[q]);
+    if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
+        char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
+        if (!lf)
+            return CCG_ENOMEM;
+        si = find_sense(h->sn, hn, lf);
+        free(lf);
     }
-    ccg__buf_free(&k);
-    return err;
+    if (si == SIZE_MAX || si == hn->best)
+        return 0;
+    char *d2 = ccg__strdup(h->sn[si].lf);
+    if (!d2)
+        return CCG_ENOMEM;
+    free(m->name);
+    m->name = d2;
+    return 1;
 }
 
-static int split_homonyms(job *j, unsigned threads)
+/*
+ * The acronyms defined in several senses, in h (its table empty if none):
+ * prepare_keys renames their mentions (rename_mention) as it makes the
+ * mentions' keys, every paper on its own.
+ */
+static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
 {
-    docres *res = j->res;
+    const docres *res = j->res;
     size_t n_docs = j->c->n_records;
-    ccg__table names = {0};
     ccg_buf k = CCG_BUF_INIT;
     sense *sn = NULL;
     hname *hn = NULL;
@@ -576,10 +580,15 @@ static int split_homonyms(job *j, unsigned threads)
     for (size_t d = 0; d < n_docs; d++)
         for (size_t i = 0; i + 1 < res[d].n_defs; i += 2) {
             const char *lf = res[d].defs[i], *name = res[d].defs[i + 1];
-            if (strcmp(lf, name) == 0 || (err = merge_key(&k, name)) < 0 || !k.len)
+            k.len = 0;
+            if (strcmp(lf, name) == 0)
+                continue;
+            if ((err = merge_key(&k, name)) < 0)
+                goto cleanup;
+            if (!k.len)
                 continue;
             ccg__slot *s;
-            if ((err = ccg__table_put(&names, k.data, k.len, &s)) < 0)
+            if ((err = ccg__table_put(names, k.data, k.len, &s)) < 0)
                 goto cleanup;
             if (!(s->flags & KEY_FULL)) {
                 if (n_hn == cap_hn && ccg__grow((void **)&hn, &cap_hn, n_hn + 1, sizeof *hn) < 0) {
@@ -619,15 +628,16 @@ static int split_homonyms(job *j, unsigned threads)
     if (!any)
         goto cleanup;
     /* every mention of the corpus is looked up: most names are not acronyms defined */
-    if ((err = ccg__table_bloom(&names)) < 0)
+    if ((err = ccg__table_bloom(names)) < 0)
         goto cleanup;
-    homonyms h = {sn, hn, &names};
-    j->ctx = &h;
-    err = run_docs(j, rename_doc, threads);
+    *h = (homonyms){sn, hn, names};
+    sn = NULL;
+    hn = NULL;
 cleanup:
     free(sn);
     free(hn);
-    ccg__table_free(&names);
+    if (!h->names)
+        ccg__table_free(names);
     ccg__buf_free(&k);
     return err;
 }
@@ -690,38 +700,55 @@ static size_t title_end_of(const char *t, size_t len)
 }
 
 /*
- * Each mention's name after the thesaurus, its grouping key, and what the
- * generic-name rule counts of it: computed once, on every thread, once the
- * names are final (after split_homonyms), for the merge. r->pool held the
- * overlay keys of the paper, used by now.
+ * Each mention's final name (split_homonyms, j->ctx, then the thesaurus),
+ * its grouping key, and what the generic-name rule counts of it: computed
+ * once, on every thread, for the merge. The loose key of a mention's name is
+ * folded once, straight into r->pool (which held the overlay keys of the
+ * paper, used by now), for the homonyms and the key alike.
  */
 static int prepare_keys(job *j, size_t d)
 {
+    const homonyms *h = j->ctx;
     docres *r = &j->res[d];
-    ccg_buf k = CCG_BUF_INIT, tk = CCG_BUF_INIT;
+    ccg_buf tk = CCG_BUF_INIT;
     int err = 0;
     if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
         return CCG_ENOMEM;
     r->pool.len = 0;
     size_t tend = title_end_of(r->text, r->len);
     for (size_t i = 0; i < r->n; i++) {
-        const ccg__mention *m = &r->m[i];
+        ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
-        if (!(mk->name = thesaurus(j->x, &tk, m->name)))
+        size_t base = r->pool.len;
+        bool folded = false;
+        if (h && m->lexentry < 0) {
+            if ((err = merge_key(&r->pool, m->name)) < 0)
+                break;
+            folded = true;
+            if (r->pool.len > base &&
+                (err = rename_mention(h, r, m, r->pool.data + base, r->pool.len - base)) != 0) {
+                if (err < 0)
+                    break;
+                err = 0;
+                folded = false;
+            }
+        }
+        if (!(mk->name = thesaurus(j->x, &tk, m->name))) {
+            r->pool.len = base;
             continue;
-        if ((err = entity_key(j->x, m, mk->name, &k)) < 0)
+        }
+        uint32_t hash = 0;
+        if ((err = entity_key(j->x, m, mk->name, &r->pool, base, folded && mk->name == m->name, &hash)) < 0)
             break;
-        if (!k.len)
+        if (r->pool.len == base)
             continue;
-        if (r->pool.len + k.len >= UINT32_MAX) {
+        if (r->pool.len >= UINT32_MAX) {
             err = ccg__err(CCG_ELIMIT, "too many names in one paper");
             break;
         }
-        mk->key = (uint32_t)r->pool.len;
-        mk->len = (uint32_t)k.len;
-        mk->hash = ccg__hash(k.data, k.len);
-        if ((err = ccg__buf_add(&r->pool, k.data, k.len)) < 0)
-            break;
+        mk->key = (uint32_t)base;
+        mk->len = (uint32_t)(r->pool.len - base);
+        mk->hash = hash;
         unsigned words = 0, caps = 0;
         if (m->lexentry < 0 && m->start >= tend &&
             (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
@@ -736,7 +763,6 @@ static int prepare_keys(job *j, size_t d)
         if (m->introduced && m->coined)
             mk->flags |= MK_COINED;
     }
-    ccg__buf_free(&k);
     ccg__buf_free(&tk);
     return err;
 }
@@ -1301,8 +1327,19 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    if ((err = split_homonyms(&j, threads)) < 0 || (err = run_docs(&j, prepare_keys, threads)) < 0 ||
-        (err = merge(&j, threads, a)) < 0)
+    homonyms hom = {NULL, NULL, NULL};
+    ccg__table hnames = {0};
+    if ((err = split_homonyms(&j, &hom, &hnames)) < 0)
+        goto cleanup;
+    j.ctx = hom.names ? &hom : NULL;
+    err = run_docs(&j, prepare_keys, threads);
+    j.ctx = NULL;
+    free((void *)hom.sn);
+    free((void *)hom.hn);
+    ccg__table_free(&hnames);
+    if (err < 0)
+        goto cleanup;
+    if ((err = merge(&j, threads, a)) < 0)
         goto cleanup;
     *out = a;
     a = NULL;
