@@ -282,7 +282,8 @@ static bool lex_case_clash(const ccg_extractor *x, const char *name, const char 
  * the name itself if the lexicon form of that key rejects its case ("VLLMs",
  * vision LLMs, found by its shape is not the tool vLLM; PCa is not PCA).
  * The key is k's bytes from base on, where its loose key already is if
- * folded (merge_key of name), else is appended; its ccg__hash in *h.
+ * folded (merge_key of name, its ccg__hash in *h), else is appended; the
+ * key's ccg__hash in *h.
  */
 static int entity_key(const ccg_extractor *x, const ccg__mention *m, const char *name, ccg_buf *k,
                       size_t base, bool folded, uint32_t *h)
@@ -296,7 +297,8 @@ static int entity_key(const ccg_extractor *x, const ccg__mention *m, const char 
     size_t n = k->len - base;
     if (!n)
         return 0;
-    *h = ccg__hash(k->data + base, n);
+    if (!folded)
+        *h = ccg__hash(k->data + base, n);
     if (m->lexentry >= 0 || !lex_case_clash(x, name, k->data + base, n, *h))
         return 0;
     if (ccg__buf_putc(k, '\1') < 0 || ccg__buf_add(k, name, strlen(name)) < 0)
@@ -480,28 +482,29 @@ static const char *thesaurus(const ccg_extractor *x, ccg_buf *k, const char *nam
 
 /* ---- homonyms: one acronym, several long forms ------------------------------ */
 
-/* The first word of s: its start in *w, its length without a plural s returned. */
-static size_t first_word(const char *s, const char **w)
+/* The first word of s (n bytes at most, up to a NUL): its start in *w, its
+ * length without a plural s returned. */
+static size_t first_word(const char *s, size_t n, const char **w)
 {
-    while (*s && !((*s | 32) >= 'a' && (*s | 32) <= 'z') && !(*s >= '0' && *s <= '9'))
-        s++;
-    *w = s;
-    size_t n = 0;
-    while (((s[n] | 32) >= 'a' && (s[n] | 32) <= 'z') || (s[n] >= '0' && s[n] <= '9'))
-        n++;
-    return n > 1 && s[n - 1] == 's' ? n - 1 : n;
+    size_t i = 0;
+    while (i < n && s[i] && !((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') && !(s[i] >= '0' && s[i] <= '9'))
+        i++;
+    *w = s + i;
+    size_t b = i;
+    while (i < n && (((s[i] | 32) >= 'a' && (s[i] | 32) <= 'z') || (s[i] >= '0' && s[i] <= '9')))
+        i++;
+    return i - b > 1 && s[i - 1] == 's' ? i - b - 1 : i - b;
 }
 
-/* Do two long forms of one acronym name the same thing? Their first words agree. */
-static bool same_sense(const char *a, const char *b)
-{
-    const char *wa, *wb;
-    size_t na = first_word(a, &wa), nb = first_word(b, &wb);
-    return na == nb && strncasecmp(wa, wb, na) == 0;
-}
-
+/*
+ * Two long forms of one acronym name the same thing if their first words
+ * agree (case and a plural s aside): a sense keeps the first word of its
+ * first long form, found once.
+ */
 typedef struct {
     const char *lf;  /* the first long form of this sense (borrowed from a docres) */
+    const char *w;   /* its first word (first_word), wn bytes */
+    size_t wn;
     size_t papers, last_doc;
     size_t next;     /* the acronym's next sense, SIZE_MAX at the end */
 } sense;
@@ -511,11 +514,11 @@ typedef struct {
     size_t best;           /* the sense most papers define */
 } hname;
 
-/* The sense of acronym h that long form lf has, or SIZE_MAX. */
-static size_t find_sense(const sense *sn, const hname *h, const char *lf)
+/* The sense of acronym h that a long form of first word [w, w+n) has, or SIZE_MAX. */
+static size_t find_sense(const sense *sn, const hname *h, const char *w, size_t n)
 {
     for (size_t i = h->n ? h->first : SIZE_MAX; i != SIZE_MAX; i = sn[i].next)
-        if (same_sense(sn[i].lf, lf))
+        if (sn[i].wn == n && strncasecmp(sn[i].w, w, n) == 0)
             return i;
     return SIZE_MAX;
 }
@@ -532,25 +535,28 @@ typedef struct {
     const ccg__table *names; /* merge key of an acronym -> its hname */
 } homonyms;
 
-/* Mention m of paper r, whose name has the merge key [k, k+n), is called by
- * its sense's long form if that is not the acronym's main sense: 1 if so. */
-static int rename_mention(const homonyms *h, const docres *r, ccg__mention *m, const char *k, size_t n)
+/* Mention m of paper r, whose name has the merge key [k, k+n) of ccg__hash kh,
+ * is called by its sense's long form if that is not the acronym's main sense:
+ * 1 if so. */
+static int rename_mention(const homonyms *h, const docres *r, ccg__mention *m, const char *k, size_t n,
+                          uint32_t kh)
 {
-    const ccg__slot *s = ccg__table_find(h->names, k, n, ccg__hash(k, n));
+    const ccg__slot *s = ccg__table_find(h->names, k, n, kh);
     if (!s || h->hn[s->value].n < 2)
         return 0;
     const hname *hn = &h->hn[s->value];
     /* the sense: this paper's definition, else the long form written here */
     size_t si = SIZE_MAX;
+    const char *w;
+    size_t wn;
     for (size_t q = 0; q + 1 < r->n_defs && q < 512 && si == SIZE_MAX; q += 2) /* bounded */
-        if (strcmp(r->defs[q + 1], m->name) == 0)
-            si = find_sense(h->sn, hn, r->defs[q]);
+        if (strcmp(r->defs[q + 1], m->name) == 0) {
+            wn = first_word(r->defs[q], SIZE_MAX, &w);
+            si = find_sense(h->sn, hn, w, wn);
+        }
     if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
-        char *lf = ccg__strndup(r->text + m->start, m->end - m->start);
-        if (!lf)
-            return CCG_ENOMEM;
-        si = find_sense(h->sn, hn, lf);
-        free(lf);
+        wn = first_word(r->text + m->start, m->end - m->start, &w);
+        si = find_sense(h->sn, hn, w, wn);
     }
     if (si == SIZE_MAX || si == hn->best)
         return 0;
@@ -600,13 +606,15 @@ static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
                 s->value = (int32_t)n_hn++;
             }
             uint32_t ni = (uint32_t)s->value;
-            size_t si = find_sense(sn, &hn[ni], lf);
+            const char *w;
+            size_t wn = first_word(lf, SIZE_MAX, &w);
+            size_t si = find_sense(sn, &hn[ni], w, wn);
             if (si == SIZE_MAX) {
                 if (n_sn == cap_sn && ccg__grow((void **)&sn, &cap_sn, n_sn + 1, sizeof *sn) < 0) {
                     err = CCG_ENOMEM;
                     goto cleanup;
                 }
-                sn[n_sn] = (sense){lf, 0, 0, SIZE_MAX};
+                sn[n_sn] = (sense){lf, w, wn, 0, 0, SIZE_MAX};
                 if (hn[ni].n++)
                     sn[hn[ni].last].next = n_sn;
                 else
@@ -721,23 +729,24 @@ static int prepare_keys(job *j, size_t d)
         mkey *mk = &r->keys[i];
         size_t base = r->pool.len;
         bool folded = false;
+        uint32_t hash = 0;
         if (h && m->lexentry < 0) {
             if ((err = merge_key(&r->pool, m->name)) < 0)
                 break;
             folded = true;
-            if (r->pool.len > base &&
-                (err = rename_mention(h, r, m, r->pool.data + base, r->pool.len - base)) != 0) {
-                if (err < 0)
+            size_t n = r->pool.len - base;
+            if (n) {
+                hash = ccg__hash(r->pool.data + base, n);
+                if ((err = rename_mention(h, r, m, r->pool.data + base, n, hash)) < 0)
                     break;
+                folded = err == 0; /* renamed: its key is folded again */
                 err = 0;
-                folded = false;
             }
         }
         if (!(mk->name = thesaurus(j->x, &tk, m->name))) {
             r->pool.len = base;
             continue;
         }
-        uint32_t hash = 0;
         if ((err = entity_key(j->x, m, mk->name, &r->pool, base, folded && mk->name == m->name, &hash)) < 0)
             break;
         if (r->pool.len == base)
