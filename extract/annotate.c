@@ -787,26 +787,30 @@ static int prepare_keys(job *j, size_t d)
  * over the papers lists each paper's entities.
  */
 
-/* What the merge counts of one key in corpus order: an entity unless its long forms are generic. */
+/*
+ * What the merge counts of one key in corpus order: an entity unless its
+ * long forms are generic. Counts and papers in 32 bits (a part's mentions
+ * and the papers are fewer than UINT32_MAX), and what every mention
+ * updates first: the merge reads a tally per mention, mostly not in cache.
+ */
 typedef struct {
-    size_t first_doc;           /* its first mention: orders entities of one name */
-    uint32_t first_i;
-    /* the generic-name rule: papers writing a long form of it in lower case, in Title Case */
-    unsigned words;             /* words of the first long form seen */
-    size_t lower, cap, last_lower, last_cap; /* last_*: doc+1 last counted */
-    size_t coined, last_coined; /* papers 'introducing' it by a Title Case definition only */
-    bool lexicon;
     /* the entity */
     uint32_t names, forms;      /* lists in its part's names and forms; UINT32_MAX ends them */
-    size_t n_forms;
-    size_t votes[CCG_TYPE_COUNT];
+    uint32_t n_forms;
+    uint32_t votes[CCG_TYPE_COUNT];
+    uint32_t n_papers, n_mentions, last_doc; /* last_*: doc+1 last counted */
     int lexentry;
-    const char *lexname;        /* the name a lexicon mention gave */
-    long intro, intro_coined;   /* the earliest paper introducing it other than by coining, by coining */
-    size_t n_papers, n_mentions, last_doc;
-    const char *rule;
-    uint32_t rank;              /* its index in the annotation; UINT32_MAX: generic */
+    bool lexicon;
     bool established;           /* two papers or more coin it (Monte Carlo (MC)): introduced by none */
+    /* the generic-name rule: papers writing a long form of it in lower case, in Title Case */
+    unsigned words;             /* words of the first long form seen */
+    uint32_t lower, cap, last_lower, last_cap;
+    uint32_t coined, last_coined; /* papers 'introducing' it by a Title Case definition only */
+    uint32_t first_doc, first_i; /* its first mention: orders entities of one name */
+    uint32_t rank;              /* its index in the annotation; UINT32_MAX: generic */
+    long intro, intro_coined;   /* the earliest paper introducing it other than by coining, by coining */
+    const char *lexname;        /* the name a lexicon mention gave */
+    const char *rule;
 } tally;
 
 typedef struct {
@@ -928,7 +932,7 @@ static int count_mention(job *j, part *pt, size_t d, size_t i)
             return CCG_ENOMEM;
         tally *t = &pt->t[pt->n_t];
         memset(t, 0, sizeof *t);
-        t->first_doc = d;
+        t->first_doc = (uint32_t)d;
         t->first_i = (uint32_t)i;
         t->names = t->forms = UINT32_MAX;
         t->lexentry = -1;
@@ -947,20 +951,21 @@ static int count_mention(job *j, part *pt, size_t d, size_t i)
     tally *t = &pt->t[k];
     bool lex = m->lexentry >= 0;
     t->lexicon |= lex;
-    if ((mk->flags & MK_COINED) && t->last_coined != d + 1) {
-        t->last_coined = d + 1;
+    uint32_t d1 = (uint32_t)d + 1;
+    if ((mk->flags & MK_COINED) && t->last_coined != d1) {
+        t->last_coined = d1;
         t->coined++;
     }
     if (mk->flags & MK_LONG) {
         if (!t->words)
             t->words = mk->words;
         if (mk->flags & MK_TITLE) {
-            if (t->last_cap != d + 1) {
-                t->last_cap = d + 1;
+            if (t->last_cap != d1) {
+                t->last_cap = d1;
                 t->cap++;
             }
-        } else if (t->last_lower != d + 1) {
-            t->last_lower = d + 1;
+        } else if (t->last_lower != d1) {
+            t->last_lower = d1;
             t->lower++;
         }
     }
@@ -974,8 +979,8 @@ static int count_mention(job *j, part *pt, size_t d, size_t i)
     if (m->type >= 0)
         t->votes[m->type]++;
     t->n_mentions++;
-    if (t->last_doc != d + 1) {
-        t->last_doc = d + 1;
+    if (t->last_doc != d1) {
+        t->last_doc = d1;
         t->n_papers++;
     }
     if (m->introduced) {
@@ -1016,7 +1021,7 @@ static int make_entity(job *j, part *pt, size_t e, const named *nm)
         en->type = (ccg_entity_type)x->entries[t->lexentry].type;
     else {
         en->type = CCG_TYPE_METHOD;
-        size_t bv = 0;
+        uint32_t bv = 0;
         for (int ty = 0; ty < CCG_TYPE_COUNT; ty++)
             if (t->votes[ty] > bv) {
                 bv = t->votes[ty];
@@ -1075,7 +1080,7 @@ static int tally_part(job *j, size_t p)
         t->established = t->coined >= 2;
         /* lower case in most papers (a long, specific name needs a clearer majority) */
         if (!t->lexicon && t->lower >= 2 &&
-            (t->words <= 3 ? t->lower > t->cap : t->lower > 3 * t->cap))
+            (t->words <= 3 ? t->lower > t->cap : t->lower > 3 * (uint64_t)t->cap))
             continue;
         const char *name = best_name(pt, t);
         order[n++] = (named){prefix8(name), name, t->first_doc, t->first_i, (uint32_t)k};
@@ -1270,6 +1275,10 @@ static int merge(job *j, unsigned threads, ccg_annotation *a)
         goto cleanup;
     }
     a->n_docs = c->n_records;
+    if (c->n_records >= UINT32_MAX - 1) {
+        err = ccg__err(CCG_ELIMIT, "too many papers");
+        goto cleanup;
+    }
     for (unsigned p = 0; p < mg.n_parts; p++)
         if (!(mg.parts[p].doc_start = ccg__malloc((c->n_records + 1) * sizeof(uint32_t)))) {
             err = CCG_ENOMEM;
