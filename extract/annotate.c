@@ -669,10 +669,20 @@ static bool rule_is(const char *rule, const char *r) { return rule && strcmp(rul
  * lower-case letter: not K-PINN)? Its content words (parted by spaces:
  * vision-language is one) in *words, those starting with a capital in *caps.
  */
+/* Is [s, s+n) a function word (the, a, of, with…), not a content word? */
+static bool function_word(const char *s, size_t n)
+{
+    static const char *const fn[] = {NULL, "a", "an of or to in on by", "the and for via", "with from"};
+    if (n == 0 || n > 4)
+        return false;
+    for (const char *f = fn[n]; *f; f += n + (f[n] == ' '))
+        if (memcmp(f, s, n) == 0)
+            return true;
+    return false;
+}
+
 static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *caps)
 {
-    static const char fn[][5] = {"the", "a", "an", "of", "and", "or", "to", "for", "in",
-                                 "on", "with", "from", "by", "via"};
     unsigned parts = 0, w = 0, cp = 0;
     bool lower = false;
     for (size_t i = 0; i < n;) {
@@ -684,10 +694,7 @@ static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *c
         if (i == b)
             break;
         parts++;
-        bool skip = false;
-        for (size_t f = 0; i - b < sizeof *fn && f < sizeof fn / sizeof *fn && !skip; f++)
-            skip = fn[f][i - b] == '\0' && memcmp(fn[f], s + b, i - b) == 0;
-        if (skip || (b > 0 && s[b - 1] == '-'))
+        if (function_word(s + b, i - b) || (b > 0 && s[b - 1] == '-'))
             continue;
         w++;
         cp += s[b] >= 'A' && s[b] <= 'Z';
@@ -699,11 +706,15 @@ static bool long_form_case(const char *s, size_t n, unsigned *words, unsigned *c
     return parts >= 2 && lower;
 }
 
+/* Where the title ends: the first blank line in the first 2000 bytes, else 0. */
 static size_t title_end_of(const char *t, size_t len)
 {
-    for (size_t i = 0; i + 1 < len && i < 2000; i++)
-        if (t[i] == '\n' && t[i + 1] == '\n')
-            return i;
+    size_t lim = len < 2001 ? (len ? len - 1 : 0) : 2000;
+    if (!lim)
+        return 0;
+    for (const char *p = t; (p = memchr(p, '\n', lim - (size_t)(p - t))); p++)
+        if (p[1] == '\n')
+            return (size_t)(p - t);
     return 0;
 }
 
