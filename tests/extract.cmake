@@ -37,9 +37,12 @@ ccg_golden_test(extract_golden_family ${CCG_EXTRACT_FIX}/golden_seed_family.tsv
 
 # CLI errors: exit code, message, no partial output (read/expect.sh).
 set(CCG_X_EXPECT sh ${CCG_FIXTURES}/read/expect.sh)
-set(XOUT ${CMAKE_CURRENT_BINARY_DIR}/extract_err_out.jsonl)
+set(XOUT @XOUT@)
+# Each test writes its own output path (@XOUT@): expect.sh --absent also fails
+# on a temporary file beside the path, and tests run in parallel.
 function(ccg_extract_expect name rc pattern)
-  add_test(NAME extract_err_${name} COMMAND ${CCG_X_EXPECT} ${rc} ${pattern} ${ARGN}
+  string(REPLACE "@XOUT@" "${CMAKE_CURRENT_BINARY_DIR}/extract_err_${name}.jsonl" args "${ARGN}")
+  add_test(NAME extract_err_${name} COMMAND ${CCG_X_EXPECT} ${rc} ${pattern} ${args}
     WORKING_DIRECTORY ${CCG_FIXTURES})
   set_tests_properties(extract_err_${name} PROPERTIES LABELS cli)
 endfunction()

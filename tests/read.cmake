@@ -55,12 +55,15 @@ ccg_golden_test(read_golden_stats ${CCG_READ_FIX}/golden/stats.txt stats --quiet
   read/sample_wos.txt read/sample_scopus.csv read/s2_batch.json read/paragraphs.txt)
 
 # Bad input: exit code and message (file:line: what is wrong), no output file left.
+# Each test writes its own output path (@OUT@ below): expect.sh --absent also
+# fails on a temporary file beside the path, and tests run in parallel.
 function(ccg_read_expect name rc pattern)
-  add_test(NAME read_err_${name} COMMAND ${CCG_EXPECT} ${rc} ${pattern} ${ARGN}
+  string(REPLACE "@OUT@" "${CMAKE_CURRENT_BINARY_DIR}/read_err_${name}.jsonl" args "${ARGN}")
+  add_test(NAME read_err_${name} COMMAND ${CCG_EXPECT} ${rc} ${pattern} ${args}
     WORKING_DIRECTORY ${CCG_FIXTURES})
   set_tests_properties(read_err_${name} PROPERTIES LABELS cli)
 endfunction()
-set(OUT ${CMAKE_CURRENT_BINARY_DIR}/read_err_out.jsonl)
+set(OUT @OUT@)
 ccg_read_expect(missing 1 "read/nope.txt: cannot open: No such file" --absent ${OUT}
   ${CCG_BIN} read read/nope.txt -o ${OUT})
 ccg_read_expect(missing_after_good 1 "read/nope.txt: cannot open" --absent ${OUT}
