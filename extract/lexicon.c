@@ -331,13 +331,20 @@ int ccg__fold_loose(ccg_buf *key, const char *s, size_t n)
 {
     if (ccg__buf_reserve(key, n) < 0)
         return CCG_ENOMEM;
+    /* every mention's merge key is folded here: each byte is written, and
+     * the length moves past it unless it is one the key drops (no branch
+     * on the unpredictable separators) */
+    static const bool drop[256] = {[' '] = true, ['-'] = true, ['_'] = true,
+                                   ['\t'] = true, ['\n'] = true, ['~'] = true};
+    char *d = key->data;
+    size_t len = key->len;
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '-' || c == '_' || c == '\t' || c == '\n' || c == '~')
-            continue;
-        key->data[key->len++] = (char)ccg__lower(c);
+        d[len] = (char)ccg__lower(c);
+        len += !drop[c];
     }
-    key->data[key->len] = '\0';
+    d[len] = '\0';
+    key->len = len;
     return 0;
 }
 
