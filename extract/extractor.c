@@ -1730,15 +1730,11 @@ static int noun_type(const ctx *c, const char *s, size_t n)
     if (n == 0 || n > NOUN_MAX)
         return -1;
     char buf[NOUN_MAX];
-    for (size_t i = 0; i < n; i++) {
-        unsigned char ch = (unsigned char)s[i];
-        buf[i] = (char)(ch >= 'A' && ch <= 'Z' ? ch | 32 : ch);
-    }
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)ccg__lower((unsigned char)s[i]);
     const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, ccg__hash(buf, n));
     return slot ? slot->value : -1;
 }
-
-static inline char fold_c(char c) { return up_c(c) ? (char)(c | 32) : c; }
 
 /* Does s[i..n) start with w (lower case), ASCII case ignored? */
 static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
@@ -1746,7 +1742,7 @@ static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
     if (i + l > n)
         return false;
     for (size_t k = 0; k < l; k++)
-        if (fold_c(s[i + k]) != w[k])
+        if ((char)ccg__lower((unsigned char)s[i + k]) != w[k])
             return false;
     return true;
 }
@@ -1762,7 +1758,7 @@ static int name_type(const char *s, size_t n)
     char t[9]; /* the longest suffix cue, "benchmark" */
     size_t tl = n < sizeof t ? n : sizeof t;
     for (size_t i = 0; i < tl; i++)
-        t[i] = fold_c(s[n - tl + i]);
+        t[i] = (char)ccg__lower((unsigned char)s[n - tl + i]);
 #define ENDS(w) (tl >= sizeof w - 1 && memcmp(t + tl - (sizeof w - 1), w, sizeof w - 1) == 0)
     if (ENDS("bench") || ENDS("benchmark") || ENDS("dataset") || ENDS("corpus") || ENDS("qa") ||
         ENDS("eval"))
@@ -1770,7 +1766,7 @@ static int name_type(const char *s, size_t n)
     if (ENDS("score") || ENDS("rate") || ENDS("index"))
         return CCG_TYPE_METRIC;
     for (size_t i = 0; i + 3 <= n; i++) {
-        char ch = fold_c(s[i]);
+        char ch = (char)ccg__lower((unsigned char)s[i]);
         if ((ch == 'g' && at_ci(s, n, i, "gpt", 3)) || (ch == 'b' && at_ci(s, n, i, "bert", 4)) ||
             (ch == 'l' && (at_ci(s, n, i, "llm", 3) || at_ci(s, n, i, "llama", 5) ||
                            at_ci(s, n, i, "llava", 5))))
