@@ -5,17 +5,14 @@
  * written at once; what is not thread-safe is Graphviz (DOT and figures:
  * global error state, one shared context), so those outputs take a lock and
  * run one at a time, on whichever thread picks them. Outputs to standard
- * output are written last, in their order, on the calling thread. libxml2
- * must be initialised before threads use it (xmlInitParser). Threads take
- * the outputs in order from a shared index, so the biggest output given
- * first starts first.
+ * output are written last, in their order, on the calling thread. Threads
+ * take the outputs in order from a shared index (ccg__parallel_for), so the
+ * biggest output given first starts first.
  */
-#include <libxml/parser.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "export_internal.h"
 
@@ -25,8 +22,6 @@ typedef struct {
     ccg_export_job *jobs;
     size_t n;
     char (*msg)[256]; /* per job: its error message */
-    size_t next;
-    pthread_mutex_t lock;    /* next */
     pthread_mutex_t gv_lock; /* Graphviz: one output at a time */
 } batch;
 
@@ -60,19 +55,14 @@ static void run_job(batch *b, size_t i)
         snprintf(b->msg[i], sizeof b->msg[i], "%s", ccg_error_last());
 }
 
-static void *worker(void *arg)
+/* A job's failure is its own (jobs[i].err): the others still run. */
+static int job_index(void *ctx, size_t i, unsigned w)
 {
-    batch *b = arg;
-    for (;;) {
-        pthread_mutex_lock(&b->lock);
-        size_t i = b->next++;
-        pthread_mutex_unlock(&b->lock);
-        if (i >= b->n)
-            break;
-        if (!to_stdout(&b->jobs[i]))
-            run_job(b, i);
-    }
-    return NULL;
+    (void)w;
+    batch *b = ctx;
+    if (!to_stdout(&b->jobs[i]))
+        run_job(b, i);
+    return 0;
 }
 
 int ccg_export_files(const ccg_network *net, const ccg_annotation *a, ccg_export_job *jobs,
@@ -82,34 +72,19 @@ int ccg_export_files(const ccg_network *net, const ccg_annotation *a, ccg_export
         return ccg__err(CCG_EINVAL, "export: no network or no outputs");
     if (n == 0)
         return 0;
-    batch b = {net, a, jobs, n, NULL, 0, PTHREAD_MUTEX_INITIALIZER, PTHREAD_MUTEX_INITIALIZER};
+    batch b = {net, a, jobs, n, NULL, PTHREAD_MUTEX_INITIALIZER};
     if (!(b.msg = ccg__calloc(n, sizeof *b.msg)))
         return CCG_ENOMEM;
     for (size_t i = 0; i < n; i++)
         jobs[i].err = 0;
-    if (threads == 0) {
-        long nc = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = nc > 0 ? (unsigned)nc : 1;
+    int err = ccg__parallel_for(n, threads, job_index, &b);
+    if (err < 0) {
+        free(b.msg);
+        return err;
     }
-    if (threads > n)
-        threads = (unsigned)n;
-    if (threads > 16)
-        threads = 16;
-    pthread_t tid[16];
-    unsigned started = 0;
-    if (threads > 1) {
-        xmlInitParser();
-        for (; started + 1 < threads; started++)
-            if (pthread_create(&tid[started], NULL, worker, &b) != 0)
-                break;
-    }
-    worker(&b);
-    for (unsigned i = 0; i < started; i++)
-        pthread_join(tid[i], NULL);
     for (size_t i = 0; i < n; i++)
         if (to_stdout(&jobs[i]))
             run_job(&b, i);
-    int err = 0;
     for (size_t i = 0; i < n && !err; i++)
         if (jobs[i].err < 0)
             err = ccg__err(jobs[i].err, "%s", b.msg[i]);

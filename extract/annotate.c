@@ -21,12 +21,10 @@
  * the lexicon form rejects (VLLMs for vLLM) keeps a key of its own
  * (entity_key).
  */
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <unistd.h>
 
 #include "extractor.h"
 
@@ -59,8 +57,9 @@ typedef struct {
     ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
 } docres;
 
-/* Work on every paper, shared by threads: each takes the next index, and
- * writes only its paper's docres, so results never depend on scheduling. */
+/* Work on every paper, shared by threads (ccg__parallel_for): each takes
+ * the next index, and writes only its paper's docres, so results never
+ * depend on scheduling. */
 typedef struct job job;
 typedef int (*doc_fn)(job *j, size_t d);
 struct job {
@@ -70,61 +69,22 @@ struct job {
     docres *res;
     doc_fn fn;
     const void *ctx;    /* what fn reads besides res */
-    size_t n;           /* fn's indices: papers, or the merge's parts */
-    size_t next;
-    pthread_mutex_t lock;
-    int err;
-    char errmsg[256];
 };
 
-#define MAX_THREADS 64
+#define MAX_THREADS CCG__MAX_THREADS
 
-static void *worker(void *arg)
+static int job_index(void *ctx, size_t i, unsigned w)
 {
-    job *j = arg;
-    for (;;) {
-        pthread_mutex_lock(&j->lock);
-        size_t i = j->next++;
-        int stop = j->err;
-        pthread_mutex_unlock(&j->lock);
-        if (stop || i >= j->n)
-            break;
-        int err = j->fn(j, i);
-        if (err < 0) {
-            pthread_mutex_lock(&j->lock);
-            if (!j->err) {
-                j->err = err;
-                snprintf(j->errmsg, sizeof j->errmsg, "%s", ccg_error_last());
-            }
-            pthread_mutex_unlock(&j->lock);
-            break;
-        }
-    }
-    return NULL;
+    (void)w;
+    job *j = ctx;
+    return j->fn(j, i);
 }
 
 /* Runs fn on indices [0, n); run_docs is the same for every paper. */
 static int run_pass(job *j, doc_fn fn, unsigned threads, size_t n)
 {
-    j->next = 0;
-    j->n = n;
     j->fn = fn;
-    if (threads <= 1 || n < 2) {
-        worker(j);
-    } else {
-        pthread_t tid[MAX_THREADS];
-        unsigned nt = threads > MAX_THREADS ? MAX_THREADS : threads, started = 0;
-        for (; started < nt; started++)
-            if (pthread_create(&tid[started], NULL, worker, j) != 0)
-                break;
-        if (started == 0)
-            worker(j);
-        for (unsigned i = 0; i < started; i++)
-            pthread_join(tid[i], NULL);
-    }
-    if (j->err)
-        return ccg__err(j->err, "%s", j->errmsg);
-    return 0;
+    return ccg__parallel_for(n, threads, job_index, j);
 }
 
 static int run_docs(job *j, doc_fn fn, unsigned threads)
@@ -1317,20 +1277,12 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     docres *res = ccg__calloc(c->n_records + 1, sizeof *res);
     if (!res)
         return CCG_ENOMEM;
-    unsigned threads = x->opts.threads;
-    if (threads == 0) {
-        long n = sysconf(_SC_NPROCESSORS_ONLN);
-        threads = n > 0 ? (unsigned)n : 1;
-    }
+    unsigned threads = x->opts.threads ? x->opts.threads : ccg__cpu_count();
     job j;
     memset(&j, 0, sizeof j);
     j.x = x;
     j.c = c;
     j.res = res;
-    if (pthread_mutex_init(&j.lock, NULL) != 0) {
-        free(res);
-        return ccg__err(CCG_ENOMEM, "cannot create a mutex");
-    }
     if ((err = run_docs(&j, extract_doc, threads)) < 0)
         goto cleanup;
     if ((err = overlay_build(&ov, res, c->n_records)) < 0)
@@ -1374,6 +1326,5 @@ cleanup:
     }
     free(res);
     overlay_free(&ov);
-    pthread_mutex_destroy(&j.lock);
     return err;
 }

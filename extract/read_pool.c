@@ -22,7 +22,6 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 /* Lines per batch are cut at about this many bytes: a few ms of parsing. */
 #define BATCH_BYTES ((size_t)256 << 10)
@@ -309,11 +308,7 @@ static int worker_reader(ccg_reader *r, ccg_reader **out)
 
 unsigned ccg__reader_threads(const ccg_reader_options *o)
 {
-    unsigned n = o->threads;
-    if (n == 0) {
-        long k = sysconf(_SC_NPROCESSORS_ONLN);
-        n = k > 0 ? (unsigned)k : 1;
-    }
+    unsigned n = o->threads ? o->threads : ccg__cpu_count();
     return n > MAX_THREADS ? MAX_THREADS : n;
 }
 

@@ -1,6 +1,8 @@
 #include "util.h"
 
 #include <errno.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -238,4 +240,82 @@ void ccg__outfile_abort(ccg_outfile *of)
     free(of->tmp);
     free(of->path);
     of->tmp = of->path = NULL;
+}
+
+unsigned ccg__cpu_count(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (unsigned)n : 1;
+}
+
+typedef struct {
+    ccg__index_fn fn;
+    void *ctx;
+    size_t n;
+    atomic_size_t next;
+    atomic_int err;
+    pthread_mutex_t lock; /* the first error and its message */
+    char msg[1024];
+} pfor;
+
+typedef struct {
+    pfor *p;
+    unsigned w;
+} pfor_thread;
+
+static void pfor_run(pfor *p, unsigned w)
+{
+    while (!atomic_load_explicit(&p->err, memory_order_relaxed)) {
+        size_t i = atomic_fetch_add_explicit(&p->next, 1, memory_order_relaxed);
+        if (i >= p->n)
+            break;
+        int err = p->fn(p->ctx, i, w);
+        if (err < 0) {
+            pthread_mutex_lock(&p->lock);
+            if (!atomic_load_explicit(&p->err, memory_order_relaxed)) {
+                snprintf(p->msg, sizeof p->msg, "%s", ccg_error_last());
+                atomic_store_explicit(&p->err, err, memory_order_relaxed);
+            }
+            pthread_mutex_unlock(&p->lock);
+            break;
+        }
+    }
+}
+
+static void *pfor_main(void *arg)
+{
+    pfor_thread *t = arg;
+    pfor_run(t->p, t->w);
+    return NULL;
+}
+
+int ccg__parallel_for(size_t n, unsigned threads, ccg__index_fn fn, void *ctx)
+{
+    if (n == 0)
+        return 0;
+    if (threads == 0)
+        threads = ccg__cpu_count();
+    if (threads > CCG__MAX_THREADS)
+        threads = CCG__MAX_THREADS;
+    if (threads > n)
+        threads = (unsigned)n;
+    pfor p = {.fn = fn, .ctx = ctx, .n = n};
+    atomic_init(&p.next, 0);
+    atomic_init(&p.err, 0);
+    if (pthread_mutex_init(&p.lock, NULL) != 0)
+        return ccg__err(CCG_ENOMEM, "cannot create a mutex");
+    pthread_t tid[CCG__MAX_THREADS];
+    pfor_thread args[CCG__MAX_THREADS];
+    unsigned started = 1; /* threads 1.. run beside this one, thread 0 */
+    for (; started < threads; started++) {
+        args[started] = (pfor_thread){&p, started};
+        if (pthread_create(&tid[started], NULL, pfor_main, &args[started]) != 0)
+            break; /* fewer threads: the indices still all get done */
+    }
+    pfor_run(&p, 0);
+    for (unsigned t = 1; t < started; t++)
+        pthread_join(tid[t], NULL);
+    pthread_mutex_destroy(&p.lock);
+    int err = atomic_load_explicit(&p.err, memory_order_relaxed);
+    return err ? ccg__err(err, "%s", p.msg) : 0;
 }

@@ -135,4 +135,21 @@ static inline size_t ccg__find_any4(const char *s, size_t i, size_t end, unsigne
     return i;
 }
 
+/** The number of online cores, at least 1. */
+unsigned ccg__cpu_count(void);
+
+/*
+ * Calls fn(ctx, i, w) for every i in [0, n), on up to `threads` threads (0:
+ * one a core; at most CCG__MAX_THREADS, and no more than n), the calling
+ * thread among them; w in [0, threads) names the thread, for per-thread
+ * state. Each thread takes the next index, so work that writes only its
+ * index's slot gives the same results whatever the scheduling. After a
+ * negative return no new index is started; the first one is returned, with
+ * its message (ccg_error_last), on the calling thread. The one mechanism of
+ * the extraction passes, the path metrics and the outputs of a build.
+ */
+#define CCG__MAX_THREADS 64
+typedef int (*ccg__index_fn)(void *ctx, size_t i, unsigned w);
+int ccg__parallel_for(size_t n, unsigned threads, ccg__index_fn fn, void *ctx);
+
 #endif

@@ -12,10 +12,8 @@
  * tests/unit/test_graph.c) and networkx's (tests/graph/check_networkx.py).
  */
 #include <math.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "graph_internal.h"
 #include "util.h"
@@ -224,8 +222,6 @@ typedef struct {
     double *dsum, *hsum; /* rows: per source, sums of d and of 1/d */
     size_t *reach;       /* rows: per source, nodes reached */
     walker *w;           /* one per thread */
-    size_t next;
-    pthread_mutex_t lock;
 } batch;
 
 static void walk_source(const batch *b, walker *wk, size_t i)
@@ -286,19 +282,12 @@ static void walk_source(const batch *b, walker *wk, size_t i)
     }
 }
 
-static void *batch_worker(void *arg)
+/* Source i of the batch, on thread w (ccg__parallel_for): its own rows. */
+static int walk_index(void *ctx, size_t i, unsigned w)
 {
-    batch *b = ((void **)arg)[0];
-    walker *wk = ((void **)arg)[1];
-    for (;;) {
-        pthread_mutex_lock(&b->lock);
-        size_t i = b->next++;
-        pthread_mutex_unlock(&b->lock);
-        if (i >= b->count)
-            break;
-        walk_source(b, wk, i);
-    }
-    return NULL;
+    const batch *b = ctx;
+    walk_source(b, &b->w[w], i);
+    return 0;
 }
 
 unsigned ccg__paths_threads;
@@ -328,8 +317,8 @@ static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, doub
     size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
     if (net->directed && in.start[n] > m)
         m = in.start[n];
-    long cores = ccg__paths_threads ? (long)ccg__paths_threads : sysconf(_SC_NPROCESSORS_ONLN);
-    unsigned threads = cores > 1 ? (cores > 8 ? 8 : (unsigned)cores) : 1;
+    unsigned cores = ccg__paths_threads ? ccg__paths_threads : ccg__cpu_count();
+    unsigned threads = cores > 8 ? 8 : cores;
     if (threads > k)
         threads = k ? (unsigned)k : 1;
     /* a batch: a few sources a thread (more with all sources, to join the
@@ -365,25 +354,12 @@ static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, doub
     }
     /* all: dd holds the per-source sums of 1/d */
     batch b = {net, &out, net->directed ? &in : &out, sym, NULL, 0, dep, dd,
-               all ? dsum : NULL, dd, reach, w, 0, PTHREAD_MUTEX_INITIALIZER};
+               all ? dsum : NULL, dd, reach, w};
     for (size_t first = 0; first < k; first += per) {
         b.src = pick + first;
         b.count = k - first < per ? k - first : per;
-        b.next = 0;
-        pthread_t tid[8];
-        void *args[8][2];
-        unsigned started = 0;
-        for (unsigned t = 1; t < nw && t < b.count; t++, started++) {
-            args[t][0] = &b;
-            args[t][1] = &w[t];
-            if (pthread_create(&tid[t], NULL, batch_worker, args[t]) != 0)
-                break;
-        }
-        args[0][0] = &b;
-        args[0][1] = &w[0];
-        batch_worker(args[0]);
-        for (unsigned t = 1; t <= started; t++)
-            pthread_join(tid[t], NULL);
+        if ((err = ccg__parallel_for(b.count, nw, walk_index, &b)) < 0)
+            goto cleanup;
         /* in source order, as one thread adds */
         for (size_t i = 0; i < b.count; i++) {
             uint32_t s = b.src[i];
