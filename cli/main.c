@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#ifdef CCG_HAVE_MIMALLOC
+#include <mimalloc.h>
+#endif
+
 #include "cli.h"
 
 bool cli_quiet = false;
@@ -138,6 +142,12 @@ int main(int argc, char **argv)
         char buf[1024];
         ccg_library_versions(buf, sizeof buf);
         printf("ccgraph %s\n%s", ccg_version(), buf);
+#ifdef CCG_HAVE_MIMALLOC
+        int mv = mi_version(); /* 209: 2.0.9 */
+        printf("allocator: mimalloc %d.%d.%d\n", mv / 100, mv / 10 % 10, mv % 10);
+#else
+        printf("allocator: C library malloc\n");
+#endif
         rc = CLI_OK;
     } else if (strcmp(cmd, "help") == 0) {
         if (argc < 3) {

@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential cmake pkg-config clang
 libigraph-dev libgraphviz-dev graphviz libpcre2-dev libjansson-dev
-libxml2-dev libxml2-utils zlib1g-dev libutf8proc-dev libcmocka-dev
+libxml2-dev libxml2-utils zlib1g-dev libutf8proc-dev libcmocka-dev libmimalloc-dev
 python3 python3-networkx python3-igraph librsvg2-bin"
 # ISA-L inflates .gz input about twice as fast as zlib. Debian builds it for
 # some architectures only; where it has none, ccgraph inflates with zlib.

@@ -62,6 +62,7 @@ endforeach()
 
 # Benchmark (not a test): bench_build_export [NODES] [EDGES] times each writer.
 add_executable(bench_build_export ${CCG_TEST_DIR}/bench/bench_build_export.c)
+ccg_use_allocator(bench_build_export)
 target_link_libraries(bench_build_export PRIVATE ccg_export)
 target_compile_options(bench_build_export PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
 

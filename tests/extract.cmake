@@ -66,12 +66,14 @@ ccg_extract_expect(unwritable 1 "cannot create" ${CCG_BIN} extract --quiet extra
 
 # Benchmark (not a test): bench_extract CORPUS [THREADS...] prints MB/s.
 add_executable(bench_extract ${CCG_TEST_DIR}/bench/bench_extract.c)
+ccg_use_allocator(bench_extract)
 target_link_libraries(bench_extract PRIVATE ccg_extract)
 target_compile_options(bench_extract PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
 
 # Benchmark (not a test): bench_atomize CORPUS checks the tokenizer against its
 # reference copy, then prints its MB/s.
 add_executable(bench_atomize ${CCG_TEST_DIR}/bench/bench_atomize.c)
+ccg_use_allocator(bench_atomize)
 target_include_directories(bench_atomize PRIVATE ${CMAKE_SOURCE_DIR}/extract)
 target_link_libraries(bench_atomize PRIVATE ccg_extract)
 target_compile_options(bench_atomize PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)

@@ -35,6 +35,7 @@ ccg_unit_test(test_graph_gold ${CCG_TEST_DIR}/unit/test_graph_gold.c ccg_graph)
 # Benchmark (prints figures, not a test):
 #   tests/bench_graph /work/shared/corpus/arxiv_cs_2025_2026.jsonl.gz [MIN_PAPERS...]
 add_executable(bench_graph ${CCG_TEST_DIR}/bench/bench_graph.c)
+ccg_use_allocator(bench_graph)
 target_include_directories(bench_graph PRIVATE ${CMAKE_SOURCE_DIR}/graph ${CMAKE_SOURCE_DIR}/extract)
 target_link_libraries(bench_graph PRIVATE ccg_graph)
 target_compile_options(bench_graph PRIVATE ${CCG_WARNINGS})

@@ -166,6 +166,7 @@ endforeach()
 #   build/tests/bench_read ../shared/corpus/arxiv_cs_2025_2026.jsonl.gz --corpus
 # and here only as a smoke test on a small input.
 add_executable(bench_read ${CCG_TEST_DIR}/bench/bench_read.c)
+ccg_use_allocator(bench_read)
 target_link_libraries(bench_read PRIVATE ccg_extract)
 target_include_directories(bench_read PRIVATE ${CMAKE_SOURCE_DIR}/extract) # the inflater's name
 target_compile_options(bench_read PRIVATE ${CCG_WARNINGS})
