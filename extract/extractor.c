@@ -136,18 +136,21 @@ static size_t sentence_end(const ctx *c, size_t off)
     return k + 1 < c->n_sent ? c->sent[k + 1] : c->len;
 }
 
-/* First atom starting at or after off. */
+/* First atom starting at or after off. Branch-free halving (the compiler
+ * makes the step a conditional move): the passes call it often and its
+ * comparisons are coin flips a branch predictor loses. */
 static size_t atom_at(const ctx *c, size_t off)
 {
-    size_t lo = 0, hi = c->t.n_atoms;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (c->t.atoms[mid].start < off)
-            lo = mid + 1;
-        else
-            hi = mid;
+    const ccg__atom *a = c->t.atoms, *b = a;
+    size_t n = c->t.n_atoms;
+    if (!n)
+        return 0;
+    while (n > 1) {
+        size_t half = n / 2;
+        b = b[half].start < off ? b + half : b;
+        n -= half;
     }
-    return lo;
+    return (size_t)(b - a) + (b->start < off);
 }
 
 /*
