@@ -15,7 +15,10 @@
 /* FNV-1a, the hash of every key: ccg__hash, the atoms' fh, the lexicon walk. */
 #define CCG_FNV_BASIS 2166136261u
 #define CCG_FNV_PRIME 16777619u
+#define CCG_FNV_PRIME_INV 0x359c449bu /* CCG_FNV_PRIME * CCG_FNV_PRIME_INV == 1 (mod 2^32) */
 static inline uint32_t ccg__fnv_step(uint32_t h, unsigned char c) { return (h ^ c) * CCG_FNV_PRIME; }
+/** The state before the step that added byte c and gave h (the prime is odd: invertible). */
+static inline uint32_t ccg__fnv_unstep(uint32_t h, unsigned char c) { return (h * CCG_FNV_PRIME_INV) ^ c; }
 
 /* ---- atoms: the smallest units a text is matched on ---------------------- */
 
@@ -38,6 +41,9 @@ typedef struct {
     uint32_t fh, fhl;      /* FNV-1a state (before the 0 -> 1 fix) of the atom's folded key
                             * as the first atom of a match, and before its last byte: the
                             * first-atom filter is tested without building the key */
+    uint32_t fh2;          /* ccg__atomize_pairs only: the same state for the key of the
+                            * atom before and this one (ccg__fold_atom's chain of the two;
+                            * the first atom of a text: its fh), for the overlay's test */
 } ccg__atom;
 
 typedef struct {
@@ -58,6 +64,8 @@ typedef struct {
 
 /** Splits text into words and atoms (ASCII letters/digits; other bytes separate). */
 int ccg__atomize(ccg__atoms *t, const char *text, size_t len);
+/** The same, and each atom's fh2. */
+int ccg__atomize_pairs(ccg__atoms *t, const char *text, size_t len);
 void ccg__atoms_free(ccg__atoms *t);
 
 /**

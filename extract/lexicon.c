@@ -103,10 +103,16 @@ static size_t url_end(const char *s, size_t i, size_t len)
 }
 
 #define FNV_PRIME CCG_FNV_PRIME
-#define FNV_PRIME_INV 0x359c449bu /* FNV_PRIME * FNV_PRIME_INV == 1 (mod 2^32) */
 
-/* Scans the atom at s[i] (a letter or digit) into a; returns its end. */
-static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg__atom *a)
+/*
+ * Scans the atom at s[i] (a letter or digit) into a; returns its end. With
+ * pairs, h2 is the state its bytes go on from for fh2 (the atom before's
+ * key and the separator the fold keeps): a second chain, independent of
+ * the first, so it runs in the multiply latency that sets the loop's pace;
+ * without, the compiler drops it.
+ */
+static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg__atom *a,
+                               bool pairs, uint32_t h2)
 {
     uint32_t h = CCG_FNV_BASIS, hl = h;
     size_t i0 = i;
@@ -114,6 +120,7 @@ static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg
         do {
             hl = h;
             h = (h ^ s[i]) * FNV_PRIME;
+            h2 = (h2 ^ s[i]) * FNV_PRIME;
             i++;
         } while (i < len && (is_digit(s[i]) || (s[i] == '.' && i + 1 < len && is_digit(s[i + 1]))));
         a->digit = 1;
@@ -126,6 +133,7 @@ static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg
         size_t lo = 0; /* 32 for each lower-case letter (they have bit 5 set) */
         for (;;) {
             h = (h ^ l) * FNV_PRIME;
+            h2 = (h2 ^ l) * FNV_PRIME;
             lo += c & 32;
             if (++p == e)
                 break;
@@ -140,7 +148,7 @@ static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg
         i = (size_t)(p - s);
         lo >>= 5;
         /* the state before the last byte, by undoing its step (the prime is odd) */
-        hl = (h * FNV_PRIME_INV) ^ (s[i - 1] | 32u);
+        hl = ccg__fnv_unstep(h, (unsigned char)(s[i - 1] | 32u));
         size_t up = i - i0 - lo;
         a->digit = 0;
         a->upper = up > 255 ? 255 : (uint8_t)up;
@@ -149,6 +157,8 @@ static inline size_t scan_atom(const unsigned char *s, size_t len, size_t i, ccg
     a->end = (uint32_t)i;
     a->fh = h;
     a->fhl = hl;
+    if (pairs)
+        a->fh2 = h2;
     return i;
 }
 
@@ -184,7 +194,11 @@ static size_t hyphen_like(const unsigned char *s, size_t i, size_t len, size_t p
     return n && i + n < len && is_alnum(s[i + n]) ? n : 0;
 }
 
-int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
+/* ccg__atomize, and with pairs ccg__atomize_pairs: inlined in both, each
+ * its own copy of the loop, so the first pays nothing for fh2 (gcc 12 made
+ * one copy with a test of pairs unless told) */
+static inline __attribute__((always_inline)) int atomize(ccg__atoms *t, const char *text,
+                                                         size_t len, bool pairs)
 {
     const unsigned char *s = (const unsigned char *)text;
     t->n_atoms = t->n_words = 0;
@@ -248,7 +262,12 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             a->word = (uint32_t)n_words;
             a->sep = sep;
             a->sepch = sepch;
-            i = scan_atom(s, len, i, a);
+            /* fh2 goes on from the atom before as ccg__fold_atom chains it:
+             * its key (with its '+'), the separator if kept, then this atom */
+            uint32_t h2 = n_atoms > 1 ? atoms[n_atoms - 2].fh : CCG_FNV_BASIS;
+            if (pairs && sep == SEP_OTHER && sepch != '_')
+                h2 = (h2 ^ sepch) * FNV_PRIME;
+            i = scan_atom(s, len, i, a, pairs, h2);
             upper |= a->upper;
             if (i >= len)
                 break;
@@ -282,6 +301,8 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
             ccg__atom *last = &atoms[n_atoms - 1];
             last->fhl = last->fh;
             last->fh = (last->fh ^ '+') * FNV_PRIME;
+            if (pairs)
+                last->fh2 = (last->fh2 ^ '+') * FNV_PRIME;
             i++;
         }
         if (n_words == t->cap_words) {
@@ -302,6 +323,16 @@ done:
     t->n_atoms = n_atoms;
     t->n_words = n_words;
     return 0;
+}
+
+int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
+{
+    return atomize(t, text, len, /* pairs = */ false);
+}
+
+int ccg__atomize_pairs(ccg__atoms *t, const char *text, size_t len)
+{
+    return atomize(t, text, len, /* pairs = */ true);
 }
 
 void ccg__atoms_free(ccg__atoms *t)
