@@ -158,12 +158,6 @@ static int extend_doc(job *j, size_t d)
 
 /* ---- the overlay of long forms ------------------------------------------- */
 
-static void overlay_free(ccg__overlay *ov)
-{
-    ccg__table_free(&ov->keys);
-    ccg__buf_free(&ov->names);
-}
-
 static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
 {
     int err = 0;
@@ -196,9 +190,9 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
             }
         }
     }
-    /* its Bloom filters, and the pairs that let a text atom join atoms of a
-     * long form (pre|operative CT) */
-    return ccg__table_bloom(&ov->keys);
+    /* its Bloom filters, the pairs that let a text atom join atoms of a
+     * long form (pre|operative CT), and the filter of the walk's sweep */
+    return ccg__overlay_seal(ov);
 }
 
 /* ---- merge --------------------------------------------------------------- */
@@ -1325,6 +1319,6 @@ cleanup:
         ccg__buf_free(&res[d].pool);
     }
     free(res);
-    overlay_free(&ov);
+    ccg__overlay_free(&ov);
     return err;
 }

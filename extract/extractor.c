@@ -28,6 +28,8 @@
 
 #define MAX_LEX_ATOMS 12
 #define MAX_NAME 200
+/* bits of ccg__overlay.starts a key: at 16, a few in a hundred of the absent keys pass */
+#define OVERLAY_STARTS_BITS 16
 
 typedef struct {
     const ccg_extractor *x;
@@ -770,8 +772,9 @@ static long shadowed(const ctx *c, size_t k, size_t e)
     return -1;
 }
 
-static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
+static int pass_lexicon(ctx *c)
 {
+    const ccg__table *tab = &c->x->lex;
     for (size_t wi = 0; wi < c->t.n_words; wi++) {
         const ccg__word *w = &c->t.words[wi];
         for (size_t k = w->a0; k < w->a1 && k < c->t.n_atoms;) {
@@ -783,30 +786,18 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
             if (!c->used[k] &&
                 (ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) &&
-                may_start(c, w, k) &&
-                /* and, for the overlay, its test that the next atom may go on:
-                 * a few long forms begin with "the", "in", "of", so the first
-                 * test passes nearly every word of a text */
-                (!overlay || a->digit || goes_on(c, tab, k, c->t.n_atoms, a->fh)))
-                e = lex_match(c, tab, k, &entry, overlay);
+                may_start(c, w, k))
+                e = lex_match(c, tab, k, &entry, false);
             if (!e) {
                 k++;
                 continue;
             }
             int err;
-            long sh = overlay ? -1 : shadowed(c, k, e);
+            long sh = shadowed(c, k, e);
             if (sh >= 0) {
                 claim(c, k, e);
                 err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, c->m[sh].name,
                                   strlen(c->m[sh].name), -1, "recall", NULL);
-            } else if (overlay && (title_goes_on(c, k, e) || one_word(c, k, e))) {
-                k++;
-                continue;
-            } else if (overlay) {
-                const char *nm = c->ov->names.data + entry;
-                claim(c, k, e);
-                err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, nm, strlen(nm),
-                                  -1, "corpus long form", NULL);
             } else
                 err = emit_lexicon(c, k, e, entry, "lexicon");
             if (err < 0)
@@ -822,6 +813,115 @@ static int pass_lexicon(ctx *c, const ccg__table *tab, bool overlay)
         }
     }
     return 0;
+}
+
+/* ---- long forms defined elsewhere in the corpus (annotate's overlay) ----- */
+
+/*
+ * The lexicon walk over the overlay's table (the long forms of the corpus's
+ * definitions, and their prefixes of whole atoms): from each free atom in
+ * text order, the longest match (lex_match, any case), kept unless it is
+ * one word or a Title Case phrase goes on after it.
+ *
+ * A kept match spans two atoms at least (one_word drops one), so lex_match
+ * got past atom k + 1 only with the key of atoms k and k + 1 in the table
+ * (as a prefix: the text's atom boundaries are some of the key's, so
+ * "pretrained" goes on in the prefixes of "Pre-trained"), or ended there
+ * with that key, or that key without its last byte (a plural's 's', or the
+ * '+' after it), a full key (lex_step). ov->starts holds every such key and
+ * the tokenizer made the key of each two atoms (fh2): a sweep of one
+ * filter test an atom, without a branch, marks the atoms where a match may
+ * start, 64 at a time, and only those go through the walk's tests. At the
+ * others no match could be kept, and one not kept changes nothing.
+ */
+static int pass_overlay(ctx *c, const ccg__overlay *ov)
+{
+    const ccg__table *tab = &ov->keys;
+    size_t n = c->t.n_atoms;
+    for (size_t base = 0; base + 1 < n; base += 64) {
+        size_t end = n - 1 - base < 64 ? n - 1 : base + 64; /* atoms k with k + 1 < n */
+        uint64_t may = 0;
+        for (size_t k = base; k < end; k++) {
+            const ccg__atom *b = &c->t.atoms[k + 1];
+            uint32_t h = b->fh2 ? b->fh2 : 1, bit = ccg__bloom_bit(h, ov->starts_bits);
+            uint64_t m = ov->starts[bit >> 6] >> (bit & 63) & (b->sep != SEP_PUNCT) &
+                         !(c->used[k] | c->used[k + 1]);
+            may |= m << (k - base);
+        }
+        for (; may; may &= may - 1) {
+            size_t k = base + (size_t)__builtin_ctzll(may), e;
+            const ccg__atom *a = &c->t.atoms[k];
+            int entry = -1;
+            /* the walk's tests, in its order; a match before may have
+             * claimed the atoms since the sweep */
+            if (c->used[k] || c->used[k + 1] ||
+                !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
+                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
+                !may_start(c, &c->t.words[a->word], k) ||
+                (!a->digit && !goes_on(c, tab, k, n, a->fh)) ||
+                !(e = lex_match(c, tab, k, &entry, /* any_case = */ true)) ||
+                title_goes_on(c, k, e) || one_word(c, k, e))
+                continue;
+            const char *nm = ov->names.data + entry;
+            claim(c, k, e);
+            int err = add_mention(c, a->start, c->t.atoms[e - 1].end, nm, strlen(nm), -1,
+                                  "corpus long form", NULL);
+            if (err < 0)
+                return err;
+        }
+    }
+    return 0;
+}
+
+int ccg__overlay_seal(ccg__overlay *ov)
+{
+    const ccg__table *tab = &ov->keys;
+    int err = ccg__table_bloom(&ov->keys);
+    if (err < 0)
+        return err;
+    size_t n = 0; /* keys, and full keys with an 's' or '+' after */
+    for (size_t i = 0; i < tab->cap; i++) {
+        const ccg__slot *sl = &tab->slots[i];
+        if (sl->len)
+            n += (sl->flags & KEY_FULL) ? 2 + (tab->pool.data[sl->key + sl->len - 1] == 's') : 1;
+    }
+    unsigned bits = 16;
+    while (bits < 28 && ((size_t)1 << bits) < n * OVERLAY_STARTS_BITS)
+        bits++;
+    uint64_t *f = ccg__calloc(((size_t)1 << bits) / 64, sizeof *f);
+    if (!f)
+        return CCG_ENOMEM;
+    free(ov->starts);
+    ov->starts = f;
+    ov->starts_bits = bits;
+    for (size_t i = 0; i < tab->cap; i++) {
+        const ccg__slot *sl = &tab->slots[i];
+        if (!sl->len)
+            continue;
+        uint32_t hs[3] = {sl->hash, 0, 0}, h = CCG_FNV_BASIS;
+        size_t nh = 1;
+        const char *k = tab->pool.data + sl->key;
+        if (sl->flags & KEY_FULL) {
+            for (size_t j = 0; j < sl->len; j++)
+                h = ccg__fnv_step(h, (unsigned char)k[j]);
+            hs[nh++] = ccg__fnv_step(h, 's');
+            if (k[sl->len - 1] == 's')
+                hs[nh++] = ccg__fnv_step(h, '+');
+        }
+        for (size_t j = 0; j < nh; j++) {
+            uint32_t b = ccg__bloom_bit(hs[j] ? hs[j] : 1, bits);
+            f[b >> 6] |= (uint64_t)1 << (b & 63);
+        }
+    }
+    return 0;
+}
+
+void ccg__overlay_free(ccg__overlay *ov)
+{
+    ccg__table_free(&ov->keys);
+    ccg__buf_free(&ov->names);
+    free(ov->starts);
+    ov->starts = NULL;
 }
 
 /* ---- definitions: Long Form (SF) ----------------------------------------- */
@@ -2290,7 +2390,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
     c->cap_lead = sc->cap_lead;
-    int err = ccg__atomize(&c->t, text, len);
+    /* the overlay's walk tests the key of each two atoms (pass_overlay) */
+    int err = ov ? ccg__atomize_pairs(&c->t, text, len) : ccg__atomize(&c->t, text, len);
     if (err < 0)
         return err;
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)
@@ -2316,9 +2417,9 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
             break;
         }
     if ((err = pass_definitions(&c)) < 0 || (err = pass_phrases(&c)) < 0 ||
-        (err = pass_lexicon(&c, &x->lex, false)) < 0)
+        (err = pass_lexicon(&c)) < 0)
         goto cleanup;
-    if (ov && ov->keys.n && (err = pass_lexicon(&c, &ov->keys, true)) < 0)
+    if (ov && ov->keys.n && (err = pass_overlay(&c, ov)) < 0)
         goto cleanup;
     if ((err = pass_shapes(&c)) < 0 || (err = pass_intro(&c)) < 0 ||
         (err = pass_title(&c)) < 0 || (err = pass_recall(&c)) < 0 || (err = settle(&c)) < 0)
@@ -2364,7 +2465,7 @@ int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const ch
             c.used[k] = 1;
     }
     size_t before = c.n;
-    if ((err = pass_lexicon(&c, &ov->keys, true)) < 0)
+    if ((err = pass_overlay(&c, ov)) < 0)
         goto cleanup;
     if (c.n > before)
         qsort(c.m, c.n, sizeof *c.m, by_start);

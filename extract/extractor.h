@@ -294,7 +294,17 @@ typedef struct {
 typedef struct {
     ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
     ccg_buf names;
+    uint64_t *starts;     /* a Bloom filter of what the key of a match's first two atoms may be
+                           * (ccg__overlay_seal; pass_overlay in extractor.c) */
+    unsigned starts_bits; /* log2 of its size in bits */
 } ccg__overlay;
+
+/**
+ * Readies an overlay whose keys are all put for extraction: the Bloom
+ * filters of its table (ccg__table_bloom) and its starts.
+ */
+int ccg__overlay_seal(ccg__overlay *ov);
+void ccg__overlay_free(ccg__overlay *ov);
 
 int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
                  size_t len, ccg__mention **out, size_t *n_out,

@@ -432,6 +432,40 @@ static void test_annotate_hyphenated_long_form(void **state)
 }
 
 /*
+ * The second pass looks for long forms only where the key of two atoms is
+ * one of theirs (a prefix, a full key, or a full key and a plural s or '+'
+ * after it): each paper here spells out another's long form in a way the
+ * filter must let through.
+ */
+static void test_annotate_two_atom_keys(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "We build a Point Cloud (PCD) of the scene.", /* a long form of two atoms */
+        "Dense point cloud data help.",
+        "A Gated Block (GBK) mixes tokens.", /* its plural */
+        "Stacked gated blocks mix tokens.",
+        "A Mixed Loss (MXL) trains it.", /* a plural's s with the '+' of a name after it */
+        "Our mixed loss+ variant wins.",
+        "We release a Pre-trained Graph Encoder (PGE) today.", /* one atom of the text, two of the key */
+        "A pretrained graph encoder helps.",
+        "We build a 3D Scene Graph (DSG) here.", /* a digit atom first */
+        "Fast 3D scene graph building is hard.",
+        "The Prisoner's Dilemma (PD) is a game.", /* a separator the key keeps */
+        "Agents play the prisoner's dilemma.", NULL};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        annotated t = annotate_all(threads, texts);
+        static const char *const names[] = {"PCD", "GBK", "MXL", "PGE", "DSG", "PD"};
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+            const ccg_entity *e = must_find(t.a, names[i]);
+            if (e->n_papers != 2)
+                fail_msg("%s: %zu papers", names[i], (size_t)e->n_papers);
+        }
+        annotated_free(&t);
+    }
+}
+
+/*
  * A name two papers define in Title Case without saying they introduce it
  * is established: no paper introduced it. One paper's definition coins it.
  */
@@ -561,6 +595,7 @@ int main(void)
         cmocka_unit_test(test_user_files),
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_hyphenated_long_form),
+        cmocka_unit_test(test_annotate_two_atom_keys),
         cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_annotate_homonyms),
         cmocka_unit_test(test_annotate_spread),
