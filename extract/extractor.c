@@ -488,12 +488,7 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
     size_t klen = 0;
     size_t end = c->t.n_atoms < a0 + MAX_LEX_ATOMS ? c->t.n_atoms : a0 + MAX_LEX_ATOMS;
     for (size_t j = a0; j < end; j++) {
-        const ccg__atom *a = &c->t.atoms[j];
         ccg__fold_atom(c->s, &c->t, j, j == a0, &h, &hlast, &klen, NULL);
-        /* The overlay's matches that pass_lexicon keeps span two atoms (one is one
-         * word, dropped): a first atom that cannot go on is dropped at once. */
-        if (j == a0 && tab != &c->x->lex && !a->digit && !goes_on(c, tab, j, end, h))
-            return 0;
         bool full = ccg__table_may_have_full(tab, h ? h : 1) ||
                     (ccg__table_may_have_full(tab, hlast ? hlast : 1) && plural_end(c, j, klen));
         if (full) {

@@ -290,6 +290,7 @@ typedef struct {
 /**
  * Extraction of one text with an optional extra table of long forms found
  * elsewhere in the corpus (annotate's second pass): key -> name.
+ * ccg__extract and ccg__overlay_extend take it sealed (ccg__overlay_seal).
  */
 typedef struct {
     ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
