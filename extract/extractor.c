@@ -829,6 +829,26 @@ static int pass_lexicon(ctx *c)
  * start, 64 at a time, and only those go through the walk's tests. At the
  * others no match could be kept, and one not kept changes nothing.
  */
+/*
+ * What lex_match from atom k must find at atom k + 1 for pass_overlay to
+ * keep its match: there the key of the two (fh2) is a full key or a
+ * plural's (lex_step), or the walk goes on to atom k + 2 (goes_on with
+ * that key's hash). Most keys of two atoms of a text that the table holds
+ * are prefixes of longer long forms that the next atom does not continue.
+ */
+static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k)
+{
+    const ccg__atom *b = &c->t.atoms[k + 1];
+    uint32_t h = b->fh2;
+    if (ccg__table_may_have_full(tab, h ? h : 1) || goes_on(c, tab, k + 1, c->t.n_atoms, h))
+        return true;
+    if (c->s[b->end - 1] != 's')
+        return false;
+    const ccg__word *w = &c->t.words[b->word];
+    h = ccg__fnv_unstep(h, k + 2 == w->a1 && w->end > b->end ? '+' : 's');
+    return ccg__table_may_have_full(tab, h ? h : 1);
+}
+
 static int pass_overlay(ctx *c, const ccg__overlay *ov)
 {
     const ccg__table *tab = &ov->keys;
@@ -847,13 +867,15 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
             size_t k = base + (size_t)__builtin_ctzll(may), e;
             const ccg__atom *a = &c->t.atoms[k];
             int entry = -1;
-            /* the walk's tests, in its order; a match before may have
-             * claimed the atoms since the sweep */
+            /* the walk's tests, in its order, then what lex_match must find
+             * at k + 1; a match before may have claimed the atoms since the
+             * sweep */
             if (c->used[k] || c->used[k + 1] ||
                 !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
                   ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
                 !may_start(c, &c->t.words[a->word], k) ||
                 (!a->digit && !goes_on(c, tab, k, n, a->fh)) ||
+                !two_atoms_may(c, tab, k) ||
                 !(e = lex_match(c, tab, k, &entry, /* any_case = */ true)) ||
                 title_goes_on(c, k, e) || one_word(c, k, e))
                 continue;
