@@ -23,8 +23,8 @@ static const char *const own_help[] = {
     "table format: tsv (default), csv, markdown (md) or latex",
     "rows (default 50; 0 = all)",
     "sort rows by this node column, descending (default: the --size-by metric)",
-    "node columns to show, comma-separated (default: all; markdown, latex: papers, "
-    "first_seen, the size metric)",
+    ("node columns to show, comma-separated (default: all; markdown, latex: papers, "
+     "first_seen, the size metric)"),
     "show this help",
 };
 #define N_OWN (sizeof own_opts / sizeof own_opts[0])

@@ -402,7 +402,7 @@ static int sentence_text(const vtext *v, const ccg_doc_entities *doc, uint32_t s
     if (from < v->tl)
         excerpt_add(&x, v->t + from, v->t + (to < v->tl ? to : v->tl));
     if (from < gap_end && to > v->tl)
-        excerpt_add(&x, "\n\n", "\n\n" + ((to < gap_end ? to : gap_end) - v->tl));
+        excerpt_add(&x, "\n\n", &"\n\n"[(to < gap_end ? to : gap_end) - v->tl]);
     if (to > gap_end)
         excerpt_add(&x, v->a + (from > gap_end ? from - gap_end : 0), v->a + (to - gap_end));
     *x.q = '\0';

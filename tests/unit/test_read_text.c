@@ -192,7 +192,7 @@ static void test_clean_is_idempotent(void **state)
 {
     (void)state;
     const char *inputs[] = {"\\textit{X} $a$ &amp; <i>y</i>  z", "Schr\\\"odinger ~3",
-                            "a\xFF" "b", "plain text."};
+                            ("a\xFF" "b"), "plain text."};
     for (size_t i = 0; i < sizeof inputs / sizeof *inputs; i++) {
         char *once = clean(inputs[i], NULL);
         char *twice = clean(once, NULL);
