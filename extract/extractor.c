@@ -1724,7 +1724,9 @@ int ccg__nouns_load(ccg_extractor *x)
                 slot->value = types[l];
             }
         }
-    return 0;
+    /* a Bloom filter: cues ask about a few words around every mention, and
+     * nearly all of them are no type noun */
+    return ccg__table_bloom(&x->nouns);
 }
 
 /* The type a noun names, or -1: one probe of x->nouns. */
@@ -1736,6 +1738,29 @@ static int noun_type(const ctx *c, const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         buf[i] = (char)ccg__lower((unsigned char)s[i]);
     const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, ccg__hash(buf, n));
+    return slot ? slot->value : -1;
+}
+
+/*
+ * The type atom k names as a noun, or -1: noun_type with the hash
+ * ccg__atomize took of the atom in lower case (fh), which the nouns' Bloom
+ * filter turns away without a byte read. A word's trailing '+' is in the
+ * last atom's fh, but not in its bytes: such an atom is hashed again.
+ */
+static int noun_atom(const ctx *c, size_t k)
+{
+    const ccg__atom *a = &c->t.atoms[k];
+    const ccg__word *w = &c->t.words[a->word];
+    size_t n = a->end - a->start;
+    if (k + 1 == w->a1 && w->end > a->end)
+        return noun_type(c, c->s + a->start, n);
+    uint32_t h = a->fh ? a->fh : 1;
+    if (n == 0 || n > NOUN_MAX || !ccg__table_may_have(&c->x->nouns, h))
+        return -1;
+    char buf[NOUN_MAX];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)ccg__lower((unsigned char)c->s[a->start + i]);
+    const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, h);
     return slot ? slot->value : -1;
 }
 
@@ -1844,15 +1869,15 @@ static void cues(ctx *c, ccg__mention *m)
     size_t L = list_start(c, b), R = list_end(c, e);
     /* the next word after the list: "the LIBERO benchmark", "RDVS and DVisal datasets" */
     if (R < n && !c->t.atoms[R].digit)
-        vote(m, noun_type(c, c->s + c->t.atoms[R].start, atom_len(c, R)), 2);
+        vote(m, noun_atom(c, R), 2);
     if (L > 0) {
         /* the word before: "metrics DLT", "benchmark dataset, RefSlides" */
-        vote(m, noun_type(c, c->s + c->t.atoms[L - 1].start, atom_len(c, L - 1)), 1);
+        vote(m, noun_atom(c, L - 1), 1);
         /* "benchmarks such as X", "datasets including X" */
         if (L > 2 && atom_is(c, L - 1, "as") && atom_is(c, L - 2, "such"))
-            vote(m, noun_type(c, c->s + c->t.atoms[L - 3].start, atom_len(c, L - 3)), 2);
+            vote(m, noun_atom(c, L - 3), 2);
         if (L > 1 && atom_is(c, L - 1, "including"))
-            vote(m, noun_type(c, c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
+            vote(m, noun_atom(c, L - 2), 2);
         /* "experiments on X", "evaluated on X", "by 10.4% on X" */
         if (L > 1 && atom_in(c, L - 1, &preps) &&
             (atom_in(c, L - 2, &eval_words) || c->t.atoms[L - 2].digit))
@@ -1860,7 +1885,7 @@ static void cues(ctx *c, ccg__mention *m)
     }
     /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
     if (e > 0 && e - 1 >= b && e - 1 > b)
-        vote(m, noun_type(c, c->s + c->t.atoms[e - 1].start, atom_len(c, e - 1)), 3);
+        vote(m, noun_atom(c, e - 1), 3);
     vote(m, name_type(c->s + m->start, m->end - m->start), 2);
     /* an apposition: "X, a benchmark for ...", "SAGE: A ... Benchmark" */
     size_t ov[2];
@@ -1880,7 +1905,7 @@ static void cues(ctx *c, ccg__mention *m)
                 break;
             if (atom_in(c, k, &ends))
                 break;
-            int t = noun_type(c, c->s + c->t.atoms[k].start, atom_len(c, k));
+            int t = noun_atom(c, k);
             if (t >= 0)
                 head = t;
         }
