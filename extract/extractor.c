@@ -56,6 +56,9 @@ typedef struct {
     uint32_t *lead;           /* atoms that may begin a word-led pattern (find), once built */
     size_t n_lead, cap_lead;
     bool lead_ready;
+    uint32_t *up;             /* the words with a capital (ccg__word.upper), once listed */
+    size_t n_up, cap_up;
+    bool up_ready;
 } ctx;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -255,6 +258,24 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
                 return r2;
         }
     return rc;
+}
+
+/* Lists the words with a capital: one in seven or so, and the only ones
+ * that pass_phrases, pass_shapes and pass_recall's single words look at. */
+static int upper_words(ctx *c)
+{
+    if (c->up_ready)
+        return 0;
+    if (ccg__grow((void **)&c->up, &c->cap_up, c->t.n_words + 1, sizeof *c->up) < 0)
+        return CCG_ENOMEM;
+    size_t n = 0;
+    for (size_t wi = 0; wi < c->t.n_words; wi++) {
+        c->up[n] = (uint32_t)wi;
+        n += c->t.words[wi].upper;
+    }
+    c->n_up = n;
+    c->up_ready = true;
+    return 0;
 }
 
 static bool span_free(const ctx *c, size_t a0, size_t a1)
@@ -1228,9 +1249,13 @@ static int pass_phrases(ctx *c)
                                          W("From"), W("Using"), {NULL, 0}};
     static wset openers = {openers_words, 0};
     size_t nw = c->t.n_words;
-    for (size_t w = 0; w < nw; w++) {
+    if (upper_words(c) < 0)
+        return CCG_ENOMEM;
+    /* a capitalised word has a capital: the words of c->up after the last phrase */
+    for (size_t i = 0, next = 0; i < c->n_up; i++) {
+        size_t w = c->up[i];
         /* a title capitalises every word: no cue there */
-        if (c->t.words[w].start < c->title_end || !word_cap(c, w))
+        if (w < next || c->t.words[w].start < c->title_end || !word_cap(c, w))
             continue;
         size_t e = w;
         while (e + 1 < nw && word_cap(c, e + 1) &&
@@ -1249,7 +1274,7 @@ static int pass_phrases(ctx *c)
             if (err < 0)
                 return err;
         }
-        w = e;
+        next = e + 1;
     }
     return 0;
 }
@@ -1315,10 +1340,12 @@ static int pass_shapes(ctx *c)
 {
     enum { MAXP = 16 };
     size_t p0[MAXP], p1[MAXP];
-    for (size_t wi = 0; wi < c->t.n_words; wi++) {
-        const ccg__word *w = &c->t.words[wi];
-        /* every shape needs a capital letter: most words stop here */
-        if (!w->upper || !span_free(c, w->a0, w->a1))
+    if (upper_words(c) < 0)
+        return CCG_ENOMEM;
+    /* every shape needs a capital letter: the words of c->up */
+    for (size_t i = 0; i < c->n_up; i++) {
+        const ccg__word *w = &c->t.words[c->up[i]];
+        if (!span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
         bool math = false;
@@ -1604,10 +1631,12 @@ static int pass_recall(ctx *c)
             slot->value = (int32_t)i;
         }
     }
-    for (size_t wi = 0; names.n && wi < c->t.n_words; wi++) {
-        const ccg__word *w = &c->t.words[wi];
-        /* every single-word name found has a capital */
-        if (!w->upper || !span_free(c, w->a0, w->a1))
+    if (names.n && (err = upper_words(c)) < 0)
+        goto cleanup;
+    /* every single-word name found has a capital: the words of c->up */
+    for (size_t i = 0; names.n && i < c->n_up; i++) {
+        const ccg__word *w = &c->t.words[c->up[i]];
+        if (!span_free(c, w->a0, w->a1))
             continue;
         size_t e = w->end;
         for (size_t k = w->a0 + 1; k < w->a1; k++)
@@ -2206,6 +2235,8 @@ struct ccg__scratch {
     ccg__matcher *mt;
     uint32_t *iw, *lsf, *lead;
     size_t cap_iw, cap_lsf, cap_lead;
+    uint32_t *up;
+    size_t cap_up;
     ccg__scratch *next;
 };
 
@@ -2225,6 +2256,7 @@ static void scratch_free(ccg__scratch *sc)
     free(sc->iw);
     free(sc->lsf);
     free(sc->lead);
+    free(sc->up);
     free(sc);
 }
 
@@ -2283,6 +2315,8 @@ static void ctx_done(ctx *c)
     sc->cap_lsf = c->cap_lsf;
     sc->lead = c->lead;
     sc->cap_lead = c->cap_lead;
+    sc->up = c->up;
+    sc->cap_up = c->cap_up;
     pthread_mutex_lock(&c->x->pool->lock);
     sc->next = c->x->pool->free;
     c->x->pool->free = sc;
@@ -2311,6 +2345,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->mt = sc->mt;
     c->iw = sc->iw;
     c->cap_iw = sc->cap_iw;
+    c->up = sc->up;
+    c->cap_up = sc->cap_up;
     c->lsf = sc->lsf;
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
