@@ -2381,9 +2381,10 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
     if ((!c.mt && (err = ccg__matcher_new(x->patterns, &c.mt)) < 0) ||
         (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
         goto cleanup;
-    for (size_t i = 0; i + 1 < len && i < 2000; i++)
-        if (text[i] == '\n' && text[i + 1] == '\n') {
-            c.title_end = i;
+    for (const char *nl = text, *lim = text + (len < 2000 ? len : 2000);
+         (nl = memchr(nl, '\n', (size_t)(lim - nl))) && nl + 1 < text + len; nl++)
+        if (nl[1] == '\n') {
+            c.title_end = (size_t)(nl - text);
             break;
         }
     if ((err = pass_definitions(&c)) < 0 || (err = pass_phrases(&c)) < 0 ||
