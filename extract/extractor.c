@@ -17,6 +17,7 @@
  * Then every name gets a type (lexicon, else votes from cues around its
  * mentions) and an introduced flag (the paper proposes it).
  */
+#define _GNU_SOURCE /* memmem: glibc declares it only so (POSIX has it from 2024) */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -973,11 +974,13 @@ static bool generic_lf(ctx *c, size_t ls, size_t le)
         low[i] = (char)ccg__lower((unsigned char)c->s[ls + i]);
     if (memcmp(low, c->s + ls, n) == 0)
         return false; /* already lower case: nothing to compare with */
+    /* memmem (glibc's skips by pairs of bytes) rather than memchr of the
+     * first letter, which stops at every "d" or "s" of the text */
     const char *end = c->s + c->len;
     for (const char *p = c->s; p + n <= end; p++) {
-        if (!(p = memchr(p, low[0], (size_t)(end - p) - n + 1)))
+        if (!(p = memmem(p, (size_t)(end - p), low, n)))
             break;
-        if (memcmp(p, low, n) == 0 && (p == c->s || !alnum_c(p[-1])))
+        if (p == c->s || !alnum_c(p[-1]))
             return true;
     }
     return false;
