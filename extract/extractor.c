@@ -17,6 +17,7 @@
  * Then every name gets a type (lexicon, else votes from cues around its
  * mentions) and an introduced flag (the paper proposes it).
  */
+#define _GNU_SOURCE /* memmem: glibc declares it only so (POSIX has it from 2024) */
 #include <ctype.h>
 #include <pthread.h>
 #include <stdatomic.h>
@@ -58,6 +59,9 @@ typedef struct {
     uint32_t *lead;           /* atoms that may begin a word-led pattern (find), once built */
     size_t n_lead, cap_lead;
     bool lead_ready;
+    uint32_t *up;             /* the words with a capital (ccg__word.upper), once listed */
+    size_t n_up, cap_up;
+    bool up_ready;
 } ctx;
 
 /* ---- small helpers ------------------------------------------------------- */
@@ -66,11 +70,19 @@ static inline bool up_c(char c) { return c >= 'A' && c <= 'Z'; }
 static inline bool lo_c(char c) { return c >= 'a' && c <= 'z'; }
 static inline bool alnum_c(char c) { return up_c(c) || lo_c(c) || (c >= '0' && c <= '9'); }
 
-static bool atom_is(const ctx *c, size_t k, const char *w)
+/* Is atom k the word w (lower case), its case ignored? An atom holds only
+ * letters, digits and dots, so setting bit 5 lower-cases it (a call to
+ * strncasecmp for each "and" "or" around every mention was 1% of pass 1). */
+static inline bool atom_is(const ctx *c, size_t k, const char *w)
 {
     const ccg__atom *a = &c->t.atoms[k];
-    size_t n = strlen(w);
-    return a->end - a->start == n && strncasecmp(c->s + a->start, w, n) == 0;
+    size_t n = strlen(w); /* of a literal: folded */
+    if (a->end - a->start != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if ((c->s[a->start + i] | 32) != w[i])
+            return false;
+    return true;
 }
 
 /* A word of a list, with its length known when compiled (W("...")). */
@@ -257,6 +269,24 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
                 return r2;
         }
     return rc;
+}
+
+/* Lists the words with a capital: one in seven or so, and the only ones
+ * that pass_phrases, pass_shapes and pass_recall's single words look at. */
+static int upper_words(ctx *c)
+{
+    if (c->up_ready)
+        return 0;
+    if (ccg__grow((void **)&c->up, &c->cap_up, c->t.n_words + 1, sizeof *c->up) < 0)
+        return CCG_ENOMEM;
+    size_t n = 0;
+    for (size_t wi = 0; wi < c->t.n_words; wi++) {
+        c->up[n] = (uint32_t)wi;
+        n += c->t.words[wi].upper;
+    }
+    c->n_up = n;
+    c->up_ready = true;
+    return 0;
 }
 
 static bool span_free(const ctx *c, size_t a0, size_t a1)
@@ -1061,11 +1091,13 @@ static bool generic_lf(ctx *c, size_t ls, size_t le)
         low[i] = (char)ccg__lower((unsigned char)c->s[ls + i]);
     if (memcmp(low, c->s + ls, n) == 0)
         return false; /* already lower case: nothing to compare with */
+    /* memmem (glibc's skips by pairs of bytes) rather than memchr of the
+     * first letter, which stops at every "d" or "s" of the text */
     const char *end = c->s + c->len;
     for (const char *p = c->s; p + n <= end; p++) {
-        if (!(p = memchr(p, low[0], (size_t)(end - p) - n + 1)))
+        if (!(p = memmem(p, (size_t)(end - p), low, n)))
             break;
-        if (memcmp(p, low, n) == 0 && (p == c->s || !alnum_c(p[-1])))
+        if (p == c->s || !alnum_c(p[-1]))
             return true;
     }
     return false;
@@ -1345,9 +1377,13 @@ static int pass_phrases(ctx *c)
                                          W("From"), W("Using"), {NULL, 0}};
     static wset openers = {openers_words, 0};
     size_t nw = c->t.n_words;
-    for (size_t w = 0; w < nw; w++) {
+    if (upper_words(c) < 0)
+        return CCG_ENOMEM;
+    /* a capitalised word has a capital: the words of c->up after the last phrase */
+    for (size_t i = 0, next = 0; i < c->n_up; i++) {
+        size_t w = c->up[i];
         /* a title capitalises every word: no cue there */
-        if (c->t.words[w].start < c->title_end || !word_cap(c, w))
+        if (w < next || c->t.words[w].start < c->title_end || !word_cap(c, w))
             continue;
         size_t e = w;
         while (e + 1 < nw && word_cap(c, e + 1) &&
@@ -1366,7 +1402,7 @@ static int pass_phrases(ctx *c)
             if (err < 0)
                 return err;
         }
-        w = e;
+        next = e + 1;
     }
     return 0;
 }
@@ -1432,10 +1468,12 @@ static int pass_shapes(ctx *c)
 {
     enum { MAXP = 16 };
     size_t p0[MAXP], p1[MAXP];
-    for (size_t wi = 0; wi < c->t.n_words; wi++) {
-        const ccg__word *w = &c->t.words[wi];
-        /* every shape needs a capital letter: most words stop here */
-        if (!w->upper || !span_free(c, w->a0, w->a1))
+    if (upper_words(c) < 0)
+        return CCG_ENOMEM;
+    /* every shape needs a capital letter: the words of c->up */
+    for (size_t i = 0; i < c->n_up; i++) {
+        const ccg__word *w = &c->t.words[c->up[i]];
+        if (!span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
         bool math = false;
@@ -1721,10 +1759,12 @@ static int pass_recall(ctx *c)
             slot->value = (int32_t)i;
         }
     }
-    for (size_t wi = 0; names.n && wi < c->t.n_words; wi++) {
-        const ccg__word *w = &c->t.words[wi];
-        /* every single-word name found has a capital */
-        if (!w->upper || !span_free(c, w->a0, w->a1))
+    if (names.n && (err = upper_words(c)) < 0)
+        goto cleanup;
+    /* every single-word name found has a capital: the words of c->up */
+    for (size_t i = 0; names.n && i < c->n_up; i++) {
+        const ccg__word *w = &c->t.words[c->up[i]];
+        if (!span_free(c, w->a0, w->a1))
             continue;
         size_t e = w->end;
         for (size_t k = w->a0 + 1; k < w->a1; k++)
@@ -1841,7 +1881,9 @@ int ccg__nouns_load(ccg_extractor *x)
                 slot->value = types[l];
             }
         }
-    return 0;
+    /* a Bloom filter: cues ask about a few words around every mention, and
+     * nearly all of them are no type noun */
+    return ccg__table_bloom(&x->nouns);
 }
 
 /* The type a noun names, or -1: one probe of x->nouns. */
@@ -1853,6 +1895,29 @@ static int noun_type(const ctx *c, const char *s, size_t n)
     for (size_t i = 0; i < n; i++)
         buf[i] = (char)ccg__lower((unsigned char)s[i]);
     const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, ccg__hash(buf, n));
+    return slot ? slot->value : -1;
+}
+
+/*
+ * The type atom k names as a noun, or -1: noun_type with the hash
+ * ccg__atomize took of the atom in lower case (fh), which the nouns' Bloom
+ * filter turns away without a byte read. A word's trailing '+' is in the
+ * last atom's fh, but not in its bytes: such an atom is hashed again.
+ */
+static int noun_atom(const ctx *c, size_t k)
+{
+    const ccg__atom *a = &c->t.atoms[k];
+    const ccg__word *w = &c->t.words[a->word];
+    size_t n = a->end - a->start;
+    if (k + 1 == w->a1 && w->end > a->end)
+        return noun_type(c, c->s + a->start, n);
+    uint32_t h = a->fh ? a->fh : 1;
+    if (n == 0 || n > NOUN_MAX || !ccg__table_may_have(&c->x->nouns, h))
+        return -1;
+    char buf[NOUN_MAX];
+    for (size_t i = 0; i < n; i++)
+        buf[i] = (char)ccg__lower((unsigned char)c->s[a->start + i]);
+    const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, h);
     return slot ? slot->value : -1;
 }
 
@@ -1957,19 +2022,21 @@ static void cues(ctx *c, ccg__mention *m)
     static const wlit preps_words[] = {W("on"), W("across"), W("over"), W("using"), {NULL, 0}};
     static wset preps = {preps_words, 0};
     size_t n = c->t.n_atoms;
-    size_t b = atom_at(c, m->start), e = atom_at(c, m->end);
+    size_t b = atom_at(c, m->start), e = b;
+    while (e < n && c->t.atoms[e].start < m->end)
+        e++; /* atom_at(c, m->end): a mention spans a few atoms */
     size_t L = list_start(c, b), R = list_end(c, e);
     /* the next word after the list: "the LIBERO benchmark", "RDVS and DVisal datasets" */
     if (R < n && !c->t.atoms[R].digit)
-        vote(m, noun_type(c, c->s + c->t.atoms[R].start, atom_len(c, R)), 2);
+        vote(m, noun_atom(c, R), 2);
     if (L > 0) {
         /* the word before: "metrics DLT", "benchmark dataset, RefSlides" */
-        vote(m, noun_type(c, c->s + c->t.atoms[L - 1].start, atom_len(c, L - 1)), 1);
+        vote(m, noun_atom(c, L - 1), 1);
         /* "benchmarks such as X", "datasets including X" */
         if (L > 2 && atom_is(c, L - 1, "as") && atom_is(c, L - 2, "such"))
-            vote(m, noun_type(c, c->s + c->t.atoms[L - 3].start, atom_len(c, L - 3)), 2);
+            vote(m, noun_atom(c, L - 3), 2);
         if (L > 1 && atom_is(c, L - 1, "including"))
-            vote(m, noun_type(c, c->s + c->t.atoms[L - 2].start, atom_len(c, L - 2)), 2);
+            vote(m, noun_atom(c, L - 2), 2);
         /* "experiments on X", "evaluated on X", "by 10.4% on X" */
         if (L > 1 && atom_in(c, L - 1, &preps) &&
             (atom_in(c, L - 2, &eval_words) || c->t.atoms[L - 2].digit))
@@ -1977,7 +2044,7 @@ static void cues(ctx *c, ccg__mention *m)
     }
     /* the last word of the surface form: "Enron Email Dataset", "Refusal Index" */
     if (e > 0 && e - 1 >= b && e - 1 > b)
-        vote(m, noun_type(c, c->s + c->t.atoms[e - 1].start, atom_len(c, e - 1)), 3);
+        vote(m, noun_atom(c, e - 1), 3);
     vote(m, name_type(c->s + m->start, m->end - m->start), 2);
     /* an apposition: "X, a benchmark for ...", "SAGE: A ... Benchmark" */
     size_t ov[2];
@@ -1997,7 +2064,7 @@ static void cues(ctx *c, ccg__mention *m)
                 break;
             if (atom_in(c, k, &ends))
                 break;
-            int t = noun_type(c, c->s + c->t.atoms[k].start, atom_len(c, k));
+            int t = noun_atom(c, k);
             if (t >= 0)
                 head = t;
         }
@@ -2298,6 +2365,8 @@ struct ccg__scratch {
     ccg__matcher *mt;
     uint32_t *iw, *lsf, *lead;
     size_t cap_iw, cap_lsf, cap_lead;
+    uint32_t *up;
+    size_t cap_up;
     ccg__scratch *next;
 };
 
@@ -2317,6 +2386,7 @@ static void scratch_free(ccg__scratch *sc)
     free(sc->iw);
     free(sc->lsf);
     free(sc->lead);
+    free(sc->up);
     free(sc);
 }
 
@@ -2375,6 +2445,8 @@ static void ctx_done(ctx *c)
     sc->cap_lsf = c->cap_lsf;
     sc->lead = c->lead;
     sc->cap_lead = c->cap_lead;
+    sc->up = c->up;
+    sc->cap_up = c->cap_up;
     pthread_mutex_lock(&c->x->pool->lock);
     sc->next = c->x->pool->free;
     c->x->pool->free = sc;
@@ -2403,6 +2475,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->mt = sc->mt;
     c->iw = sc->iw;
     c->cap_iw = sc->cap_iw;
+    c->up = sc->up;
+    c->cap_up = sc->cap_up;
     c->lsf = sc->lsf;
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
@@ -2428,9 +2502,10 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
     if ((!c.mt && (err = ccg__matcher_new(x->patterns, &c.mt)) < 0) ||
         (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
         goto cleanup;
-    for (size_t i = 0; i + 1 < len && i < 2000; i++)
-        if (text[i] == '\n' && text[i + 1] == '\n') {
-            c.title_end = i;
+    for (const char *nl = text, *lim = text + (len < 2000 ? len : 2000);
+         (nl = memchr(nl, '\n', (size_t)(lim - nl))) && nl + 1 < text + len; nl++)
+        if (nl[1] == '\n') {
+            c.title_end = (size_t)(nl - text);
             break;
         }
     if ((err = pass_definitions(&c)) < 0 || (err = pass_phrases(&c)) < 0 ||
