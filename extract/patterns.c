@@ -32,8 +32,8 @@ static const char *const sources[PAT_COUNT] = {
                   "open-source|unveil|define|train|assemble|compile|collect|derive|"
                   "implement|identify)(?:s|d|ed)?\\b)",
     /* a naming verb just before a name: "named X", "dubbed X" */
-    [PAT_NAMED] = "\\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|"
-                  "referred to as|namely)\\s*$",
+    [PAT_NAMED] = ("\\b(?:named|called|dubbed|termed|coined|denoted(?: as)?|"
+                   "referred to as|namely)\\s*$"),
     /* a naming verb followed by the name: "dubbed Tramba" */
     [PAT_NAMING] = "\\b(?:named|called|dubbed|termed|coined)\\s+(?=[A-Z])",
     /* an appositive that defines the name before it: "X, a novel framework" */
