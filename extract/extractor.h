@@ -60,6 +60,8 @@ typedef struct {
     bool skipped;          /* some text (a URL) is in no atom */
     uint32_t *skips;       /* those texts: start, end pairs, in text order */
     size_t n_skips, cap_skips;
+    uint64_t *bits;        /* scratch of ccg__atomize: bitmaps of the text's byte classes */
+    size_t cap_bits;
 } ccg__atoms;
 
 /** Splits text into words and atoms (ASCII letters/digits; other bytes separate). */

@@ -293,6 +293,10 @@ static const char *const pieces[] = {
     "\xc2\xb7", "\xe2\x80\x90", "\xe2\x80\x91", "\xe2\x80\x93", "\xe2\x80\xa7", "\xe2\x8b\x85",
     "\xe2\x80", "\xc2", "\xe2", "\xff", "(", ")", ",", ";", "/", ":", "é", "DPG- Bench",
     "pre- and post-", "Mann\xe2\x80\x93Whitney", "Avellaneda--Stoikov", "DeepLabV3+", "YOLOv8",
+    /* runs across the tokenizer's 8-byte hash rounds and 57-bit bitmap windows */
+    "Reinforcement", "abcdefgh", "ABCDEFGHI", "12345678.9", "Llllllllllllllllllllllllllllllllllllllllllllllllllllllll",
+    "                                                                ",
+    "0.1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9.0.1.2.3.4.5.6.7.8.9",
 };
 
 static int hostile(ccg__atoms *t, ccg__atoms *r)
@@ -329,7 +333,8 @@ static int hostile(ccg__atoms *t, ccg__atoms *r)
         goto fail;
     /* random bytes, and random strings of the pieces the tokenizer looks at */
     for (int round = 0; round < 200000; round++) {
-        size_t n = 0, want = next() % 48;
+        /* one in 8 long enough to cross the bitmaps' 64-byte blocks */
+        size_t n = 0, want = next() % (round % 8 == 1 ? 400 : 48);
         if (round % 4 == 0)
             for (; n < want; n++)
                 b[n] = (char)next();
