@@ -77,6 +77,13 @@ ccg_use_allocator(bench_atomize)
 target_include_directories(bench_atomize PRIVATE ${CMAKE_SOURCE_DIR}/extract)
 target_link_libraries(bench_atomize PRIVATE ccg_extract)
 target_compile_options(bench_atomize PRIVATE ${CCG_WARNINGS} -Wno-missing-prototypes)
+# Its check runs in the suite: the tokenizer against the reference copy on
+# the example corpus (2,385 real abstracts) and the hostile inputs, in both
+# builds (ASan sees a read past a text's end).
+add_test(NAME tokenizer_matches_reference
+         COMMAND bench_atomize --repeat 1 ${CMAKE_SOURCE_DIR}/examples/llm_alignment_eval.jsonl.gz)
+set_tests_properties(tokenizer_matches_reference PROPERTIES
+  PASS_REGULAR_EXPRESSION "check: identical on the corpus and hostile inputs")
 
 # Fuzzing the extractor: the replay main of the readers' fuzz targets feeds
 # the seed corpus to the same entry point under any compiler; with clang and
