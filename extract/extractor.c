@@ -29,8 +29,8 @@
 
 #define MAX_LEX_ATOMS 12
 #define MAX_NAME 200
-/* bits of ccg__overlay.starts a key: at 16, a few in a hundred of the absent keys pass */
-#define OVERLAY_STARTS_BITS 16
+/* bits of a ccg__starts a key: at 16, a few in a hundred of the absent keys pass */
+#define STARTS_BITS 16
 
 typedef struct {
     const ccg_extractor *x;
@@ -797,44 +797,102 @@ static long shadowed(const ctx *c, size_t k, size_t e)
     return -1;
 }
 
+/* Is the key of hash h in st: of two atoms, or (one_atom = 1) of one? */
+static inline uint64_t starts_has(const ccg__starts *st, uint32_t h, unsigned one_atom)
+{
+    uint32_t b = ccg__bloom_bit(h ? h : 1, st->log2) ^ one_atom; /* one atom: the bit beside */
+    return st->bits[b >> 6] >> (b & 63) & 1;
+}
+
+/*
+ * What lex_match from atom k must find at atom k + 1 to end a match past
+ * atom k: there the key of the two (fh2) is a full key or a plural's
+ * (lex_step), or the walk goes on to atom k + 2 (goes_on with that key's
+ * hash). Most keys of two atoms of a text that a table holds are prefixes
+ * of longer keys that the next atom does not continue.
+ */
+static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k)
+{
+    const ccg__atom *b = &c->t.atoms[k + 1];
+    uint32_t h = b->fh2;
+    if (ccg__table_may_have_full(tab, h ? h : 1) || goes_on(c, tab, k + 1, c->t.n_atoms, h))
+        return true;
+    if (c->s[b->end - 1] != 's')
+        return false;
+    const ccg__word *w = &c->t.words[b->word];
+    h = ccg__fnv_unstep(h, k + 2 == w->a1 && w->end > b->end ? '+' : 's');
+    return ccg__table_may_have_full(tab, h ? h : 1);
+}
+
+/*
+ * The curated lexicon's walk: from each free atom in text order (where a
+ * word may start a match), the longest match (lex_match, the forms' case
+ * rules), emitted, or named by a short form defined here that shadows it.
+ *
+ * Most common words begin some multi-word key (large language model), so
+ * the first test of an atom, its key in the table, passes nearly
+ * everywhere. lex_match returns a match from atom k only if
+ *  - it ends at atom k: the key of atom k (fh), or that key without its last
+ *    byte (a plural's 's', or the '+' after it), is a full key (lex_step;
+ *    H100s is the full key h100 and a joined 's'), or
+ *  - it ends past atom k: atom k + 1 is free, after no punctuation (goes_on)
+ *    and the key of the two (fh2) is in the table as a key (a prefix to go
+ *    on, or a full key), or that key without its plural's 's' or '+' is a
+ *    full key.
+ * x->lex_starts holds each of those keys (ccg__lexicon_seal): a sweep of
+ * two filter tests an atom, without a branch, marks the atoms where a match
+ * may start, 64 at a time, and only those go through the walk's tests, in
+ * text order. At the others lex_match would find nothing, and a walk that
+ * finds nothing at an atom changes nothing there, so the matches and the
+ * claims between them are the walk's own.
+ */
 static int pass_lexicon(ctx *c)
 {
     const ccg__table *tab = &c->x->lex;
-    for (size_t wi = 0; wi < c->t.n_words; wi++) {
-        const ccg__word *w = &c->t.words[wi];
-        for (size_t k = w->a0; k < w->a1 && k < c->t.n_atoms;) {
-            int entry = -1;
-            size_t e = 0;
-            const ccg__atom *a = &c->t.atoms[k];
-            /* lex_match's own first test, without the call: a match from atom k
-             * needs its key in the table, or a full key without its plural s */
-            if (!c->used[k] &&
-                (ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
-                 ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) &&
-                may_start(c, w, k))
-                e = lex_match(c, tab, k, &entry, false);
-            if (!e) {
-                k++;
-                continue;
+    const ccg__starts *st = &c->x->lex_starts;
+    size_t n = c->t.n_atoms;
+    for (size_t base = 0; base < n; base += 64) {
+        size_t end = n - base < 64 ? n : base + 64;
+        size_t pend = end < n ? end : n - 1; /* atoms k with k + 1 < n */
+        /* without the filter (its seal ran out of memory), every atom */
+        uint64_t may = ~(uint64_t)0 >> (64 - (end - base));
+        if (st->bits) {
+            may = 0;
+            for (size_t k = base; k < pend; k++) {
+                const ccg__atom *a = &c->t.atoms[k], *b = a + 1;
+                uint64_t m = starts_has(st, a->fh, 1) |
+                             (starts_has(st, b->fh2, 0) & (b->sep != SEP_PUNCT) & !c->used[k + 1]);
+                may |= (m & !c->used[k]) << (k - base);
             }
+            if (pend < end) /* the text's last atom: a match of one atom */
+                may |= (starts_has(st, c->t.atoms[pend].fh, 1) & !c->used[pend]) << (pend - base);
+        }
+        for (; may; may &= may - 1) {
+            size_t k = base + (size_t)__builtin_ctzll(may), e;
+            const ccg__atom *a = &c->t.atoms[k];
+            int entry = -1;
+            /* the walk's tests, in its order (a match before may have claimed
+             * the atom since the sweep), then the sweep's, exactly: a full key
+             * of one atom, or what lex_match must find at k + 1 */
+            if (c->used[k] ||
+                !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
+                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
+                !may_start(c, &c->t.words[a->word], k) ||
+                !(ccg__table_may_have_full(tab, a->fh ? a->fh : 1) ||
+                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1) ||
+                  (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k))) ||
+                !(e = lex_match(c, tab, k, &entry, /* any_case = */ false)))
+                continue;
             int err;
             long sh = shadowed(c, k, e);
             if (sh >= 0) {
                 claim(c, k, e);
-                err = add_mention(c, c->t.atoms[k].start, c->t.atoms[e - 1].end, c->m[sh].name,
+                err = add_mention(c, a->start, c->t.atoms[e - 1].end, c->m[sh].name,
                                   strlen(c->m[sh].name), -1, "recall", NULL);
             } else
                 err = emit_lexicon(c, k, e, entry, "lexicon");
             if (err < 0)
                 return err;
-            if (err == 0) {
-                k++;
-                continue;
-            }
-            while (k < c->t.n_atoms && c->used[k])
-                k++;
-            if (k >= w->a1)
-                break;
         }
     }
     return 0;
@@ -859,26 +917,6 @@ static int pass_lexicon(ctx *c)
  * start, 64 at a time, and only those go through the walk's tests. At the
  * others no match could be kept, and one not kept changes nothing.
  */
-/*
- * What lex_match from atom k must find at atom k + 1 for pass_overlay to
- * keep its match: there the key of the two (fh2) is a full key or a
- * plural's (lex_step), or the walk goes on to atom k + 2 (goes_on with
- * that key's hash). Most keys of two atoms of a text that the table holds
- * are prefixes of longer long forms that the next atom does not continue.
- */
-static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k)
-{
-    const ccg__atom *b = &c->t.atoms[k + 1];
-    uint32_t h = b->fh2;
-    if (ccg__table_may_have_full(tab, h ? h : 1) || goes_on(c, tab, k + 1, c->t.n_atoms, h))
-        return true;
-    if (c->s[b->end - 1] != 's')
-        return false;
-    const ccg__word *w = &c->t.words[b->word];
-    h = ccg__fnv_unstep(h, k + 2 == w->a1 && w->end > b->end ? '+' : 's');
-    return ccg__table_may_have_full(tab, h ? h : 1);
-}
-
 static int pass_overlay(ctx *c, const ccg__overlay *ov)
 {
     const ccg__table *tab = &ov->keys;
@@ -888,8 +926,7 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
         uint64_t may = 0;
         for (size_t k = base; k < end; k++) {
             const ccg__atom *b = &c->t.atoms[k + 1];
-            uint32_t h = b->fh2 ? b->fh2 : 1, bit = ccg__bloom_bit(h, ov->starts_bits);
-            uint64_t m = ov->starts[bit >> 6] >> (bit & 63) & (b->sep != SEP_PUNCT) &
+            uint64_t m = starts_has(&ov->starts, b->fh2, 0) & (b->sep != SEP_PUNCT) &
                          !(c->used[k] | c->used[k + 1]);
             may |= m << (k - base);
         }
@@ -920,27 +957,31 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
     return 0;
 }
 
-int ccg__overlay_seal(ccg__overlay *ov)
+/*
+ * Fills st from the keys of tab (ccg__starts): each key, and each full key
+ * with an 's' after, and with a '+' after when it ends in 's'; with
+ * one_atom, the full keys and those again in the bits beside (starts_has).
+ */
+static int starts_build(ccg__starts *st, const ccg__table *tab, bool one_atom)
 {
-    const ccg__table *tab = &ov->keys;
-    int err = ccg__table_bloom(&ov->keys);
-    if (err < 0)
-        return err;
-    size_t n = 0; /* keys, and full keys with an 's' or '+' after */
+    size_t n = 0;
     for (size_t i = 0; i < tab->cap; i++) {
         const ccg__slot *sl = &tab->slots[i];
         if (sl->len)
-            n += (sl->flags & KEY_FULL) ? 2 + (tab->pool.data[sl->key + sl->len - 1] == 's') : 1;
+            n += (sl->flags & KEY_FULL)
+                     ? (2 + (tab->pool.data[sl->key + sl->len - 1] == 's')) * (1 + one_atom)
+                     : 1;
     }
     unsigned bits = 16;
-    while (bits < 28 && ((size_t)1 << bits) < n * OVERLAY_STARTS_BITS)
+    while (bits < 28 && ((size_t)1 << bits) < n * STARTS_BITS)
         bits++;
     uint64_t *f = ccg__calloc(((size_t)1 << bits) / 64, sizeof *f);
+    free(st->bits); /* one without the table's new keys would hide matches: pass_lexicon
+                     * walks every atom without one */
+    st->bits = f;
     if (!f)
         return CCG_ENOMEM;
-    free(ov->starts);
-    ov->starts = f;
-    ov->starts_bits = bits;
+    st->log2 = bits;
     for (size_t i = 0; i < tab->cap; i++) {
         const ccg__slot *sl = &tab->slots[i];
         if (!sl->len)
@@ -948,7 +989,8 @@ int ccg__overlay_seal(ccg__overlay *ov)
         uint32_t hs[3] = {sl->hash, 0, 0}, h = CCG_FNV_BASIS;
         size_t nh = 1;
         const char *k = tab->pool.data + sl->key;
-        if (sl->flags & KEY_FULL) {
+        bool full = sl->flags & KEY_FULL;
+        if (full) {
             for (size_t j = 0; j < sl->len; j++)
                 h = ccg__fnv_step(h, (unsigned char)k[j]);
             hs[nh++] = ccg__fnv_step(h, 's');
@@ -958,17 +1000,31 @@ int ccg__overlay_seal(ccg__overlay *ov)
         for (size_t j = 0; j < nh; j++) {
             uint32_t b = ccg__bloom_bit(hs[j] ? hs[j] : 1, bits);
             f[b >> 6] |= (uint64_t)1 << (b & 63);
+            if (one_atom && full)
+                f[(b ^ 1) >> 6] |= (uint64_t)1 << ((b ^ 1) & 63);
         }
     }
     return 0;
+}
+
+int ccg__overlay_seal(ccg__overlay *ov)
+{
+    int err = ccg__table_bloom(&ov->keys);
+    return err < 0 ? err : starts_build(&ov->starts, &ov->keys, /* one_atom = */ false);
+}
+
+int ccg__lexicon_seal(ccg_extractor *x)
+{
+    int err = ccg__table_bloom(&x->lex);
+    return err < 0 ? err : starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true);
 }
 
 void ccg__overlay_free(ccg__overlay *ov)
 {
     ccg__table_free(&ov->keys);
     ccg__buf_free(&ov->names);
-    free(ov->starts);
-    ov->starts = NULL;
+    free(ov->starts.bits);
+    ov->starts.bits = NULL;
 }
 
 /* ---- definitions: Long Form (SF) ----------------------------------------- */
@@ -2481,8 +2537,9 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
     c->cap_lead = sc->cap_lead;
-    /* the overlay's walk tests the key of each two atoms (pass_overlay) */
-    int err = ov ? ccg__atomize_pairs(&c->t, text, len) : ccg__atomize(&c->t, text, len);
+    /* the lexicon's and the overlay's walks test the key of each two atoms
+     * (pass_lexicon, pass_overlay) */
+    int err = ccg__atomize_pairs(&c->t, text, len);
     if (err < 0)
         return err;
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)

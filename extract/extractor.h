@@ -234,6 +234,18 @@ typedef struct {
     uint32_t text;        /* CASE_MIXED*: offset + 1 of the form in x->strings, else 0 */
 } ccg__lexform;
 
+/**
+ * A Bloom filter of the keys of two atoms (fh2) where a table's walk may
+ * find a match (ccg__table's keys, and its full keys with a plural 's' or
+ * '+' after), and optionally of the keys of one atom that may end one (the
+ * full keys, and the same plurals): pass_lexicon and pass_overlay in
+ * extractor.c sweep a text's atoms with it.
+ */
+typedef struct {
+    uint64_t *bits;
+    unsigned log2;        /* of its size in bits */
+} ccg__starts;
+
 /** Per-extraction buffers, and the extractor's list of free ones (extractor.c). */
 typedef struct ccg__scratch ccg__scratch;
 typedef struct ccg__scratch_pool ccg__scratch_pool;
@@ -244,6 +256,7 @@ struct ccg_extractor {
     ccg_extractor_options opts;
     ccg__table lex;       /* folded forms (and their prefixes) -> forms, with a Bloom filter:
                            * most words of a text are rejected there, without a probe */
+    ccg__starts lex_starts;       /* of one and two atoms (ccg__lexicon_seal) */
     ccg__lexentry *entries;
     size_t n_entries, cap_entries;
     ccg__lexform *forms;
@@ -260,6 +273,11 @@ struct ccg_extractor {
 int ccg__lexicon_load(ccg_extractor *x, const char *name, const char *text, size_t len,
                       bool stop_only);
 int ccg__stop_load(ccg_extractor *x, const char *name, const char *text, size_t len);
+/**
+ * Readies x->lex for extraction once its forms are all put, and again after
+ * more are: its Bloom filters (ccg__table_bloom) and x->lex_starts.
+ */
+int ccg__lexicon_seal(ccg_extractor *x);
 /** Longest type noun (noun_type in extractor.c). */
 #define NOUN_MAX 16
 /** Fills x->nouns from the built-in lists of type nouns. */
@@ -297,9 +315,8 @@ typedef struct {
 typedef struct {
     ccg__table keys;      /* folded long forms (and prefixes) -> value: offset of the name in names */
     ccg_buf names;
-    uint64_t *starts;     /* a Bloom filter of what the key of a match's first two atoms may be
+    ccg__starts starts;   /* of two atoms only: a match the overlay's walk keeps spans two
                            * (ccg__overlay_seal; pass_overlay in extractor.c) */
-    unsigned starts_bits; /* log2 of its size in bits */
 } ccg__overlay;
 
 /**

@@ -1054,7 +1054,10 @@ static int load_file(ccg_extractor *x, const char *path, bool stop)
 
 int ccg_extractor_add_lexicon(ccg_extractor *x, const char *path)
 {
-    return load_file(x, path, false);
+    int err = load_file(x, path, false);
+    /* the lexicon walk's filter must know every form put, even before a bad line */
+    int err2 = ccg__lexicon_seal(x);
+    return err < 0 ? err : err2;
 }
 
 int ccg_extractor_add_stoplist(ccg_extractor *x, const char *path)
@@ -1147,7 +1150,7 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
         goto fail;
     if ((err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len,
                                  /* stop list only = */ !opts->builtin_lexicon)) < 0 ||
-        (err = ccg__table_bloom(&x->lex)) < 0)
+        (err = ccg__lexicon_seal(x)) < 0)
         goto fail;
     *out = x;
     return 0;
@@ -1161,6 +1164,7 @@ void ccg_extractor_free(ccg_extractor *x)
     if (!x)
         return;
     ccg__table_free(&x->lex);
+    free(x->lex_starts.bits);
     ccg__table_free(&x->stop);
     ccg__table_free(&x->thesaurus);
     ccg__table_free(&x->nouns);

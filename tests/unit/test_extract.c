@@ -208,6 +208,77 @@ static void test_user_files(void **state)
     ccg_extractor_free(x);
 }
 
+/* The names of the mentions of text, in text order, joined by '|'. */
+static char *names_joined(ccg_extractor *x, const char *text)
+{
+    ccg_mentions *m = NULL;
+    assert_int_equal(ccg_extractor_extract(x, text, strlen(text), &m), 0);
+    size_t cap = 1;
+    for (size_t i = 0; i < m->n; i++)
+        cap += strlen(m->items[i].name) + 1;
+    char *out = calloc(1, cap);
+    for (size_t i = 0; i < m->n; i++) {
+        if (i)
+            strcat(out, "|");
+        strcat(out, m->items[i].name);
+    }
+    ccg_mentions_free(m);
+    return out;
+}
+
+/*
+ * The lexicon walk looks for matches only where the key of one atom may be
+ * a full key (or a plural's), or the key of two a key of the table (or a
+ * plural's): each text here has a match the filter must let through, at
+ * the text's end and on either side of the sweep's blocks of 64 atoms.
+ */
+static void test_lexicon_walk(void **state)
+{
+    (void)state;
+    ccg_extractor_options o;
+    ccg_extractor_options_init(&o);
+    o.builtin_lexicon = false;
+    o.threads = 1;
+    ccg_extractor *x = NULL;
+    assert_int_equal(ccg_extractor_new(&x, &o), 0);
+    assert_int_equal(ccg_extractor_add_lexicon(x, FIX "walk_lexicon.tsv"), 0);
+    static const char *const cases[][2] = {
+        {"We tune with DPO.", "DPO"},                        /* a key of one atom */
+        {"LLMs and Transformers", "LLM|Transformer"},        /* plurals, the last atom */
+        {"DPO", "DPO"},                                      /* a text of one atom */
+        {"LoRA+ beats LoRA on H100s.", "LoRA+|LoRA|H100"},   /* a '+'; digits and an 's' */
+        {"The H100 is fast.", "H100"},                       /* a key of two joined atoms */
+        {"Sharpe ratios of funds", "Sharpe ratio"},          /* two atoms and a plural */
+        {"gated blocks+ help", "Gated Blocks"},              /* a plural's s before a '+' */
+        {"Fast 3D scene graph building", "3D Scene Graph"},  /* a digit atom first */
+        {"Agents play the prisoner's dilemma.", "Prisoner's Dilemma"}, /* a kept separator */
+        {"Built with Node.js today", "Node.js"},             /* a kept separator */
+        {"A pretrained graph encoder helps.", "Pre-trained Graph Encoder"}, /* atoms joined */
+        {"We run k_means and k-means.", "k-means|k-means"},  /* a dropped separator */
+        {"Direct Preference Optimization works", "DPO"},     /* a long form */
+        {"the Sharpe. ratio", ""},                           /* punctuation between */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *got = names_joined(x, cases[i][0]);
+        if (strcmp(got, cases[i][1]) != 0)
+            fail_msg("'%s': got '%s', want '%s'", cases[i][0], got, cases[i][1]);
+        free(got);
+    }
+    /* the same matches after 58 to 70 atoms: before, across and after the
+     * boundary of the sweep's first block */
+    for (size_t pad = 58; pad <= 70; pad++) {
+        char text[1024] = "";
+        for (size_t i = 0; i < pad; i++)
+            strcat(text, i % 3 ? "large " : "a ");
+        strcat(text, "Sharpe ratio, LLMs, 3D scene graph, DPO");
+        char *got = names_joined(x, text);
+        if (strcmp(got, "Sharpe ratio|LLM|3D Scene Graph|DPO") != 0)
+            fail_msg("after %zu atoms: got '%s'", pad, got);
+        free(got);
+    }
+    ccg_extractor_free(x);
+}
+
 static ccg_record *rec(const char *id, const char *title, const char *abstract, int year)
 {
     ccg_record *r = calloc(1, sizeof *r);
@@ -593,6 +664,7 @@ int main(void)
         cmocka_unit_test(test_spec),
         cmocka_unit_test(test_granularity),
         cmocka_unit_test(test_user_files),
+        cmocka_unit_test(test_lexicon_walk),
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_hyphenated_long_form),
         cmocka_unit_test(test_annotate_two_atom_keys),
