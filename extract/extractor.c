@@ -805,16 +805,37 @@ static inline uint64_t starts_has(const ccg__starts *st, uint32_t h, unsigned on
 }
 
 /*
+ * The lexicon's stand-in for the key of two atoms (fh2), made from each
+ * one's own key (fh) and the separator the fold keeps between them ('@',
+ * '\'', '.'; else 0). fh2 itself would take ccg__atomize_pairs's second
+ * hash chain: +17% instructions in pass 1's tokenizer, over half of what
+ * the filter saves. Not a hash of the key, so the seal lists the ways each
+ * key splits in two (lexicon_starts).
+ */
+static inline uint32_t pair_key(uint32_t h1, unsigned char sep, uint32_t h2)
+{
+    return (h1 ^ sep) * 0x85EBCA6Bu ^ h2;
+}
+
+/* The key of atoms k and k + 1 as lex_match hashes it (fh2, without ccg__atomize_pairs). */
+static uint32_t fold2(const ctx *c, size_t k)
+{
+    uint32_t h = c->t.atoms[k].fh, hl = h;
+    size_t kl = 0;
+    ccg__fold_atom(c->s, &c->t, k + 1, /* first = */ false, &h, &hl, &kl, NULL);
+    return h;
+}
+
+/*
  * What lex_match from atom k must find at atom k + 1 to end a match past
- * atom k: there the key of the two (fh2) is a full key or a plural's
+ * atom k: there the key of the two (h, fh2) is a full key or a plural's
  * (lex_step), or the walk goes on to atom k + 2 (goes_on with that key's
  * hash). Most keys of two atoms of a text that a table holds are prefixes
  * of longer keys that the next atom does not continue.
  */
-static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k)
+static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k, uint32_t h)
 {
     const ccg__atom *b = &c->t.atoms[k + 1];
-    uint32_t h = b->fh2;
     if (ccg__table_may_have_full(tab, h ? h : 1) || goes_on(c, tab, k + 1, c->t.n_atoms, h))
         return true;
     if (c->s[b->end - 1] != 's')
@@ -835,12 +856,14 @@ static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k)
  *  - it ends at atom k: the key of atom k (fh), or that key without its last
  *    byte (a plural's 's', or the '+' after it), is a full key (lex_step;
  *    H100s is the full key h100 and a joined 's'), or
- *  - it ends past atom k: atom k + 1 is free, after no punctuation (goes_on)
- *    and the key of the two (fh2) is in the table as a key (a prefix to go
- *    on, or a full key), or that key without its plural's 's' or '+' is a
- *    full key.
- * x->lex_starts holds each of those keys (ccg__lexicon_seal): a sweep of
- * two filter tests an atom, without a branch, marks the atoms where a match
+ *  - it ends past atom k: atom k + 1 is free, after no punctuation (goes_on),
+ *    the key of atom k is a prefix key (lex_step goes on from it), and the
+ *    key of the two is in the table as a key (a prefix to go on, or a full
+ *    key), or that key without its plural's 's' or '+' is a full key.
+ * x->lex_starts holds each of those keys of one atom, and each of those
+ * keys of two as pair_key makes it from the keys of its two atoms, for
+ * each way it splits at a prefix key (ccg__lexicon_seal): a sweep of two
+ * filter tests an atom, without a branch, marks the atoms where a match
  * may start, 64 at a time, and only those go through the walk's tests, in
  * text order. At the others lex_match would find nothing, and a walk that
  * finds nothing at an atom changes nothing there, so the matches and the
@@ -860,8 +883,10 @@ static int pass_lexicon(ctx *c)
             may = 0;
             for (size_t k = base; k < pend; k++) {
                 const ccg__atom *a = &c->t.atoms[k], *b = a + 1;
+                unsigned char sep = b->sep == SEP_OTHER && b->sepch != '_' ? b->sepch : 0;
                 uint64_t m = starts_has(st, a->fh, 1) |
-                             (starts_has(st, b->fh2, 0) & (b->sep != SEP_PUNCT) & !c->used[k + 1]);
+                             (starts_has(st, pair_key(a->fh, sep, b->fh), 0) &
+                              (b->sep != SEP_PUNCT) & !c->used[k + 1]);
                 may |= (m & !c->used[k]) << (k - base);
             }
             if (pend < end) /* the text's last atom: a match of one atom */
@@ -880,7 +905,7 @@ static int pass_lexicon(ctx *c)
                 !may_start(c, &c->t.words[a->word], k) ||
                 !(ccg__table_may_have_full(tab, a->fh ? a->fh : 1) ||
                   ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1) ||
-                  (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k))) ||
+                  (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k, fold2(c, k)))) ||
                 !(e = lex_match(c, tab, k, &entry, /* any_case = */ false)))
                 continue;
             int err;
@@ -942,7 +967,7 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
                   ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
                 !may_start(c, &c->t.words[a->word], k) ||
                 (!a->digit && !goes_on(c, tab, k, n, a->fh)) ||
-                !two_atoms_may(c, tab, k) ||
+                !two_atoms_may(c, tab, k, c->t.atoms[k + 1].fh2) ||
                 !(e = lex_match(c, tab, k, &entry, /* any_case = */ true)) ||
                 title_goes_on(c, k, e) || one_word(c, k, e))
                 continue;
@@ -957,21 +982,9 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
     return 0;
 }
 
-/*
- * Fills st from the keys of tab (ccg__starts): each key, and each full key
- * with an 's' after, and with a '+' after when it ends in 's'; with
- * one_atom, the full keys and those again in the bits beside (starts_has).
- */
-static int starts_build(ccg__starts *st, const ccg__table *tab, bool one_atom)
+/* A new filter of 2^bits bits in st, the old one freed. */
+static int starts_alloc(ccg__starts *st, size_t n)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < tab->cap; i++) {
-        const ccg__slot *sl = &tab->slots[i];
-        if (sl->len)
-            n += (sl->flags & KEY_FULL)
-                     ? (2 + (tab->pool.data[sl->key + sl->len - 1] == 's')) * (1 + one_atom)
-                     : 1;
-    }
     unsigned bits = 16;
     while (bits < 28 && ((size_t)1 << bits) < n * STARTS_BITS)
         bits++;
@@ -979,44 +992,127 @@ static int starts_build(ccg__starts *st, const ccg__table *tab, bool one_atom)
     free(st->bits); /* one without the table's new keys would hide matches: pass_lexicon
                      * walks every atom without one */
     st->bits = f;
-    if (!f)
-        return CCG_ENOMEM;
     st->log2 = bits;
+    return f ? 0 : CCG_ENOMEM;
+}
+
+static void starts_set(ccg__starts *st, uint32_t h, unsigned one_atom)
+{
+    uint32_t b = ccg__bloom_bit(h ? h : 1, st->log2) ^ one_atom;
+    st->bits[b >> 6] |= (uint64_t)1 << (b & 63);
+}
+
+/*
+ * The overlay's filter (ccg__starts): each key of tab, and each full key
+ * with an 's' after, and with a '+' after when it ends in 's'.
+ */
+static int overlay_starts(ccg__starts *st, const ccg__table *tab)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < tab->cap; i++) {
+        const ccg__slot *sl = &tab->slots[i];
+        if (sl->len)
+            n += (sl->flags & KEY_FULL) ? 2 + (tab->pool.data[sl->key + sl->len - 1] == 's') : 1;
+    }
+    int err = starts_alloc(st, n);
+    if (err < 0)
+        return err;
     for (size_t i = 0; i < tab->cap; i++) {
         const ccg__slot *sl = &tab->slots[i];
         if (!sl->len)
             continue;
-        uint32_t hs[3] = {sl->hash, 0, 0}, h = CCG_FNV_BASIS;
-        size_t nh = 1;
+        starts_set(st, sl->hash, 0);
+        if (!(sl->flags & KEY_FULL))
+            continue;
         const char *k = tab->pool.data + sl->key;
-        bool full = sl->flags & KEY_FULL;
-        if (full) {
-            for (size_t j = 0; j < sl->len; j++)
-                h = ccg__fnv_step(h, (unsigned char)k[j]);
-            hs[nh++] = ccg__fnv_step(h, 's');
-            if (k[sl->len - 1] == 's')
-                hs[nh++] = ccg__fnv_step(h, '+');
-        }
-        for (size_t j = 0; j < nh; j++) {
-            uint32_t b = ccg__bloom_bit(hs[j] ? hs[j] : 1, bits);
-            f[b >> 6] |= (uint64_t)1 << (b & 63);
-            if (one_atom && full)
-                f[(b ^ 1) >> 6] |= (uint64_t)1 << ((b ^ 1) & 63);
-        }
+        uint32_t h = CCG_FNV_BASIS;
+        for (size_t j = 0; j < sl->len; j++)
+            h = ccg__fnv_step(h, (unsigned char)k[j]);
+        starts_set(st, ccg__fnv_step(h, 's'), 0);
+        if (k[sl->len - 1] == 's')
+            starts_set(st, ccg__fnv_step(h, '+'), 0);
     }
     return 0;
+}
+
+/*
+ * The lexicon's filter (ccg__starts, pass_lexicon): for each key T of tab,
+ * and each full key with an 's' after, and with a '+' after when it ends
+ * in 's': if full, T as the key of one atom; and each way T splits into
+ * the key of a first atom that is a prefix key of tab (lex_step goes on
+ * only from one) and the key of a second, after a separator the fold
+ * keeps or not (pair_key). The hashes are listed first, to size it.
+ */
+static int lexicon_starts(ccg__starts *st, const ccg__table *tab)
+{
+    int err = 0;
+    uint64_t *hs = NULL; /* hash, and 1 << 32 for one atom */
+    size_t n = 0, cap = 0;
+    uint32_t *cut = NULL; /* per key: the lengths of its prefix keys, and their hashes */
+    size_t cap_cut = 0;
+    for (size_t i = 0; i < tab->cap; i++) {
+        const ccg__slot *sl = &tab->slots[i];
+        if (!sl->len)
+            continue;
+        const unsigned char *k = (const unsigned char *)tab->pool.data + sl->key;
+        if (ccg__grow((void **)&cut, &cap_cut, 2 * (size_t)sl->len, sizeof *cut) < 0 ||
+            ccg__grow((void **)&hs, &cap, n + 3 * (2 * (size_t)sl->len + 1), sizeof *hs) < 0) {
+            err = CCG_ENOMEM;
+            goto cleanup;
+        }
+        size_t n_cut = 0;
+        uint32_t h = CCG_FNV_BASIS;
+        for (uint32_t p = 1; p <= sl->len; p++) {
+            h = ccg__fnv_step(h, k[p - 1]);
+            const ccg__slot *ps = ccg__table_find(tab, (const char *)k, p, h ? h : 1);
+            if (ps && (ps->flags & KEY_PREFIX)) {
+                cut[2 * n_cut] = p;
+                cut[2 * n_cut++ + 1] = h;
+            }
+        }
+        bool full = sl->flags & KEY_FULL;
+        static const unsigned char after[3] = {0, 's', '+'};
+        size_t n_after = full ? 2 + (k[sl->len - 1] == 's') : 1;
+        for (size_t t = 0; t < n_after; t++) {
+            size_t len = sl->len + (t > 0); /* T: the key, then after[t] */
+#define T_AT(i) ((i) < sl->len ? k[i] : after[t])
+            for (size_t c = 0; c < n_cut && cut[2 * c] < len; c++) {
+                size_t p = cut[2 * c];
+                for (size_t r0 = p; r0 < len && r0 <= p + 1; r0++) {
+                    unsigned char sep = r0 > p ? T_AT(p) : 0;
+                    if (r0 > p && sep != '@' && sep != '\'' && sep != '.')
+                        break;
+                    uint32_t hr = CCG_FNV_BASIS;
+                    for (size_t q = r0; q < len; q++)
+                        hr = ccg__fnv_step(hr, T_AT(q));
+                    hs[n++] = pair_key(cut[2 * c + 1], sep, hr);
+                }
+            }
+            if (full)
+                hs[n++] = (uint64_t)1 << 32 | (t ? ccg__fnv_step(h, after[t]) : h);
+#undef T_AT
+        }
+    }
+    if ((err = starts_alloc(st, n)) < 0)
+        goto cleanup;
+    for (size_t i = 0; i < n; i++)
+        starts_set(st, (uint32_t)hs[i], (unsigned)(hs[i] >> 32));
+cleanup:
+    free(hs);
+    free(cut);
+    return err;
 }
 
 int ccg__overlay_seal(ccg__overlay *ov)
 {
     int err = ccg__table_bloom(&ov->keys);
-    return err < 0 ? err : starts_build(&ov->starts, &ov->keys, /* one_atom = */ false);
+    return err < 0 ? err : overlay_starts(&ov->starts, &ov->keys);
 }
 
 int ccg__lexicon_seal(ccg_extractor *x)
 {
     int err = ccg__table_bloom(&x->lex);
-    return err < 0 ? err : starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true);
+    return err < 0 ? err : lexicon_starts(&x->lex_starts, &x->lex);
 }
 
 void ccg__overlay_free(ccg__overlay *ov)
@@ -2537,9 +2633,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
     c->cap_lead = sc->cap_lead;
-    /* the lexicon's and the overlay's walks test the key of each two atoms
-     * (pass_lexicon, pass_overlay) */
-    int err = ccg__atomize_pairs(&c->t, text, len);
+    /* the overlay's walk tests the key of each two atoms (pass_overlay) */
+    int err = ov ? ccg__atomize_pairs(&c->t, text, len) : ccg__atomize(&c->t, text, len);
     if (err < 0)
         return err;
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)

@@ -235,11 +235,11 @@ typedef struct {
 } ccg__lexform;
 
 /**
- * A Bloom filter of the keys of two atoms (fh2) where a table's walk may
- * find a match (ccg__table's keys, and its full keys with a plural 's' or
- * '+' after), and optionally of the keys of one atom that may end one (the
- * full keys, and the same plurals): pass_lexicon and pass_overlay in
- * extractor.c sweep a text's atoms with it.
+ * A Bloom filter of the keys of two atoms where a table's walk may find a
+ * match (ccg__table's keys, and its full keys with a plural 's' or '+'
+ * after), and for the lexicon of the keys of one atom that may end one (the
+ * full keys, and the same plurals): pass_overlay and pass_lexicon in
+ * extractor.c sweep a text's atoms with it (overlay_starts, lexicon_starts).
  */
 typedef struct {
     uint64_t *bits;
@@ -256,7 +256,7 @@ struct ccg_extractor {
     ccg_extractor_options opts;
     ccg__table lex;       /* folded forms (and their prefixes) -> forms, with a Bloom filter:
                            * most words of a text are rejected there, without a probe */
-    ccg__starts lex_starts;       /* of one and two atoms (ccg__lexicon_seal) */
+    ccg__starts lex_starts;       /* of one atom and of two (pair_key; ccg__lexicon_seal) */
     ccg__lexentry *entries;
     size_t n_entries, cap_entries;
     ccg__lexform *forms;
