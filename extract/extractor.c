@@ -805,19 +805,27 @@ static inline uint64_t starts_has(const ccg__starts *st, uint32_t h, unsigned on
 }
 
 /*
- * The lexicon's stand-in for the key of two atoms (fh2), made from each
- * one's own key (fh) and the separator the fold keeps between them ('@',
- * '\'', '.'; else 0). fh2 itself would take ccg__atomize_pairs's second
- * hash chain: +17% instructions in pass 1's tokenizer, over half of what
- * the filter saves. Not a hash of the key, so the seal lists the ways each
- * key splits in two (lexicon_starts).
+ * The sweeps' stand-in for the key of two atoms, made from each one's own
+ * key (fh) and the separator the fold keeps between them ('@', '\'', '.';
+ * else 0). The key's own hash would take a second hash chain in the
+ * tokenizer: +17% instructions in pass 1's tokenizer (over half of what its
+ * filter saves), +16% in pass 2's. Not a hash of the key, so the seal lists
+ * the ways each key splits in two (starts_build).
  */
 static inline uint32_t pair_key(uint32_t h1, unsigned char sep, uint32_t h2)
 {
     return (h1 ^ sep) * 0x85EBCA6Bu ^ h2;
 }
 
-/* The key of atoms k and k + 1 as lex_match hashes it (fh2, without ccg__atomize_pairs). */
+/* pair_key of atoms k and k + 1 (< n_atoms) from their fh: the sweeps' test */
+static inline uint32_t pair_at(const ctx *c, size_t k)
+{
+    const ccg__atom *b = &c->t.atoms[k + 1];
+    unsigned char sep = b->sep == SEP_OTHER && b->sepch != '_' ? b->sepch : 0;
+    return pair_key(c->t.atoms[k].fh, sep, b->fh);
+}
+
+/* The key of atoms k and k + 1 as lex_match hashes it (fold of the two from atom k's fh). */
 static uint32_t fold2(const ctx *c, size_t k)
 {
     uint32_t h = c->t.atoms[k].fh, hl = h;
@@ -828,7 +836,7 @@ static uint32_t fold2(const ctx *c, size_t k)
 
 /*
  * What lex_match from atom k must find at atom k + 1 to end a match past
- * atom k: there the key of the two (h, fh2) is a full key or a plural's
+ * atom k: there the key of the two (h, fold2) is a full key or a plural's
  * (lex_step), or the walk goes on to atom k + 2 (goes_on with that key's
  * hash). Most keys of two atoms of a text that a table holds are prefixes
  * of longer keys that the next atom does not continue.
@@ -883,10 +891,9 @@ static int pass_lexicon(ctx *c)
             may = 0;
             for (size_t k = base; k < pend; k++) {
                 const ccg__atom *a = &c->t.atoms[k], *b = a + 1;
-                unsigned char sep = b->sep == SEP_OTHER && b->sepch != '_' ? b->sepch : 0;
                 uint64_t m = starts_has(st, a->fh, 1) |
-                             (starts_has(st, pair_key(a->fh, sep, b->fh), 0) &
-                              (b->sep != SEP_PUNCT) & !c->used[k + 1]);
+                             (starts_has(st, pair_at(c, k), 0) & (b->sep != SEP_PUNCT) &
+                              !c->used[k + 1]);
                 may |= (m & !c->used[k]) << (k - base);
             }
             if (pend < end) /* the text's last atom: a match of one atom */
@@ -932,12 +939,14 @@ static int pass_lexicon(ctx *c)
  * one word or a Title Case phrase goes on after it.
  *
  * A kept match spans two atoms at least (one_word drops one), so lex_match
- * got past atom k + 1 only with the key of atoms k and k + 1 in the table
- * (as a prefix: the text's atom boundaries are some of the key's, so
- * "pretrained" goes on in the prefixes of "Pre-trained"), or ended there
- * with that key, or that key without its last byte (a plural's 's', or the
- * '+' after it), a full key (lex_step). ov->starts holds every such key and
- * the tokenizer made the key of each two atoms (fh2): a sweep of one
+ * went on from atom k only with its key a prefix key of the table
+ * (lex_step), and got past atom k + 1 only with the key of atoms k and
+ * k + 1 in the table (as a prefix: the text's atom boundaries are some of
+ * the key's, so "pretrained" goes on in the prefixes of "Pre-trained"), or
+ * ended there with that key, or that key without its last byte (a plural's
+ * 's', or the '+' after it), a full key (lex_step). ov->starts holds every
+ * such key of two as pair_key makes it from the keys of its two atoms, for
+ * each way it splits at a prefix key (ccg__overlay_seal): a sweep of one
  * filter test an atom, without a branch, marks the atoms where a match may
  * start, 64 at a time, and only those go through the walk's tests. At the
  * others no match could be kept, and one not kept changes nothing.
@@ -951,7 +960,7 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
         uint64_t may = 0;
         for (size_t k = base; k < end; k++) {
             const ccg__atom *b = &c->t.atoms[k + 1];
-            uint64_t m = starts_has(&ov->starts, b->fh2, 0) & (b->sep != SEP_PUNCT) &
+            uint64_t m = starts_has(&ov->starts, pair_at(c, k), 0) & (b->sep != SEP_PUNCT) &
                          !(c->used[k] | c->used[k + 1]);
             may |= m << (k - base);
         }
@@ -967,7 +976,7 @@ static int pass_overlay(ctx *c, const ccg__overlay *ov)
                   ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
                 !may_start(c, &c->t.words[a->word], k) ||
                 (!a->digit && !goes_on(c, tab, k, n, a->fh)) ||
-                !two_atoms_may(c, tab, k, c->t.atoms[k + 1].fh2) ||
+                !two_atoms_may(c, tab, k, fold2(c, k)) ||
                 !(e = lex_match(c, tab, k, &entry, /* any_case = */ true)) ||
                 title_goes_on(c, k, e) || one_word(c, k, e))
                 continue;
@@ -1003,94 +1012,78 @@ static void starts_set(ccg__starts *st, uint32_t h, unsigned one_atom)
 }
 
 /*
- * The overlay's filter (ccg__starts): each key of tab, and each full key
- * with an 's' after, and with a '+' after when it ends in 's'.
+ * The filter of a walk's sweep (ccg__starts; pass_lexicon, pass_overlay):
+ * for each key T of tab, and each full key with an 's' after, and with a
+ * '+' after when it ends in 's': with one_atom, if full, T as the key of
+ * one atom; and each way T splits into the key of a first atom that is a
+ * prefix key of tab (lex_step goes on only from one) and the key of a
+ * second, after a separator the fold keeps or not (pair_key). The hashes
+ * are listed first, to size it.
+ *
+ * A match goes only through keys that are prefixes of its full key, so the
+ * keys T are walked as the prefixes of each full key that are keys (a key
+ * that begins no full key begins no match): one table probe a byte of the
+ * full keys only, and the key of each second atom hashed once for all the
+ * T it ends. Each key split on its own took 2.7 times the instructions
+ * (the full corpus's overlay of 94k keys: 260M, now 98M; Bloom filters
+ * 70M more).
  */
-static int overlay_starts(ccg__starts *st, const ccg__table *tab)
+static int starts_build(ccg__starts *st, const ccg__table *tab, bool one_atom)
 {
-    size_t n = 0;
-    for (size_t i = 0; i < tab->cap; i++) {
-        const ccg__slot *sl = &tab->slots[i];
-        if (sl->len)
-            n += (sl->flags & KEY_FULL) ? 2 + (tab->pool.data[sl->key + sl->len - 1] == 's') : 1;
-    }
-    int err = starts_alloc(st, n);
-    if (err < 0)
-        return err;
-    for (size_t i = 0; i < tab->cap; i++) {
-        const ccg__slot *sl = &tab->slots[i];
-        if (!sl->len)
-            continue;
-        starts_set(st, sl->hash, 0);
-        if (!(sl->flags & KEY_FULL))
-            continue;
-        const char *k = tab->pool.data + sl->key;
-        uint32_t h = CCG_FNV_BASIS;
-        for (size_t j = 0; j < sl->len; j++)
-            h = ccg__fnv_step(h, (unsigned char)k[j]);
-        starts_set(st, ccg__fnv_step(h, 's'), 0);
-        if (k[sl->len - 1] == 's')
-            starts_set(st, ccg__fnv_step(h, '+'), 0);
-    }
-    return 0;
-}
-
-/*
- * The lexicon's filter (ccg__starts, pass_lexicon): for each key T of tab,
- * and each full key with an 's' after, and with a '+' after when it ends
- * in 's': if full, T as the key of one atom; and each way T splits into
- * the key of a first atom that is a prefix key of tab (lex_step goes on
- * only from one) and the key of a second, after a separator the fold
- * keeps or not (pair_key). The hashes are listed first, to size it.
- */
-static int lexicon_starts(ccg__starts *st, const ccg__table *tab)
-{
+    static const unsigned char after[2] = {'s', '+'};
     int err = 0;
     uint64_t *hs = NULL; /* hash, and 1 << 32 for one atom */
     size_t n = 0, cap = 0;
-    uint32_t *cut = NULL; /* per key: the lengths of its prefix keys, and their hashes */
-    size_t cap_cut = 0;
+    uint32_t *cut = NULL; /* per full key: the lengths of its prefix keys, and their hashes */
+    uint8_t *ends = NULL; /* per full key: is its prefix of that length a key? */
+    size_t cap_cut = 0, cap_ends = 0;
     for (size_t i = 0; i < tab->cap; i++) {
         const ccg__slot *sl = &tab->slots[i];
-        if (!sl->len)
+        if (!sl->len || !(sl->flags & KEY_FULL))
             continue;
         const unsigned char *k = (const unsigned char *)tab->pool.data + sl->key;
-        if (ccg__grow((void **)&cut, &cap_cut, 2 * (size_t)sl->len, sizeof *cut) < 0 ||
-            ccg__grow((void **)&hs, &cap, n + 3 * (2 * (size_t)sl->len + 1), sizeof *hs) < 0) {
+        size_t len = sl->len, n_after = 1 + (k[len - 1] == 's');
+        if (ccg__grow((void **)&cut, &cap_cut, 2 * len, sizeof *cut) < 0 ||
+            ccg__grow((void **)&ends, &cap_ends, len + 1, 1) < 0 ||
+            ccg__grow((void **)&hs, &cap, n + 1 + n_after, sizeof *hs) < 0) {
             err = CCG_ENOMEM;
             goto cleanup;
         }
         size_t n_cut = 0;
         uint32_t h = CCG_FNV_BASIS;
-        for (uint32_t p = 1; p <= sl->len; p++) {
+        for (size_t p = 1; p <= len; p++) {
             h = ccg__fnv_step(h, k[p - 1]);
-            const ccg__slot *ps = ccg__table_find(tab, (const char *)k, p, h ? h : 1);
-            if (ps && (ps->flags & KEY_PREFIX)) {
-                cut[2 * n_cut] = p;
+            const ccg__slot *ps = p < len ? ccg__table_find(tab, (const char *)k, p, h ? h : 1) : sl;
+            ends[p] = ps != NULL;
+            if (ps && (ps->flags & KEY_PREFIX)) { /* the key itself: split before a plural's s */
+                cut[2 * n_cut] = (uint32_t)p;
                 cut[2 * n_cut++ + 1] = h;
             }
         }
-        bool full = sl->flags & KEY_FULL;
-        static const unsigned char after[3] = {0, 's', '+'};
-        size_t n_after = full ? 2 + (k[sl->len - 1] == 's') : 1;
-        for (size_t t = 0; t < n_after; t++) {
-            size_t len = sl->len + (t > 0); /* T: the key, then after[t] */
-#define T_AT(i) ((i) < sl->len ? k[i] : after[t])
-            for (size_t c = 0; c < n_cut && cut[2 * c] < len; c++) {
-                size_t p = cut[2 * c];
-                for (size_t r0 = p; r0 < len && r0 <= p + 1; r0++) {
-                    unsigned char sep = r0 > p ? T_AT(p) : 0;
-                    if (r0 > p && sep != '@' && sep != '\'' && sep != '.')
-                        break;
-                    uint32_t hr = CCG_FNV_BASIS;
-                    for (size_t q = r0; q < len; q++)
-                        hr = ccg__fnv_step(hr, T_AT(q));
-                    hs[n++] = pair_key(cut[2 * c + 1], sep, hr);
+        if (one_atom) {
+            hs[n++] = (uint64_t)1 << 32 | h;
+            for (size_t t = 0; t < n_after; t++)
+                hs[n++] = (uint64_t)1 << 32 | ccg__fnv_step(h, after[t]);
+        }
+        for (size_t c = 0; c < n_cut; c++) {
+            size_t p = cut[2 * c];
+            for (size_t r0 = p; r0 <= p + 1; r0++) {
+                unsigned char sep = r0 > p && p < len ? k[p] : 0;
+                if (r0 > p && sep != '@' && sep != '\'' && sep != '.')
+                    break;
+                if (ccg__grow((void **)&hs, &cap, n + len - r0 + n_after, sizeof *hs) < 0) {
+                    err = CCG_ENOMEM;
+                    goto cleanup;
                 }
+                uint32_t hr = CCG_FNV_BASIS;
+                for (size_t q = r0; q < len; q++) {
+                    hr = ccg__fnv_step(hr, k[q]);
+                    if (ends[q + 1])
+                        hs[n++] = pair_key(cut[2 * c + 1], sep, hr);
+                }
+                for (size_t t = 0; t < n_after; t++)
+                    hs[n++] = pair_key(cut[2 * c + 1], sep, ccg__fnv_step(hr, after[t]));
             }
-            if (full)
-                hs[n++] = (uint64_t)1 << 32 | (t ? ccg__fnv_step(h, after[t]) : h);
-#undef T_AT
         }
     }
     if ((err = starts_alloc(st, n)) < 0)
@@ -1100,19 +1093,20 @@ static int lexicon_starts(ccg__starts *st, const ccg__table *tab)
 cleanup:
     free(hs);
     free(cut);
+    free(ends);
     return err;
 }
 
 int ccg__overlay_seal(ccg__overlay *ov)
 {
     int err = ccg__table_bloom(&ov->keys);
-    return err < 0 ? err : overlay_starts(&ov->starts, &ov->keys);
+    return err < 0 ? err : starts_build(&ov->starts, &ov->keys, /* one_atom = */ false);
 }
 
 int ccg__lexicon_seal(ccg_extractor *x)
 {
     int err = ccg__table_bloom(&x->lex);
-    return err < 0 ? err : lexicon_starts(&x->lex_starts, &x->lex);
+    return err < 0 ? err : starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true);
 }
 
 void ccg__overlay_free(ccg__overlay *ov)
@@ -2633,8 +2627,7 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
     c->cap_lead = sc->cap_lead;
-    /* the overlay's walk tests the key of each two atoms (pass_overlay) */
-    int err = ov ? ccg__atomize_pairs(&c->t, text, len) : ccg__atomize(&c->t, text, len);
+    int err = ccg__atomize(&c->t, text, len);
     if (err < 0)
         return err;
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)

@@ -237,9 +237,10 @@ typedef struct {
 /**
  * A Bloom filter of the keys of two atoms where a table's walk may find a
  * match (ccg__table's keys, and its full keys with a plural 's' or '+'
- * after), and for the lexicon of the keys of one atom that may end one (the
- * full keys, and the same plurals): pass_overlay and pass_lexicon in
- * extractor.c sweep a text's atoms with it (overlay_starts, lexicon_starts).
+ * after, each split at a prefix key: pair_key), and for the lexicon of the
+ * keys of one atom that may end one (the full keys, and the same plurals):
+ * pass_overlay and pass_lexicon in extractor.c sweep a text's atoms with it
+ * (starts_build).
  */
 typedef struct {
     uint64_t *bits;

@@ -505,8 +505,9 @@ static void test_annotate_hyphenated_long_form(void **state)
 /*
  * The second pass looks for long forms only where the key of two atoms is
  * one of theirs (a prefix, a full key, or a full key and a plural s or '+'
- * after it): each paper here spells out another's long form in a way the
- * filter must let through.
+ * after it), split into the keys of the two where the first is a prefix
+ * key: each paper here spells out another's long form in a way the filter
+ * must let through.
  */
 static void test_annotate_two_atom_keys(void **state)
 {
@@ -520,6 +521,10 @@ static void test_annotate_two_atom_keys(void **state)
         "Our mixed loss+ variant wins.",
         "We release a Pre-trained Graph Encoder (PGE) today.", /* one atom of the text, two of the key */
         "A pretrained graph encoder helps.",
+        /* the key of two split at its first prefix key of three (pre,
+         * pretrain, pretrained): each split is in the filter */
+        "A Pre Train Loss (PTL) is added.",
+        "Our Pre-trained Graph Encoder helps too.", /* Title Case: not generic */
         "We build a 3D Scene Graph (DSG) here.", /* a digit atom first */
         "Fast 3D scene graph building is hard.",
         "The Prisoner's Dilemma (PD) is a game.", /* a separator the key keeps */
@@ -527,9 +532,10 @@ static void test_annotate_two_atom_keys(void **state)
     for (unsigned threads = 1; threads <= 2; threads++) {
         annotated t = annotate_all(threads, texts);
         static const char *const names[] = {"PCD", "GBK", "MXL", "PGE", "DSG", "PD"};
+        static const size_t papers[] = {2, 2, 2, 3, 2, 2};
         for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
             const ccg_entity *e = must_find(t.a, names[i]);
-            if (e->n_papers != 2)
+            if (e->n_papers != papers[i])
                 fail_msg("%s: %zu papers", names[i], (size_t)e->n_papers);
         }
         annotated_free(&t);
