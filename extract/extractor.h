@@ -41,9 +41,6 @@ typedef struct {
     uint32_t fh, fhl;      /* FNV-1a state (before the 0 -> 1 fix) of the atom's folded key
                             * as the first atom of a match, and before its last byte: the
                             * first-atom filter is tested without building the key */
-    uint32_t fh2;          /* ccg__atomize_pairs only: the same state for the key of the
-                            * atom before and this one (ccg__fold_atom's chain of the two;
-                            * the first atom of a text: its fh), for the overlay's test */
 } ccg__atom;
 
 typedef struct {
@@ -66,8 +63,6 @@ typedef struct {
 
 /** Splits text into words and atoms (ASCII letters/digits; other bytes separate). */
 int ccg__atomize(ccg__atoms *t, const char *text, size_t len);
-/** The same, and each atom's fh2. */
-int ccg__atomize_pairs(ccg__atoms *t, const char *text, size_t len);
 void ccg__atoms_free(ccg__atoms *t);
 
 /**

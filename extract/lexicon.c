@@ -168,7 +168,10 @@ static void block_at(const unsigned char *s, size_t len, size_t k, block_bits *b
     block_classes(tail, b);
 }
 
-static int build_masks(ccg__atoms *t, const unsigned char *s, size_t len, masks *m)
+/* Not inlined: gcc 12 inlines it into ccg__atomize, now the only caller,
+ * and the tokenizer takes 2% more instructions (callgrind, bench_atomize) */
+static __attribute__((noinline)) int build_masks(ccg__atoms *t, const unsigned char *s,
+                                                 size_t len, masks *m)
 {
     /* the blocks (the last one partial, maybe empty) and a zero word after
      * them: bits_at reads 8 bytes from the byte of its first bit */
@@ -220,31 +223,22 @@ static inline unsigned byte_sum(uint64_t x)
     return (unsigned)((x * UINT64_C(0x0101010101010101)) >> 56);
 }
 
-/* Powers of the inverse of the FNV prime, and the basis times them: the
- * states that that many zero bytes take to 1 and to the basis. */
+/* The basis times powers of the inverse of the FNV prime: the states that
+ * that many zero bytes take to the basis. */
 #define PI1 CCG_FNV_PRIME_INV
 #define PI2 ((uint32_t)(PI1 * PI1))
 #define PI3 ((uint32_t)(PI2 * PI1))
 #define PI4 ((uint32_t)(PI2 * PI2))
-static const uint32_t pinv_pow[8] = {1, PI1, PI2, PI3, PI4, (uint32_t)(PI4 * PI1),
-                                     (uint32_t)(PI4 * PI2), (uint32_t)(PI4 * PI3)};
 #define PB(k) ((uint32_t)(CCG_FNV_BASIS * (k)))
 static const uint32_t basis_pre[8] = {CCG_FNV_BASIS, PB(PI1), PB(PI2), PB(PI3), PB(PI4),
                                       PB(PI4 * PI1), PB(PI4 * PI2), PB(PI4 * PI3)};
 
 #define LOW_BYTES UINT64_C(0x0101010101010101)
 
-/*
- * Scans the atom at s[i] (a letter or digit) into a; returns its end. With
- * pairs, h2 is the state its bytes go on from for fh2 (the atom before's
- * key and the separator the fold keeps): a second chain, independent of
- * the first, so it runs in the multiply latency that sets the pace;
- * without, the compiler drops it.
- */
+/* Scans the atom at s[i] (a letter or digit) into a; returns its end. */
 static inline __attribute__((always_inline)) size_t scan_atom(const unsigned char *s, size_t len,
                                                                const masks *m, size_t i,
-                                                               ccg__atom *a, bool pairs,
-                                                               uint32_t h2)
+                                                               ccg__atom *a)
 {
     bool digit = byte_class[s[i]] == CL_DIGIT;
     const uint64_t *on = digit ? m->digit_on : m->letter_on;
@@ -264,13 +258,10 @@ static inline __attribute__((always_inline)) size_t scan_atom(const unsigned cha
      * the prime. So an atom of up to 8 bytes (4 in 5) costs no branch on
      * its length: a loop over its n bytes, its exit mispredicted once an
      * atom, made bench_atomize 15% slower than the steps this adds.
-     * pairs: h2 the same, from h2 times the inverse prime z times.
      */
     unsigned z = (unsigned)(-n & 7);
     uint64_t raw = load8(s, i, len) << (8 * z), lower = (0x20 * LOW_BYTES) << (8 * z);
     uint32_t h = basis_pre[z], hl = h;
-    if (pairs)
-        h2 *= pinv_pow[z];
     unsigned lo = 0; /* the letters with bit 5 set: lower case */
     size_t q = i + 8 - z, end = i + n;
     for (;;) {
@@ -284,8 +275,6 @@ static inline __attribute__((always_inline)) size_t scan_atom(const unsigned cha
             w >>= 8;
             hl = h;
             h = (h ^ b) * FNV_PRIME;
-            if (pairs)
-                h2 = (h2 ^ b) * FNV_PRIME;
         }
         if (q >= end)
             break;
@@ -296,8 +285,6 @@ static inline __attribute__((always_inline)) size_t scan_atom(const unsigned cha
     a->end = (uint32_t)end;
     a->fh = h;
     a->fhl = hl;
-    if (pairs)
-        a->fh2 = h2;
     a->digit = digit;
     if (digit) {
         a->upper = a->lower = 0;
@@ -365,11 +352,7 @@ static inline __attribute__((always_inline)) size_t skip_gap(const unsigned char
     return i;
 }
 
-/* ccg__atomize, and with pairs ccg__atomize_pairs: inlined in both, each
- * its own copy of the loop, so the first pays nothing for fh2 (gcc 12 made
- * one copy with a test of pairs unless told) */
-static inline __attribute__((always_inline)) int atomize(ccg__atoms *t, const char *text,
-                                                         size_t len, bool pairs)
+int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
 {
     const unsigned char *s = (const unsigned char *)text;
     t->n_atoms = t->n_words = 0;
@@ -392,8 +375,6 @@ static inline __attribute__((always_inline)) int atomize(ccg__atoms *t, const ch
      * line breaks; any of them (two breaks) makes the next word SEP_PUNCT */
     bool barrier = false, punct = false;
     unsigned newlines = 0;
-    /* fh2 goes on from the atom before's fh (with its '+'); the first from the basis */
-    uint32_t prev_fh = CCG_FNV_BASIS;
     for (;;) {
         i = skip_gap(s, &m, i, len, &punct, &newlines);
         if (i >= len)
@@ -432,13 +413,7 @@ static inline __attribute__((always_inline)) int atomize(ccg__atoms *t, const ch
             a->word = (uint32_t)n_words;
             a->sep = sep;
             a->sepch = sepch;
-            /* fh2 goes on from the atom before as ccg__fold_atom chains it:
-             * its key (with its '+'), the separator if kept, then this atom */
-            uint32_t h2 = prev_fh;
-            if (pairs && sep == SEP_OTHER && sepch != '_')
-                h2 = (h2 ^ sepch) * FNV_PRIME;
-            i = scan_atom(s, len, &m, i, a, pairs, h2);
-            prev_fh = a->fh;
+            i = scan_atom(s, len, &m, i, a);
             upper |= a->upper;
             if (i >= len)
                 break;
@@ -470,9 +445,7 @@ static inline __attribute__((always_inline)) int atomize(ccg__atoms *t, const ch
         if (i < len && s[i] == '+' && (i + 1 >= len || !is_alnum(s[i + 1]))) {
             ccg__atom *last = &atoms[n_atoms - 1];
             last->fhl = last->fh;
-            last->fh = prev_fh = (last->fh ^ '+') * FNV_PRIME;
-            if (pairs)
-                last->fh2 = (last->fh2 ^ '+') * FNV_PRIME;
+            last->fh = (last->fh ^ '+') * FNV_PRIME;
             i++;
         }
         if (n_words == t->cap_words) {
@@ -492,16 +465,6 @@ static inline __attribute__((always_inline)) int atomize(ccg__atoms *t, const ch
     t->n_atoms = n_atoms;
     t->n_words = n_words;
     return 0;
-}
-
-int ccg__atomize(ccg__atoms *t, const char *text, size_t len)
-{
-    return atomize(t, text, len, /* pairs = */ false);
-}
-
-int ccg__atomize_pairs(ccg__atoms *t, const char *text, size_t len)
-{
-    return atomize(t, text, len, /* pairs = */ true);
 }
 
 void ccg__atoms_free(ccg__atoms *t)

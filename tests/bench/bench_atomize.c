@@ -8,8 +8,7 @@
  * specification the fast one must match; one change: hyphen_like read
  * s[len] for "DPG- B" at the end of a text (ASan found it here), both now
  * take that byte as no letter, as the NUL after a record's text was. The bench first checks that both
- * give the same atoms (every field; ccg__atomize_pairs also fh2, which the reference
- * makes with ccg__fold_atom), words and skipped flag on every text of
+ * give the same atoms (every field), words and skipped flag on every text of
  * the corpus and on hostile inputs (random bytes, URLs at the end, Unicode
  * hyphens, "--", 'v' before digits, a 1 MB token, ...), each in a buffer of
  * exactly its length so that ASan sees any read past the end; then it times
@@ -171,7 +170,7 @@ static int ref_atomize(ccg__atoms *t, const char *text, size_t len)
         ccg__word w = {(uint32_t)i, 0, (uint32_t)t->n_atoms, 0, false};
         size_t part = i; /* start of the current hyphen part */
         for (;;) {
-            ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0, 0, 0, 0};
+            ccg__atom a = {(uint32_t)i, 0, (uint32_t)t->n_words, sep, sepch, 0, 0, 0, 0, 0};
             ref_scan_atom(s, len, &i, &a);
             if (ref_push_atom(t, &a) < 0)
                 return CCG_ENOMEM;
@@ -216,22 +215,12 @@ static int ref_atomize(ccg__atoms *t, const char *text, size_t len)
         t->words[t->n_words++] = w;
         prev_end = i;
     }
-    /* fh2 by its definition: the atom before as a key's first atom, this
-     * one folded after it (ccg__fold_atom); the first atom: its fh */
-    for (size_t k = 0; k < t->n_atoms; k++) {
-        uint32_t h = k ? t->atoms[k - 1].fh : t->atoms[k].fh, hl = h;
-        size_t klen = 0;
-        if (k)
-            ccg__fold_atom(text, t, k, false, &h, &hl, &klen, NULL);
-        t->atoms[k].fh2 = h;
-    }
     return 0;
 }
 
 /* ---- comparison ---------------------------------------------------------- */
 
-/* a from ccg__atomize (pairs: ccg__atomize_pairs, whose fh2 is compared too) */
-static int same(const ccg__atoms *a, const ccg__atoms *b, const char *what, size_t len, bool pairs)
+static int same(const ccg__atoms *a, const ccg__atoms *b, const char *what, size_t len)
 {
     const char *bad = NULL;
     size_t k = 0;
@@ -245,7 +234,7 @@ static int same(const ccg__atoms *a, const ccg__atoms *b, const char *what, size
         const ccg__atom *x = &a->atoms[k], *y = &b->atoms[k];
         if (x->start != y->start || x->end != y->end || x->word != y->word || x->sep != y->sep ||
             x->sepch != y->sepch || x->digit != y->digit || x->upper != y->upper ||
-            x->lower != y->lower || x->fh != y->fh || x->fhl != y->fhl || (pairs && x->fh2 != y->fh2))
+            x->lower != y->lower || x->fh != y->fh || x->fhl != y->fhl)
             bad = "atom";
     }
     for (k = 0; !bad && k < a->n_words; k++) {
@@ -255,8 +244,8 @@ static int same(const ccg__atoms *a, const ccg__atoms *b, const char *what, size
             bad = "word";
     }
     if (bad)
-        fprintf(stderr, "bench_atomize: %s (%zu bytes): %s %zu differs%s\n", what, len, bad,
-                k ? k - 1 : 0, pairs ? " (pairs)" : "");
+        fprintf(stderr, "bench_atomize: %s (%zu bytes): %s %zu differs\n", what, len, bad,
+                k ? k - 1 : 0);
     return bad ? -1 : 0;
 }
 
@@ -269,9 +258,8 @@ static int check(ccg__atoms *t, ccg__atoms *r, const char *text, size_t len, con
     if (!p)
         return -1;
     memcpy(p, text, len);
-    int e2 = ref_atomize(r, p, len);
-    int bad = ccg__atomize(t, p, len) != e2 || same(t, r, what, len, false) < 0 ||
-              ccg__atomize_pairs(t, p, len) != e2 || same(t, r, what, len, true) < 0;
+    int e1 = ccg__atomize(t, p, len), e2 = ref_atomize(r, p, len);
+    int bad = e1 != e2 || same(t, r, what, len) < 0;
     free(p);
     return bad ? -1 : 0;
 }
@@ -424,23 +412,19 @@ int main(int argc, char **argv)
         printf("check: %s\n", status ? "DIFFERENT" : "identical on the corpus and hostile inputs");
     }
     /* called through pointers so that neither is inlined into the loop */
-    atomize_fn fast = ccg__atomize, pairs = ccg__atomize_pairs, slow = ref_atomize;
-    double best_new = 1e9, best_pairs = 1e9, best_ref = 1e9;
+    atomize_fn fast = ccg__atomize, slow = ref_atomize;
+    double best_new = 1e9, best_ref = 1e9;
     size_t atoms = 0;
     for (int k = 0; k < repeat && status == 0; k++) {
         double tn = run(fast, &t, texts, lens, n, &atoms);
-        double tp = run(pairs, &t, texts, lens, n, &atoms);
         double tr = run(slow, &r, texts, lens, n, &atoms);
-        printf("round %d: ccg__atomize %.1f MB/s, ccg__atomize_pairs %.1f MB/s, reference %.1f MB/s\n",
-               k + 1, mb / tn, mb / tp, mb / tr);
+        printf("round %d: ccg__atomize %.1f MB/s, reference %.1f MB/s\n", k + 1, mb / tn, mb / tr);
         best_new = tn < best_new ? tn : best_new;
-        best_pairs = tp < best_pairs ? tp : best_pairs;
         best_ref = tr < best_ref ? tr : best_ref;
     }
     if (repeat > 0 && status == 0)
-        printf("best: ccg__atomize %.1f MB/s, ccg__atomize_pairs %.1f MB/s, reference %.1f MB/s "
-               "(x%.2f); %zu atoms\n",
-               mb / best_new, mb / best_pairs, mb / best_ref, best_ref / best_new, atoms);
+        printf("best: ccg__atomize %.1f MB/s, reference %.1f MB/s (x%.2f); %zu atoms\n",
+               mb / best_new, mb / best_ref, best_ref / best_new, atoms);
     ccg__atoms_free(&t);
     ccg__atoms_free(&r);
     for (size_t i = 0; i < n; i++)
