@@ -144,7 +144,7 @@ static int extract_doc(job *j, size_t d)
     docres *r = &j->res[d];
     if (!r->text && !(r->text = ccg_record_text(j->c->records[d], &r->len)))
         return CCG_ENOMEM;
-    int err = ccg__extract(j->x, NULL, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
+    int err = ccg__extract(j->x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
                            &r->sent, &r->n_sent);
     return err < 0 ? err : overlay_keys(r);
 }

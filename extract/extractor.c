@@ -34,7 +34,6 @@
 
 typedef struct {
     const ccg_extractor *x;
-    const ccg__overlay *ov;
     const char *s;
     size_t len;
     ccg__scratch *sc;         /* the buffers below come from it and go back to it */
@@ -2600,12 +2599,10 @@ static void ctx_done(ctx *c)
     c->sc = NULL;
 }
 
-static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, const char *text,
-                    size_t len)
+static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len)
 {
     memset(c, 0, sizeof *c);
     c->x = x;
-    c->ov = ov;
     c->s = text;
     c->len = len;
     ccg__scratch *sc = c->sc = scratch_take(x);
@@ -2636,13 +2633,12 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const ccg__overlay *ov, cons
     return 0;
 }
 
-int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text, size_t len,
-                 ccg__mention **out, size_t *n_out, char ***defs, size_t *n_defs,
-                 uint32_t **sent, uint32_t *n_sent)
+int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__mention **out,
+                 size_t *n_out, char ***defs, size_t *n_defs, uint32_t **sent, uint32_t *n_sent)
 {
     ctx c;
     int err;
-    if ((err = ctx_init(&c, x, ov, text, len)) < 0)
+    if ((err = ctx_init(&c, x, text, len)) < 0)
         goto cleanup;
     if ((!c.mt && (err = ccg__matcher_new(x->patterns, &c.mt)) < 0) ||
         (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
@@ -2655,8 +2651,6 @@ int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *tex
         }
     if ((err = pass_definitions(&c)) < 0 || (err = pass_phrases(&c)) < 0 ||
         (err = pass_lexicon(&c)) < 0)
-        goto cleanup;
-    if (ov && ov->keys.n && (err = pass_overlay(&c, ov)) < 0)
         goto cleanup;
     if ((err = pass_shapes(&c)) < 0 || (err = pass_intro(&c)) < 0 ||
         (err = pass_title(&c)) < 0 || (err = pass_recall(&c)) < 0 || (err = settle(&c)) < 0)
@@ -2690,7 +2684,7 @@ int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const ch
                         size_t len, ccg__mention **m, size_t *n)
 {
     ctx c;
-    int err = ctx_init(&c, x, ov, text, len);
+    int err = ctx_init(&c, x, text, len);
     c.m = *m;
     c.n = c.cap = *n;
     if (err < 0)
@@ -2723,7 +2717,7 @@ int ccg_extractor_extract(const ccg_extractor *x, const char *text, size_t len,
 {
     ccg__mention *raw = NULL;
     size_t n = 0;
-    int err = ccg__extract(x, NULL, text, len, &raw, &n, NULL, NULL, NULL, NULL);
+    int err = ccg__extract(x, text, len, &raw, &n, NULL, NULL, NULL, NULL);
     if (err < 0)
         return err;
     ccg_mentions *m = ccg__calloc(1, sizeof *m);

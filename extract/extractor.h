@@ -322,8 +322,8 @@ typedef struct {
 int ccg__overlay_seal(ccg__overlay *ov);
 void ccg__overlay_free(ccg__overlay *ov);
 
-int ccg__extract(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
-                 size_t len, ccg__mention **out, size_t *n_out,
+int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__mention **out,
+                 size_t *n_out,
                  /* long-form definitions found: pairs (long form, short name) */
                  char ***defs, size_t *n_defs,
                  /* optional: the text's sentence starts (ccg__sentences), handed over */
