@@ -501,7 +501,7 @@ static bool goes_on(const ctx *c, const ccg__table *tab, size_t j, size_t end, u
     const ccg__atom *n = &c->t.atoms[j + 1];
     if (n->sep == SEP_PUNCT || c->used[j + 1])
         return false;
-    unsigned char nb = n->sep == SEP_OTHER && n->sepch != '_'
+    unsigned char nb = n->sep == SEP_OTHER && ccg__sep_kept(n->sepch)
                            ? n->sepch
                            : (unsigned char)(up_c(c->s[n->start]) ? c->s[n->start] | 32
                                                                   : c->s[n->start]);
@@ -820,7 +820,7 @@ static inline uint32_t pair_key(uint32_t h1, unsigned char sep, uint32_t h2)
 static inline uint32_t pair_at(const ctx *c, size_t k)
 {
     const ccg__atom *b = &c->t.atoms[k + 1];
-    unsigned char sep = b->sep == SEP_OTHER && b->sepch != '_' ? b->sepch : 0;
+    unsigned char sep = b->sep == SEP_OTHER && ccg__sep_kept(b->sepch) ? b->sepch : 0;
     return pair_key(c->t.atoms[k].fh, sep, b->fh);
 }
 
@@ -1068,7 +1068,7 @@ static int starts_build(ccg__starts *st, const ccg__table *tab, bool one_atom)
             size_t p = cut[2 * c];
             for (size_t r0 = p; r0 <= p + 1; r0++) {
                 unsigned char sep = r0 > p && p < len ? k[p] : 0;
-                if (r0 > p && sep != '@' && sep != '\'' && sep != '.')
+                if (r0 > p && !ccg__sep_kept(sep))
                     break;
                 if (ccg__grow((void **)&hs, &cap, n + len - r0 + n_after, sizeof *hs) < 0) {
                     err = CCG_ENOMEM;

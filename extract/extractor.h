@@ -28,8 +28,13 @@ enum {
     SEP_PUNCT,     /* start of a word after punctuation: a barrier */
     SEP_HYPHEN,    /* inside a word: '-' */
     SEP_JOIN,      /* inside a word: no separator (FinLLaMA|3, GPT|4) */
-    SEP_OTHER,     /* inside a word: '_', '@', '\'', '.', '+' */
+    SEP_OTHER,     /* inside a word: '_', '@', '\'', '.' */
 };
+
+/* Is ch, the separator of a SEP_OTHER atom, kept in a key (ccg__fold_atom)?
+ * '_' is not: k_means is k-means. The one statement of the rule, which the
+ * walks' filters (pair_key) must follow too. */
+static inline bool ccg__sep_kept(unsigned char ch) { return ch == '@' || ch == '\'' || ch == '.'; }
 
 typedef struct {
     uint32_t start, end;   /* byte span */
@@ -88,7 +93,7 @@ static inline char *ccg__fold_atom(const char *text, const ccg__atoms *t, size_t
         return NULL;
     }
     uint32_t hs = *h;
-    if (!first && a->sep == SEP_OTHER && a->sepch != '_') {
+    if (!first && a->sep == SEP_OTHER && ccg__sep_kept(a->sepch)) {
         if (out)
             *out++ = (char)a->sepch;
         hs = ccg__fnv_step(hs, a->sepch);
