@@ -63,6 +63,12 @@ int xcli_option(xcli *o, int c, const char *arg)
     }
 }
 
+/* The reader's prepare: extraction's first pass runs in the threads that parse. */
+static void prepare(void *x, ccg_record *rec)
+{
+    ccg_extractor_prepare(x, rec);
+}
+
 int xcli_run(xcli *o, char **files, int nfiles, ccg_corpus **cp, ccg_extractor **xp,
              ccg_annotation **ap)
 {
@@ -82,7 +88,10 @@ int xcli_run(xcli *o, char **files, int nfiles, ccg_corpus **cp, ccg_extractor *
         return CLI_ERROR;
     }
     double t0 = cli_seconds(), c0 = cli_cpu_seconds();
-    if (cli_load_corpus(files, nfiles, &o->ro, &c) != CLI_OK) {
+    ccg_reader_options ro = o->ro;
+    ro.prepare = prepare;
+    ro.prepare_ud = x;
+    if (cli_load_corpus(files, nfiles, &ro, &c) != CLI_OK) {
         ccg_extractor_free(x);
         return CLI_ERROR;
     }

@@ -27,6 +27,7 @@
 #include <strings.h>
 
 #include "extractor.h"
+#include "read.h"
 
 /* A mention's grouping key, computed once for the corpus rules and the merge. */
 typedef struct {
@@ -137,16 +138,73 @@ static int overlay_keys(docres *r)
     return err;
 }
 
+static void docres_free(docres *r)
+{
+    free(r->text);
+    ccg__mentions_free_raw(r->m, r->n);
+    for (size_t k = 0; k < r->n_defs; k++)
+        free(r->defs[k]);
+    free(r->defs);
+    free(r->sent);
+    free(r->keys);
+    ccg__buf_free(&r->pool);
+}
+
 /* The first pass: extraction, which keeps the sentences and definitions it
  * found, and the overlay keys of the definitions. */
+static int first_pass(const ccg_extractor *x, const ccg_record *rec, docres *r)
+{
+    if (!(r->text = ccg_record_text(rec, &r->len)))
+        return CCG_ENOMEM;
+    int err = ccg__extract(x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs, &r->sent,
+                           &r->n_sent);
+    return err < 0 ? err : overlay_keys(r);
+}
+
+/* A record's first pass, made while the corpus was read (ccg_extractor_prepare). */
+typedef struct {
+    const ccg_extractor *x;
+    docres r;
+} prepared;
+
+void ccg_extractor_prepare(const ccg_extractor *x, ccg_record *rec)
+{
+    prepared *p;
+    if (rec->prepared || !(p = ccg__calloc(1, sizeof *p)))
+        return;
+    p->x = x;
+    if (first_pass(x, rec, &p->r) < 0) { /* annotate will try again, and report */
+        docres_free(&p->r);
+        free(p);
+        return;
+    }
+    rec->prepared = p;
+}
+
+void ccg__prepared_free(void *prepared_)
+{
+    prepared *p = prepared_;
+    if (p)
+        docres_free(&p->r);
+    free(p);
+}
+
+/* Pass 1 of a record: what ccg_extractor_prepare kept with the same
+ * extractor, taken from the record, else made now. */
 static int extract_doc(job *j, size_t d)
 {
-    docres *r = &j->res[d];
-    if (!r->text && !(r->text = ccg_record_text(j->c->records[d], &r->len)))
-        return CCG_ENOMEM;
-    int err = ccg__extract(j->x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
-                           &r->sent, &r->n_sent);
-    return err < 0 ? err : overlay_keys(r);
+    ccg_record *rec = j->c->records[d];
+    prepared *p = rec->prepared;
+    if (p) {
+        rec->prepared = NULL;
+        if (p->x == j->x) {
+            j->res[d] = p->r;
+            free(p);
+            return 0;
+        }
+        ccg__prepared_free(p);
+    }
+    return first_pass(j->x, rec, &j->res[d]);
 }
 
 /* The second pass: long forms defined in other papers. */
@@ -1308,16 +1366,8 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     a = NULL;
 cleanup:
     ccg_annotation_free(a);
-    for (size_t d = 0; d < c->n_records; d++) {
-        free(res[d].text);
-        ccg__mentions_free_raw(res[d].m, res[d].n);
-        for (size_t k = 0; k < res[d].n_defs; k++)
-            free(res[d].defs[k]);
-        free(res[d].defs);
-        free(res[d].sent);
-        free(res[d].keys);
-        ccg__buf_free(&res[d].pool);
-    }
+    for (size_t d = 0; d < c->n_records; d++)
+        docres_free(&res[d]);
     free(res);
     ccg__overlay_free(&ov);
     return err;

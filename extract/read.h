@@ -110,6 +110,9 @@ void ccg__reader_warn(ccg_reader *r, unsigned long line, const char *fmt, ...)
 
 /* ---- building records (record.c) ---- */
 
+/** Frees what ccg_extractor_prepare kept in a record (annotate.c). Accepts NULL. */
+void ccg__prepared_free(void *prepared);
+
 /** A new empty record of the reader's format starting at line. */
 int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out);
 

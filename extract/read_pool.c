@@ -13,6 +13,8 @@
  * called from there, the skip-or-fail policy and the "file:n" ids that count
  * earlier records are applied there, so the output is the one-thread output
  * whatever the thread count. At most a few batches per worker are in flight.
+ * A worker also runs the options' prepare on each record it parsed, so work
+ * on single records (ccg_extractor_prepare) overlaps reading.
  *
  * Only formats whose records never span lines, and whose state does not
  * carry from line to line, can be cut this way: JSON Lines.
@@ -221,6 +223,8 @@ static void parse_batch(ccg_reader *w, batch *b)
         if (rc == 0)
             break;
         if (rc > 0) {
+            if (w->opts.prepare)
+                w->opts.prepare(w->opts.prepare_ud, rec);
             if (push_event(b, EV_RECORD, 0, 0, rec, NULL) < 0)
                 break;
             continue;

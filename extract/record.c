@@ -28,6 +28,7 @@ void ccg_record_free(ccg_record *rec)
     free(rec->arxiv_id);
     strv_free(rec->refs, rec->n_refs);
     strv_free(rec->categories, rec->n_categories);
+    ccg__prepared_free(rec->prepared);
     free(rec);
 }
 

@@ -163,6 +163,17 @@ typedef struct ccg_annotation {
  */
 int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c,
                            ccg_annotation **out);
+
+/**
+ * Runs the first pass of ccg_extractor_annotate on one record and keeps
+ * it in the record (rec->prepared), so that the pass can overlap reading:
+ * pass it as the reader's prepare (ccg_reader_options), with x as its ud,
+ * through a function of that type. ccg_extractor_annotate with the same x
+ * then takes the kept pass instead of making it (and frees it); the
+ * result is the same. Thread-safe for one extractor across threads. On
+ * failure (out of memory) nothing is kept: annotate makes the pass itself.
+ */
+void ccg_extractor_prepare(const ccg_extractor *x, ccg_record *rec);
 void ccg_annotation_free(ccg_annotation *a);
 
 #ifdef __cplusplus

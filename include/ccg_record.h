@@ -60,6 +60,8 @@ typedef struct ccg_record {
     ccg_format format; /**< the format it was read from */
     const char *file;  /**< source file name ("-" for stdin); owned by the corpus/reader */
     unsigned long line;/**< line of the record's start in that file */
+    void *prepared;    /**< the library's: a first extraction pass kept by
+                        *   ccg_extractor_prepare (NULL); freed with the record */
 } ccg_record;
 
 /** Frees a record and everything it owns. Accepts NULL. */
@@ -87,6 +89,16 @@ typedef struct {
      * Other formats, and a terminal, are read in the caller's thread.
      */
     unsigned threads;
+    /**
+     * Work on each record that can overlap reading (ccg_extractor_prepare):
+     * called, when several threads parse (see threads), by the thread that
+     * parsed the record, before ccg_reader_next returns it. Records read in
+     * the caller's thread are not passed: the work is left to the step that
+     * needs it, which does it in parallel. Must be thread-safe and have no
+     * effect the reader sees. May be NULL.
+     */
+    void (*prepare)(void *ud, ccg_record *rec);
+    void *prepare_ud;
 } ccg_reader_options;
 
 typedef struct ccg_reader ccg_reader;

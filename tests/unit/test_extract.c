@@ -664,6 +664,88 @@ static void test_annotate_alloc_failures(void **state)
     ccg_extractor_free(x);
 }
 
+/* a and b list the same entities, and the same entities in each paper, at the same spans */
+static void assert_same_annotation(const ccg_annotation *a, const ccg_annotation *b)
+{
+    assert_int_equal(a->n_entities, b->n_entities);
+    for (size_t i = 0; i < a->n_entities; i++) {
+        assert_string_equal(a->entities[i].name, b->entities[i].name);
+        assert_int_equal(a->entities[i].type, b->entities[i].type);
+        assert_int_equal(a->entities[i].n_papers, b->entities[i].n_papers);
+        assert_int_equal(a->entities[i].introduced_by, b->entities[i].introduced_by);
+    }
+    assert_int_equal(a->n_docs, b->n_docs);
+    for (size_t d = 0; d < a->n_docs; d++) {
+        assert_int_equal(a->docs[d].n, b->docs[d].n);
+        for (size_t i = 0; i < a->docs[d].n; i++) {
+            const ccg_doc_entity *p = &a->docs[d].items[i], *q = &b->docs[d].items[i];
+            assert_int_equal(p->entity, q->entity);
+            assert_int_equal(p->count, q->count);
+            assert_int_equal(p->introduced, q->introduced);
+            assert_memory_equal(p->spans, q->spans, 2 * p->count * sizeof *p->spans);
+        }
+    }
+}
+
+static void prepare_with(void *x, ccg_record *rec)
+{
+    ccg_extractor_prepare(x, rec);
+}
+
+/* The example corpus read with threads threads, prepare_with(x) as the reader's prepare. */
+static ccg_corpus *read_prepared(unsigned threads, ccg_extractor *x)
+{
+    ccg_reader_options ro = {.threads = threads, .prepare = x ? prepare_with : NULL, .prepare_ud = x};
+    ccg_corpus *c = NULL;
+    assert_int_equal(ccg_corpus_new(&c), 0);
+    assert_int_equal(ccg_corpus_read_file(c, CCG_FIXTURES "/../../examples/llm_alignment_eval.jsonl.gz", &ro), 0);
+    return c;
+}
+
+/*
+ * The first pass made while reading (ccg_extractor_prepare as the reader's
+ * prepare, run by the threads that parse) gives the annotation made
+ * without it, and annotate takes every kept pass; a pass another extractor
+ * kept is not used; a record freed with its pass frees it (ASan).
+ */
+static void test_annotate_prepared(void **state)
+{
+    (void)state;
+    ccg_extractor_options o;
+    ccg_extractor_options_init(&o);
+    o.threads = 2;
+    ccg_extractor *x = NULL, *other = corpus_extractor(2);
+    assert_int_equal(ccg_extractor_new(&x, &o), 0);
+    ccg_corpus *c0 = read_prepared(1, x), *c1 = read_prepared(2, x), *c2 = read_prepared(2, other);
+    assert_true(c0->n_records > 1000);
+    size_t kept = 0;
+    for (size_t d = 0; d < c1->n_records; d++) {
+        assert_null(c0->records[d]->prepared); /* read in the caller's thread */
+        kept += c1->records[d]->prepared != NULL;
+    }
+    assert_int_equal(kept, c1->n_records);
+    ccg_annotation *a0 = NULL, *a1 = NULL, *a2 = NULL;
+    assert_int_equal(ccg_extractor_annotate(x, c0, &a0), 0);
+    assert_int_equal(ccg_extractor_annotate(x, c1, &a1), 0);
+    assert_int_equal(ccg_extractor_annotate(x, c2, &a2), 0);
+    for (size_t d = 0; d < c1->n_records; d++)
+        assert_null(c1->records[d]->prepared);
+    assert_same_annotation(a0, a1);
+    assert_same_annotation(a0, a2);
+    ccg_record *r = rec("p0", "Gains", "We propose Gated Token Routing (GTR), a new method.", 2025);
+    ccg_extractor_prepare(x, r);
+    assert_non_null(r->prepared);
+    ccg_record_free(r);
+    ccg_annotation_free(a0);
+    ccg_annotation_free(a1);
+    ccg_annotation_free(a2);
+    ccg_corpus_free(c0);
+    ccg_corpus_free(c1);
+    ccg_corpus_free(c2);
+    ccg_extractor_free(x);
+    ccg_extractor_free(other);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -681,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_pathological),
         cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_annotate_alloc_failures),
+        cmocka_unit_test(test_annotate_prepared),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
