@@ -104,7 +104,8 @@ int xcli_run(xcli *o, char **files, int nfiles, ccg_corpus **cp, ccg_extractor *
     }
     if (o->timings)
         fprintf(stderr,
-                "ccgraph: read: %.2f s, %.2f s CPU (%zu papers); extract: %.2f s, %.2f s CPU "
+                "ccgraph: read (with extraction's first pass where threads parse): %.2f s, "
+                "%.2f s CPU (%zu papers); extract (the rest): %.2f s, %.2f s CPU "
                 "(%zu entities)\n",
                 t1 - t0, c1 - c0, c->n_records, cli_seconds() - t1, cli_cpu_seconds() - c1,
                 a->n_entities);
