@@ -53,6 +53,7 @@ typedef struct {
     size_t n_defs;
     uint32_t *sent;
     uint32_t n_sent;
+    ccg__atoms_code atoms; /* its atoms from pass 1 to pass 2, which frees them */
     mkey *keys;         /* per mention, once the names are final (prepare_keys) */
     ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
 } docres;
@@ -145,7 +146,7 @@ static int extract_doc(job *j, size_t d)
     if (!r->text && !(r->text = ccg_record_text(j->c->records[d], &r->len)))
         return CCG_ENOMEM;
     int err = ccg__extract(j->x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs,
-                           &r->sent, &r->n_sent);
+                           &r->sent, &r->n_sent, &r->atoms);
     return err < 0 ? err : overlay_keys(r);
 }
 
@@ -153,7 +154,9 @@ static int extract_doc(job *j, size_t d)
 static int extend_doc(job *j, size_t d)
 {
     docres *r = &j->res[d];
-    return ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
+    int err = ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->atoms, &r->m, &r->n);
+    ccg__atoms_code_free(&r->atoms);
+    return err;
 }
 
 /* ---- the overlay of long forms ------------------------------------------- */
@@ -1317,6 +1320,7 @@ cleanup:
         free(res[d].sent);
         free(res[d].keys);
         ccg__buf_free(&res[d].pool);
+        ccg__atoms_code_free(&res[d].atoms);
     }
     free(res);
     ccg__overlay_free(&ov);

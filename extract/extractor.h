@@ -353,14 +353,18 @@ int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__ment
                  /* long-form definitions found: pairs (long form, short name) */
                  char ***defs, size_t *n_defs,
                  /* optional: the text's sentence starts (ccg__sentences), handed over */
-                 uint32_t **sent, uint32_t *n_sent);
+                 uint32_t **sent, uint32_t *n_sent,
+                 /* optional: the text's atoms, encoded for ccg__overlay_extend (the
+                  * caller frees them: ccg__atoms_code_free) */
+                 ccg__atoms_code *atoms);
 void ccg__mentions_free_raw(ccg__mention *m, size_t n);
 /**
  * Adds to the mentions *m of a text those of the overlay's long forms that
- * no mention covers yet (their type is left to the corpus: -1).
+ * no mention covers yet (their type is left to the corpus: -1). atoms:
+ * the text's atoms as ccg__extract encoded them, or NULL to tokenize it.
  */
 int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
-                        size_t len, ccg__mention **m, size_t *n);
+                        size_t len, const ccg__atoms_code *atoms, ccg__mention **m, size_t *n);
 
 
 /** The sentence (index into starts) holding byte offset off. */
