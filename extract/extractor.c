@@ -2495,7 +2495,6 @@ void ccg__mentions_free_raw(ccg__mention *m, size_t n)
     free(m);
 }
 
-/* Sets up a context: the text's atoms and a clear claim map. */
 /*
  * The buffers of one extraction that the next can reuse. Per-text
  * allocation of them was 5% of extraction time; an extractor keeps the
@@ -2599,7 +2598,10 @@ static void ctx_done(ctx *c)
     c->sc = NULL;
 }
 
-static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len)
+/* Sets up a context: the text's atoms (decoded from code when given, which
+ * is cheaper than tokenizing) and a clear claim map. */
+static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len,
+                    const ccg__atoms_code *code)
 {
     memset(c, 0, sizeof *c);
     c->x = x;
@@ -2624,7 +2626,7 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
     c->cap_lead = sc->cap_lead;
-    int err = ccg__atomize(&c->t, text, len);
+    int err = code ? ccg__atoms_decode(&c->t, code, text) : ccg__atomize(&c->t, text, len);
     if (err < 0)
         return err;
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)
@@ -2634,11 +2636,15 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len
 }
 
 int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__mention **out,
-                 size_t *n_out, char ***defs, size_t *n_defs, uint32_t **sent, uint32_t *n_sent)
+                 size_t *n_out, char ***defs, size_t *n_defs, uint32_t **sent, uint32_t *n_sent,
+                 ccg__atoms_code *atoms)
 {
     ctx c;
     int err;
-    if ((err = ctx_init(&c, x, text, len)) < 0)
+    if (atoms)
+        memset(atoms, 0, sizeof *atoms);
+    if ((err = ctx_init(&c, x, text, len, NULL)) < 0 ||
+        (atoms && (err = ccg__atoms_encode(&c.t, atoms)) < 0))
         goto cleanup;
     if ((!c.mt && (err = ccg__matcher_new(x->patterns, &c.mt)) < 0) ||
         (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
@@ -2671,6 +2677,8 @@ int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__ment
         c.sent = NULL;
     }
 cleanup:
+    if (err < 0 && atoms)
+        ccg__atoms_code_free(atoms);
     ccg__mentions_free_raw(c.m, c.n);
     for (size_t i = 0; i < c.n_defs; i++)
         free(c.defs[i]);
@@ -2681,10 +2689,10 @@ cleanup:
 }
 
 int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
-                        size_t len, ccg__mention **m, size_t *n)
+                        size_t len, const ccg__atoms_code *atoms, ccg__mention **m, size_t *n)
 {
     ctx c;
-    int err = ctx_init(&c, x, text, len);
+    int err = ctx_init(&c, x, text, len, atoms);
     c.m = *m;
     c.n = c.cap = *n;
     if (err < 0)
@@ -2717,7 +2725,7 @@ int ccg_extractor_extract(const ccg_extractor *x, const char *text, size_t len,
 {
     ccg__mention *raw = NULL;
     size_t n = 0;
-    int err = ccg__extract(x, text, len, &raw, &n, NULL, NULL, NULL, NULL);
+    int err = ccg__extract(x, text, len, &raw, &n, NULL, NULL, NULL, NULL, NULL);
     if (err < 0)
         return err;
     ccg_mentions *m = ccg__calloc(1, sizeof *m);
