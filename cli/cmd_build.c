@@ -13,6 +13,7 @@
  * drawing have none).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -89,6 +90,22 @@ static int parse_count(const char *opt, const char *arg, size_t *out)
     return 0;
 }
 
+/* What the outputs do not read: the corpus and, unless the thesaurus is
+ * written, the annotation. Freeing them (74.5k records: ~0.03 s) is done on
+ * a thread of its own while the outputs are written, not before or after. */
+typedef struct {
+    ccg_corpus *corpus;
+    ccg_annotation *ann;
+} garbage;
+
+static void *free_garbage(void *arg)
+{
+    garbage *g = arg;
+    ccg_corpus_free(g->corpus);
+    ccg_annotation_free(g->ann);
+    return NULL;
+}
+
 int cmd_build(int argc, char **argv)
 {
     struct option opts[N_OWN + CLI_GRAPH_NOPTS + 1];
@@ -112,6 +129,9 @@ int cmd_build(int argc, char **argv)
     int rc = CLI_OK;
     ccg_annotation *ann = NULL;
     ccg_network *net = NULL;
+    garbage g = {NULL, NULL};
+    pthread_t gtid;
+    bool gthread = false;
     if (!outs) {
         cli_error("build: out of memory");
         return CLI_ERROR;
@@ -210,9 +230,18 @@ int cmd_build(int argc, char **argv)
     go.layout_top = eo.draw_top;
 
     po.x.timings = timings;
-    if ((rc = cli_build_network(argv + optind, argc - optind, &po, &go, NULL, &ann, &net)) !=
-        CLI_OK)
+    if ((rc = cli_build_network(argv + optind, argc - optind, &po, &go, &g.corpus, &ann,
+                                &net)) != CLI_OK)
         goto done;
+    bool thesaurus = false;
+    for (size_t k = 0; k < nouts; k++)
+        thesaurus |= outs[k].format == CCG_OUT_THESAURUS;
+    if (!thesaurus) {
+        g.ann = ann;
+        ann = NULL;
+    }
+    if (!(gthread = pthread_create(&gtid, NULL, free_garbage, &g) == 0))
+        free_garbage(&g);
     /* Every output at once (ccg_export_files); a line per output when asked. */
     ccg_export_job *jobs = calloc(nouts, sizeof *jobs);
     if (!jobs) {
@@ -249,6 +278,8 @@ int cmd_build(int argc, char **argv)
 usage_error:
     rc = CLI_USAGE;
 done:
+    if (gthread)
+        pthread_join(gtid, NULL);
     ccg_network_free(net);
     ccg_annotation_free(ann);
     free(outs);
