@@ -179,23 +179,26 @@ const ccg__timing *ccg__timings(size_t *n);
  * Betweenness (lengths 1/weight, directed as net, undirected pairs once),
  * closeness ((reached - 1) / sum of distances, undirected view) and
  * harmonic centrality (sum of 1/d over n - 1, undirected view) estimated
- * from k sources sampled with seed, scaled by n/k; exact when k = n.
- * O(k m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
+ * from k sources sampled with seed, scaled by n/k; exact when k = n, on
+ * threads threads (0: ccg__paths_threads), results independent of their
+ * number. O(k m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
  */
-int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
-                       double *clo, double *har);
+int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, unsigned threads,
+                       double *btw, double *clo, double *har);
 
 /**
  * The same three metrics exact, from every source (igraph_betweenness,
  * igraph_closeness and igraph_harmonic_centrality, normalised, with the
  * same lengths and views; isolated nodes 0): one Dijkstra per source (two
- * for a directed net) on all cores, results independent of their number.
- * O(n m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
+ * for a directed net) on threads threads (0: ccg__paths_threads), results
+ * independent of their number. O(n m log n). Arrays of n_nodes. Returns 0
+ * or CCG_ENOMEM.
  */
-int ccg__exact_paths(const ccg_network *net, double *btw, double *clo, double *har);
+int ccg__exact_paths(const ccg_network *net, unsigned threads, double *btw, double *clo,
+                     double *har);
 
-/** Threads of the two above (at most 8); 0 = one a core. For tests, which
- * check that the results do not depend on it. */
+/** Threads of the two above when not given (at most 8); 0 = one a core. For
+ * tests, which check that the results do not depend on it. */
 extern unsigned ccg__paths_threads;
 
 #endif

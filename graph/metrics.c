@@ -302,6 +302,7 @@ struct ccg__measure {
     pthread_t own_tid, ig_tid;
     /* own thread */
     size_t k; /* sampled sources; 0: exact, from all sources */
+    unsigned paths_threads; /* 0: ccg__paths_threads or one a core */
     double *btw, *clo, *har, *pr;
     double paths_seconds, pagerank_seconds; /* CPU time of the thread */
     int own_state, own_err;
@@ -341,9 +342,10 @@ static void *own_run(void *arg)
         return NULL;
     t = ccg__now();
     if (m->k)
-        err = ccg__sampled_paths(&m->view, m->k, m->o.seed, m->btw, m->clo, m->har);
+        err = ccg__sampled_paths(&m->view, m->k, m->o.seed, m->paths_threads, m->btw, m->clo,
+                                 m->har);
     else
-        err = ccg__exact_paths(&m->view, m->btw, m->clo, m->har);
+        err = ccg__exact_paths(&m->view, m->paths_threads, m->btw, m->clo, m->har);
     m->paths_seconds = ccg__now() - t;
     if (err < 0)
         snprintf(m->own_msg, sizeof m->own_msg, "%s", ccg_error_last());
@@ -776,6 +778,13 @@ int ccg__measure_start(const ccg_network *net, const ccg_graph_options *o, bool 
             k = kk < 16 ? 16 : kk > 256 ? 256 : (size_t)kk;
         }
         m->k = k > n ? n : k;
+        /* Sampled, the paths cost about 4e6 steps (0.06-0.1 s) whatever the
+         * size, less than the igraph thread's calls and layout: leave that
+         * thread a core of its own (a second walker on 2 cores only took
+         * turns with it). Exact paths on all cores: they are the longer. */
+        unsigned cores = ccg__cpu_count();
+        if (m->plan != LAY_NONE && m->plan != LAY_LATER && cores > 1)
+            m->paths_threads = cores - 1;
     }
     /* Without a thread, each runs here, the own one first (the igraph one
      * may wait for its PageRank). */

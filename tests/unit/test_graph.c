@@ -723,7 +723,7 @@ static double check_exact_paths(const ccg_network *net, const char *what)
     unsigned threads[] = {1, 3, 8};
     for (size_t t = 0; t < 3; t++) {
         ccg__paths_threads = threads[t];
-        assert_int_equal(ccg__exact_paths(net, btw, clo, har), 0);
+        assert_int_equal(ccg__exact_paths(net, 0, btw, clo, har), 0);
         if (t == 0) {
             memcpy(one, btw, n * sizeof *btw);
             memcpy(one + n, clo, n * sizeof *clo);
