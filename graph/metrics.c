@@ -551,7 +551,7 @@ static void *igraph_run(void *arg)
     if ((err = ig_make(net, net->directed, &ig)) < 0 ||
         (net->directed && (err = ig_make(net, false, &und)) < 0))
         goto cleanup;
-    t = step(m, "igraph graph", t);
+    t = step(m, "(igraph thread) graph", t);
     ig_graph *u = net->directed ? &und : &ig;
 
     IG(igraph_degree(&ig.g, &m->deg, igraph_vss_all(), IGRAPH_ALL, IGRAPH_NO_LOOPS));
@@ -561,7 +561,7 @@ static void *igraph_run(void *arg)
     }
     IG(igraph_strength(&ig.g, &m->strength, igraph_vss_all(), IGRAPH_ALL, IGRAPH_NO_LOOPS,
                        &ig.w));
-    t = step(m, "degree, strength", t);
+    t = step(m, "(igraph thread) degree, strength", t);
 
     seed_rng(m->o.seed);
     if (net->n_edges > 0) {
@@ -571,17 +571,17 @@ static void *igraph_run(void *arg)
         IG(igraph_vector_resize(&m->eig, (igraph_integer_t)net->n_nodes));
         igraph_vector_fill(&m->eig, 0);
     }
-    t = step(m, "eigenvector", t);
+    t = step(m, "(igraph thread) eigenvector", t);
     IG(igraph_coreness(&u->g, &m->core, IGRAPH_ALL));
     IG(igraph_transitivity_local_undirected(&u->g, &m->clust, igraph_vss_all(),
                                             IGRAPH_TRANSITIVITY_ZERO));
-    t = step(m, "coreness, clustering", t);
+    t = step(m, "(igraph thread) coreness, clustering", t);
     /* Communities need only the undirected view; they are numbered by the
      * caller once sizes exist. */
     if (m->memb) {
         if ((err = find_communities(net, &m->o, u, &m->memb->v)) < 0)
             goto cleanup;
-        t = step(m, "communities", t);
+        t = step(m, "(igraph thread) communities", t);
     }
     if (m->plan == LAY_ALL || m->plan == LAY_IGRAPH || m->plan == LAY_PAGERANK ||
         m->plan == LAY_PATHS) {
@@ -592,7 +592,7 @@ static void *igraph_run(void *arg)
         if ((err = layout_top(net, keys, m->o.layout, m->o.layout_top, m->o.seed, &m->x,
                               &m->y)) < 0)
             goto cleanup;
-        step(m, "layout", t);
+        step(m, "(igraph thread) layout", t);
     }
 cleanup:
     free(keys);
