@@ -118,6 +118,14 @@ int ccg__xml_element_raw(ccg_xml *w, const char *name, const char *text);
 /** Element start and end (trusted names, kept by the writer until the end). */
 int ccg__xml_start(ccg_xml *w, const char *name);
 int ccg__xml_end(ccg_xml *w);
+/**
+ * <name attr="value">text</name> (value trusted, text untrusted): the bytes
+ * of ccg__xml_start, ccg__xml_attr_raw, ccg__xml_text and ccg__xml_end, in
+ * one call (GraphML's <data>, about 650,000 of them in the 74.5k-abstract
+ * build).
+ */
+int ccg__xml_leaf(ccg_xml *w, const char *name, const char *attr, const char *value,
+                  const char *text);
 
 /*
  * Node layout in the frame every data format shares: the layout scaled to

@@ -53,10 +53,7 @@ cleanup:
 /* <data key="k">text</data>; errors stick in w, so the last call returns the first. */
 static int data(ccg_xml *w, const char *k, const char *text)
 {
-    ccg__xml_start(w, "data");
-    ccg__xml_attr_raw(w, "key", k);
-    ccg__xml_text(w, text);
-    return ccg__xml_end(w);
+    return ccg__xml_leaf(w, "data", "key", k, text);
 }
 
 static int data_num(ccg_xml *w, const char *k, double v)
@@ -67,17 +64,26 @@ static int data_num(ccg_xml *w, const char *k, double v)
     return data(w, k, ccg__fmt_double(num, v));
 }
 
-static int column_data(ccg_xml *w, const ccg_column *cols, size_t n, const char *prefix,
+/* The key ids of n columns, prefix0, prefix1, ... (made once: a row of
+ * every column is written for each node and edge). NULL on ENOMEM. */
+static char (*column_ids(const char *prefix, size_t n))[32]
+{
+    char (*ids)[32] = ccg__malloc((n + 1) * sizeof *ids);
+    for (size_t c = 0; ids && c < n; c++)
+        ccg__fmt_id(ids[c], prefix, c);
+    return ids;
+}
+
+static int column_data(ccg_xml *w, const ccg_column *cols, size_t n, char (*ids)[32],
                        size_t row)
 {
     int err = 0;
-    char id[32], num[32];
+    char num[32];
     for (size_t c = 0; c < n; c++) {
         const ccg_column *col = &cols[c];
         if (ccg__column_missing(col, row))
             continue; /* missing: no <data>, the reader's default applies */
-        ccg__fmt_id(id, prefix, c);
-        CK(data(w, id, ccg__column_text(col, row, num)));
+        CK(data(w, ids[c], ccg__column_text(col, row, num)));
     }
 cleanup:
     return err;
@@ -91,13 +97,15 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
     ccg_buf b = CCG_BUF_INIT, desc = CCG_BUF_INIT;
     long *ranks = NULL;
     size_t nranks = 0;
-    char id[32];
+    char id[32], (*vids)[32] = NULL, (*eids)[32] = NULL;
     ccg_frame fr;
     ccg__frame(net, &fr);
     double max_size = ccg__max_size(net);
     const char *title = o->title ? o->title : net->title;
 
     CK(ccg__community_ranks(net, &ranks, &nranks));
+    if (!(vids = column_ids("v", net->n_node_cols)) || !(eids = column_ids("e", net->n_edge_cols)))
+        goto nomem;
     CK(ccg__xml_open(fp, &w));
     CK(ccg__xml_start(w, "graphml"));
     CK(ccg__xml_attr_raw(w, "xmlns", "http://graphml.graphdrawing.org/xmlns"));
@@ -172,7 +180,7 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
         }
         if (net->start)
             CK(data_num(w, "start", net->start[i]));
-        CK(column_data(w, net->node_cols, net->n_node_cols, "v", i));
+        CK(column_data(w, net->node_cols, net->n_node_cols, vids, i));
         CK(ccg__xml_end(w));
     }
     for (size_t e = 0; e < net->n_edges; e++) {
@@ -187,7 +195,7 @@ int ccg__export_graphml(const ccg_network *net, const ccg_annotation *a, FILE *f
         CK(data_num(w, "weight", net->weight[e]));
         if (net->edge_label && net->edge_label[e])
             CK(data(w, "edge_label", net->edge_label[e]));
-        CK(column_data(w, net->edge_cols, net->n_edge_cols, "e", e));
+        CK(column_data(w, net->edge_cols, net->n_edge_cols, eids, e));
         CK(ccg__xml_end(w));
     }
     CK(ccg__xml_end(w)); /* graph */
@@ -199,6 +207,8 @@ nomem:
     err = ccg__err(CCG_ENOMEM, "out of memory");
 cleanup:
     ccg__xml_free(w);
+    free(vids);
+    free(eids);
     free(ranks);
     ccg__buf_free(&desc);
     ccg__buf_free(&b);

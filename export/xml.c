@@ -224,6 +224,59 @@ int ccg__xml_end(ccg_xml *w)
     return w->err;
 }
 
+/* Room for n more bytes in the buffer (n <= XML_BUF); false after an error. */
+static bool reserve(ccg_xml *w, size_t n)
+{
+    return n <= XML_BUF - w->len || flush(w) == 0;
+}
+
+/* Copies n bytes that fit (reserve) into the buffer. */
+static void append(ccg_xml *w, const char *s, size_t n)
+{
+    memcpy(w->buf + w->len, s, n);
+    w->len += n;
+}
+
+int ccg__xml_leaf(ccg_xml *w, const char *name, const char *attr_name, const char *value,
+                  const char *text)
+{
+    static const char spaces[2 * XML_MAX_DEPTH] = "                                ";
+    size_t nl = strlen(name), al = strlen(attr_name);
+    if (w->err)
+        return w->err;
+    if (w->depth == XML_MAX_DEPTH)
+        return fail(w, ccg__err(CCG_EINVAL, "XML writer: elements nested too deep"));
+    /* Names longer than a line are not the writers' (they go the long way). */
+    if (nl > 256 || al > 256) {
+        ccg__xml_start(w, name);
+        ccg__xml_attr_raw(w, attr_name, value);
+        ccg__xml_text(w, text);
+        return ccg__xml_end(w);
+    }
+    /* ">\n" closing the parent's start tag, the indent, "<name attr=\"" */
+    if (!reserve(w, 2 + 2 * w->depth + 1 + nl + 1 + al + 2))
+        return w->err;
+    if (w->in_tag)
+        append(w, ">\n", 2);
+    append(w, spaces, 2 * w->depth);
+    append(w, "<", 1);
+    append(w, name, nl);
+    append(w, " ", 1);
+    append(w, attr_name, al);
+    append(w, "=\"", 2);
+    put_escaped(w, value, /* attr = */ true, /* untrusted = */ false);
+    PUT_LIT(w, "\">");
+    put_escaped(w, text, /* attr = */ false, /* untrusted = */ true);
+    if (!reserve(w, 2 + nl + 2))
+        return w->err;
+    append(w, "</", 2);
+    append(w, name, nl);
+    append(w, ">\n", 2);
+    w->in_tag = false;
+    w->doindent = true;
+    return w->err;
+}
+
 static int attr(ccg_xml *w, const char *name, const char *value, bool untrusted)
 {
     if (w->err)

@@ -743,6 +743,7 @@ typedef struct {
 
 int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
                         const ccg_graph_options *o, const ccg__selection *sel,
+                        int (*edges_ready)(const ccg_network *net, void *ctx), void *ctx,
                         ccg_network **out)
 {
     acc A = {0};
@@ -815,20 +816,24 @@ int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
     ppap = ccg__edge_col(net, "papers");
     if (!(pair_of = ccg__malloc((ne + 1) * sizeof *pair_of)))
         goto nomem;
-    for (size_t e = 0; e < ne; e++)
-        pair_of[e] = sorted[edge_pair[e]].pair;
+    for (size_t e = 0; e < ne; e++) {
+        size_t k = edge_pair[e];
+        const pair_acc *p = &A.pairs[sorted[k].pair];
+        pair_of[e] = sorted[k].pair;
+        net->source[e] = (uint32_t)(p->key >> 32);
+        net->target[e] = (uint32_t)p->key;
+        net->weight[e] = w[k];
+        npap->i[e] = p->count;
+    }
+    if (edges_ready && (err = edges_ready(net, ctx)) < 0)
+        goto cleanup;
     ej = (evidence_job){ccg__edge_col(net, "evidence")->s, c, a, A.pairs, pair_of, ne, 0, 0, {0}};
     threaded = pthread_create(&tid, NULL, evidence_run, &ej) == 0;
     if ((err = entity_nodes(net, c, a, sel)) < 0)
         goto cleanup;
     for (size_t e = 0; e < ne; e++) {
         size_t k = edge_pair[e];
-        const pair_acc *p = &A.pairs[sorted[k].pair];
         size_t n_ids = start[k + 1] - start[k];
-        net->source[e] = (uint32_t)(p->key >> 32);
-        net->target[e] = (uint32_t)p->key;
-        net->weight[e] = w[k];
-        npap->i[e] = p->count;
         if (o->provenance_max && n_ids > o->provenance_max)
             n_ids = o->provenance_max;
         if (!(ppap->s[e] = join_ids(c, papers_of + start[k], n_ids)))

@@ -25,6 +25,8 @@ void ccg_graph_options_init(ccg_graph_options *o)
     o->exact_betweenness_max = 0;
     o->size_by = "pagerank";
     o->betweenness_samples = 0;
+    o->layout = CCG_LAYOUT_NONE;
+    o->layout_top = 0;
 }
 
 int ccg__cmp_u64(const void *pa, const void *pb)
@@ -336,6 +338,19 @@ static int set_size(ccg_network *net, const char *size_by)
     return 0;
 }
 
+/* ccg__build_concepts' edges_ready: the measure starts as soon as the
+ * edges exist, beside the node columns, provenance and evidence. */
+typedef struct {
+    const ccg_graph_options *o;
+    ccg__measure *m;
+} early_measure;
+
+static int measure_early(const ccg_network *net, void *ctx)
+{
+    early_measure *em = ctx;
+    return ccg__measure_start(net, em->o, /* communities = */ true, /* layout = */ true, &em->m);
+}
+
 static const char *kind_name(ccg_network_kind k)
 {
     return k == CCG_NET_PAPERS ? "papers" : k == CCG_NET_BIPARTITE ? "nodes" : "entities";
@@ -350,20 +365,26 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     double *keys = NULL;
     ccg_buf why = CCG_BUF_INIT;
     ccg__membership *memb = NULL;
+    early_measure em = {o, NULL};
     size_t before;
     int err;
 
     if (o->kind > CCG_NET_BIPARTITE || o->window > CCG_WINDOW_SENTENCE ||
         o->weight > CCG_WEIGHT_INCLUSION || o->community > CCG_COMMUNITY_NONE ||
-        !(o->resolution > 0) || !(o->min_weight >= 0))
+        o->layout > CCG_LAYOUT_NONE || !(o->resolution > 0) || !(o->min_weight >= 0))
         return ccg__err(CCG_EINVAL, "invalid graph options");
     ccg__timing_reset();
     double t = ccg__now();
     if ((err = ccg__select(c, a, o, &sel)) < 0)
         return err;
     t = ccg__timing_add("select papers and entities", t);
+    /* Without node filters the measured network is the one built: its
+     * measure starts with its edges. */
+    bool early = o->k_core <= 0 && !o->largest_component && !(o->top && o->top < sel.n_nodes);
     switch (o->kind) {
-    case CCG_NET_CONCEPTS: err = ccg__build_concepts(c, a, o, &sel, &net); break;
+    case CCG_NET_CONCEPTS:
+        err = ccg__build_concepts(c, a, o, &sel, early ? measure_early : NULL, &em, &net);
+        break;
     case CCG_NET_BIPARTITE: err = ccg__build_bipartite(c, a, o, &sel, &net); break;
     case CCG_NET_PAPERS: err = ccg__build_papers(c, a, o, &sel, &net); break;
     }
@@ -437,16 +458,27 @@ int ccg_graph_build(const ccg_corpus *c, const ccg_annotation *a,
     if ((err = ccg_network_note(net, "kept %zu of %zu %s%s%s", net->n_nodes, before,
                                 kind_name(o->kind), why.len ? ": " : "",
                                 why.len ? why.data : "")) < 0 ||
-        (err = ccg__graph_metrics_communities(net, o, &memb)) < 0 ||
-        (err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0)
+        (!em.m && (err = ccg__measure_start(net, o, /* communities = */ true,
+                                            /* layout = */ true, &em.m)) < 0))
         goto cleanup;
     t = ccg__now();
-    if (memb && (err = ccg__graph_communities_apply(net, o, memb)) < 0)
+    if ((err = ccg__measure_finish(net, em.m, &memb)) < 0)
         goto cleanup;
-    ccg__timing_add("communities (numbers, labels)", t);
+    t = ccg__timing_add("wait for the measure", t);
+    if ((err = set_size(net, o->size_by && *o->size_by ? o->size_by : "pagerank")) < 0 ||
+        (memb && (err = ccg__graph_communities_apply(net, o, memb)) < 0))
+        goto cleanup;
+    t = ccg__timing_add("communities (numbers, labels)", t);
+    /* A layout by a column the measure does not make, now that sizes exist. */
+    if (o->layout != CCG_LAYOUT_NONE && net->n_nodes && !net->x) {
+        if ((err = ccg__graph_layout_top(net, o->layout, o->layout_top, o->seed)) < 0)
+            goto cleanup;
+        ccg__timing_add("layout", t);
+    }
     *out = net;
     net = NULL;
 cleanup:
+    ccg__measure_free(em.m);
     ccg__membership_free(memb);
     ccg__buf_free(&why);
     free(keep);

@@ -23,7 +23,7 @@ double ccg__column_value(const ccg_column *c, size_t k);
 
 /**
  * keep[k] = true for the top nodes by keys (descending, NaN last, ties by
- * index). Returns 0 or CCG_ENOMEM.
+ * index). Thread-safe. Returns 0 or CCG_ENOMEM.
  */
 int ccg__rank_nodes(const double *keys, size_t n, size_t top, bool *keep);
 
@@ -53,17 +53,42 @@ typedef struct ccg__membership ccg__membership;
 void ccg__membership_free(ccg__membership *m);
 
 /**
- * ccg__graph_metrics and the igraph half of ccg__graph_communities at once:
- * igraph finds the communities while the metrics' own thread works. *memb
- * gets them (NULL for CCG_COMMUNITY_NONE or on error; the caller frees it)
- * for ccg__graph_communities_apply, once node sizes exist. Returns 0,
- * CCG_ENOMEM or CCG_EGRAPH.
+ * The metrics of ccg__graph_metrics, the communities of o->community (if
+ * communities) and the layout of o->layout (if layout: the top
+ * o->layout_top nodes by o->size_by) of net, measured on threads of their
+ * own from a copy of net's edges: the caller may go on adding columns to
+ * net (not changing its nodes or edges) until ccg__measure_finish. A
+ * layout by a column the measure does not make (not a metric) is left to
+ * the caller (net->x stays NULL; see ccg__graph_layout_top). Every igraph
+ * call of the measure runs on one of its threads: make none elsewhere
+ * until ccg__measure_finish. Returns 0 or CCG_ENOMEM; free *out with
+ * ccg__measure_free.
  */
-int ccg__graph_metrics_communities(ccg_network *net, const ccg_graph_options *o,
-                                   ccg__membership **memb);
+typedef struct ccg__measure ccg__measure;
+int ccg__measure_start(const ccg_network *net, const ccg_graph_options *o, bool communities,
+                       bool layout, ccg__measure **out);
+/**
+ * Waits for the measure and adds its metric columns to net (in their fixed
+ * order), its note, the layout (net->x, net->y) and, when memb, the
+ * communities found (NULL if none were asked; the caller frees them) for
+ * ccg__graph_communities_apply, once node sizes exist. net has the nodes
+ * and edges it had at the start. Returns 0, CCG_ENOMEM or CCG_EGRAPH.
+ */
+int ccg__measure_finish(ccg_network *net, ccg__measure *m, ccg__membership **memb);
+/** Waits for the measure if it still runs, and frees it. NULL is fine. */
+void ccg__measure_free(ccg__measure *m);
+
 /** Numbers and labels the communities memb into net (by size), with their note. */
 int ccg__graph_communities_apply(ccg_network *net, const ccg_graph_options *o,
                                  const ccg__membership *memb);
+
+/**
+ * Positions (net->x, net->y) for the top nodes by net->size (all nodes
+ * when top is 0 or n <= top; the others NaN): the positions
+ * ccg_graph_layout gives ccg_network_subgraph(net, top). Returns 0,
+ * CCG_EINVAL, CCG_ENOMEM or CCG_EGRAPH.
+ */
+int ccg__graph_layout_top(ccg_network *net, ccg_layout_algo algo, size_t top, uint64_t seed);
 
 /** Labels communities 0..nc-1 by their top 3 nodes (by net->size, else node order). */
 int ccg__label_communities(ccg_network *net, size_t nc);
@@ -99,9 +124,15 @@ int ccg__record_date(const ccg_record *r);
 /** A YYYYMM date as a decimal year (2024-07 -> 2024.5; month 0 -> the year), NaN for 0. */
 double ccg__decimal_year(int date);
 
-/** The entity co-mention graph of the selection, with all attributes. */
+/**
+ * The entity co-mention graph of the selection, with all attributes. When
+ * edges_ready is not NULL it is called once the nodes are counted and the
+ * edges (source, target, weight) are final, before any column is filled:
+ * the build can start measuring them meanwhile. Its error ends the build.
+ */
 int ccg__build_concepts(const ccg_corpus *c, const ccg_annotation *a,
                         const ccg_graph_options *o, const ccg__selection *sel,
+                        int (*edges_ready)(const ccg_network *net, void *ctx), void *ctx,
                         ccg_network **out);
 /** The bipartite paper-entity graph. */
 int ccg__build_bipartite(const ccg_corpus *c, const ccg_annotation *a,
@@ -148,23 +179,26 @@ const ccg__timing *ccg__timings(size_t *n);
  * Betweenness (lengths 1/weight, directed as net, undirected pairs once),
  * closeness ((reached - 1) / sum of distances, undirected view) and
  * harmonic centrality (sum of 1/d over n - 1, undirected view) estimated
- * from k sources sampled with seed, scaled by n/k; exact when k = n.
- * O(k m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
+ * from k sources sampled with seed, scaled by n/k; exact when k = n, on
+ * threads threads (0: ccg__paths_threads), results independent of their
+ * number. O(k m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
  */
-int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
-                       double *clo, double *har);
+int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, unsigned threads,
+                       double *btw, double *clo, double *har);
 
 /**
  * The same three metrics exact, from every source (igraph_betweenness,
  * igraph_closeness and igraph_harmonic_centrality, normalised, with the
  * same lengths and views; isolated nodes 0): one Dijkstra per source (two
- * for a directed net) on all cores, results independent of their number.
- * O(n m log n). Arrays of n_nodes. Returns 0 or CCG_ENOMEM.
+ * for a directed net) on threads threads (0: ccg__paths_threads), results
+ * independent of their number. O(n m log n). Arrays of n_nodes. Returns 0
+ * or CCG_ENOMEM.
  */
-int ccg__exact_paths(const ccg_network *net, double *btw, double *clo, double *har);
+int ccg__exact_paths(const ccg_network *net, unsigned threads, double *btw, double *clo,
+                     double *har);
 
-/** Threads of the two above (at most 8); 0 = one a core. For tests, which
- * check that the results do not depend on it. */
+/** Threads of the two above when not given (at most 8); 0 = one a core. For
+ * tests, which check that the results do not depend on it. */
 extern unsigned ccg__paths_threads;
 
 #endif

@@ -318,33 +318,37 @@ double ccg__column_value(const ccg_column *c, size_t k)
     }
 }
 
-/* The ranking behind subgraph/top: descending by key, NaN last, ties by index. */
-static const double *rank_keys;
+/* The ranking behind subgraph/top: descending by key, NaN last, ties by
+ * index. Keys travel with their indices (C11's qsort has no user pointer),
+ * so the graph's igraph thread can rank while the caller's thread works. */
+typedef struct {
+    double key;
+    size_t index;
+} ranked;
+
 static int cmp_rank(const void *pa, const void *pb)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    double x = rank_keys[a], y = rank_keys[b];
-    bool nx = isnan(x), ny = isnan(y);
+    const ranked *a = pa, *b = pb;
+    bool nx = isnan(a->key), ny = isnan(b->key);
     if (nx != ny)
         return nx ? 1 : -1;
-    if (!nx && x != y)
-        return x > y ? -1 : 1;
-    return a < b ? -1 : a > b;
+    if (!nx && a->key != b->key)
+        return a->key > b->key ? -1 : 1;
+    return a->index < b->index ? -1 : a->index > b->index;
 }
 
 int ccg__rank_nodes(const double *keys, size_t n, size_t top, bool *keep)
 {
-    size_t *order = ccg__malloc((n ? n : 1) * sizeof *order);
+    ranked *order = ccg__malloc((n ? n : 1) * sizeof *order);
     if (!order)
         return ccg__err(CCG_ENOMEM, "out of memory");
     for (size_t k = 0; k < n; k++) {
-        order[k] = k;
+        order[k] = (ranked){keys[k], k};
         keep[k] = false;
     }
-    rank_keys = keys;
     ccg__sort(order, n, sizeof *order, cmp_rank);
     for (size_t k = 0; k < n && k < top; k++)
-        keep[order[k]] = true;
+        keep[order[k].index] = true;
     free(order);
     return 0;
 }

@@ -294,8 +294,8 @@ unsigned ccg__paths_threads;
 
 /* The paths from k sources sampled with seed, scaled by n/k, or (all)
  * from every source in order, exact. */
-static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, double *btw,
-                 double *clo, double *har)
+static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, unsigned threads,
+                 double *btw, double *clo, double *har)
 {
     size_t n = net->n_nodes;
     csr out = {0}, in = {0}, und = {0};
@@ -317,8 +317,10 @@ static int paths(const ccg_network *net, size_t k, uint64_t seed, bool all, doub
     size_t m = out.start[n] > sym->start[n] ? out.start[n] : sym->start[n];
     if (net->directed && in.start[n] > m)
         m = in.start[n];
-    unsigned cores = ccg__paths_threads ? ccg__paths_threads : ccg__cpu_count();
-    unsigned threads = cores > 8 ? 8 : cores;
+    if (!threads)
+        threads = ccg__paths_threads ? ccg__paths_threads : ccg__cpu_count();
+    if (threads > 8)
+        threads = 8;
     if (threads > k)
         threads = k ? (unsigned)k : 1;
     /* a batch: a few sources a thread (more with all sources, to join the
@@ -397,13 +399,14 @@ cleanup:
     return err;
 }
 
-int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, double *btw,
-                       double *clo, double *har)
+int ccg__sampled_paths(const ccg_network *net, size_t k, uint64_t seed, unsigned threads,
+                       double *btw, double *clo, double *har)
 {
-    return paths(net, k, seed, false, btw, clo, har);
+    return paths(net, k, seed, false, threads, btw, clo, har);
 }
 
-int ccg__exact_paths(const ccg_network *net, double *btw, double *clo, double *har)
+int ccg__exact_paths(const ccg_network *net, unsigned threads, double *btw, double *clo,
+                     double *har)
 {
-    return paths(net, net->n_nodes, 0, true, btw, clo, har);
+    return paths(net, net->n_nodes, 0, true, threads, btw, clo, har);
 }

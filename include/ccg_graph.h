@@ -149,9 +149,14 @@ typedef struct {
     size_t auto_max_entities; /**< the bound of min_papers = 0 (default 5000; 0 = no bound) */
     size_t betweenness_samples; /**< sources sampled when approximating; 0 = auto:
                                      about 4e6 / (n + m), between 16 and 256 */
+    ccg_layout_algo layout;   /**< positions made by the build itself (default
+                                   CCG_LAYOUT_NONE), as ccg_graph_layout would on ... */
+    size_t layout_top;        /**< ... ccg_network_subgraph(net, layout_top) (0 = every
+                                   node); the other nodes get NaN */
 } ccg_graph_options;
 
-/** Fills the defaults (window paper, weight count, Leiden, resolution 1, fixed seed). */
+/** Fills the defaults (window paper, weight count, Leiden, resolution 1, fixed seed,
+ *  no layout). */
 void ccg_graph_options_init(ccg_graph_options *o);
 
 /**
@@ -163,6 +168,11 @@ void ccg_graph_options_init(ccg_graph_options *o);
  * p), plus the metrics: O(m) degree, strength, coreness; O(m sqrt m)
  * clustering; O(iterations m) PageRank, eigenvector and communities;
  * O(n m log n) exact or O(k m log n) sampled path metrics.
+ *
+ * With o->layout, net->x and net->y hold the positions ccg_graph_layout
+ * gives ccg_network_subgraph(net, o->layout_top), laid out while the
+ * metrics are computed (for size_by a metric), which is what makes it
+ * faster than building and then laying out.
  *
  * Returns 0, CCG_ENOMEM, CCG_EINVAL (a bad option: unknown size_by or
  * top_by column, resolution <= 0, ...) or CCG_EGRAPH (igraph's message in

@@ -87,6 +87,10 @@ static char *libxml2_doc(const doc_strings *d, size_t *len)
     ccg__export_clean(&b, d->text);
     xmlTextWriterWriteString(w, BAD_CAST b.data);
     xmlTextWriterEndElement(w);
+    xmlTextWriterStartElement(w, BAD_CAST "data"); /* again, by ccg__xml_leaf */
+    xmlTextWriterWriteAttribute(w, BAD_CAST "key", BAD_CAST d->raw);
+    xmlTextWriterWriteString(w, BAD_CAST b.data);
+    xmlTextWriterEndElement(w);
     xmlTextWriterStartElement(w, BAD_CAST "empty");
     xmlTextWriterEndElement(w);
     xmlTextWriterStartElement(w, BAD_CAST "deep");
@@ -121,6 +125,7 @@ static char *ccg_doc(const doc_strings *d, size_t *len)
     ccg__xml_attr_raw(w, "key", d->raw);
     ccg__xml_text(w, d->text);
     ccg__xml_end(w);
+    ccg__xml_leaf(w, "data", "key", d->raw, d->text);
     ccg__xml_start(w, "empty");
     ccg__xml_end(w);
     ccg__xml_start(w, "deep");

@@ -529,6 +529,12 @@ static void test_out_of_memory(void **state)
     o.window = CCG_WINDOW_SENTENCE;
     fail_each_allocation(f->c, f->a, &o);
     ccg_graph_options_init(&o);
+    o.layout = CCG_LAYOUT_FR; /* measured beside the build, laid out by PageRank */
+    o.layout_top = 2;
+    fail_each_allocation(f->c, f->a, &o);
+    o.size_by = "papers"; /* laid out after the measure */
+    fail_each_allocation(f->c, f->a, &o);
+    ccg_graph_options_init(&o);
     o.kind = CCG_NET_BIPARTITE;
     fail_each_allocation(f->c, f->a, &o);
 
@@ -539,6 +545,99 @@ static void test_out_of_memory(void **state)
     o.kind = CCG_NET_PAPERS;
     o.external_refs = o.cocitation = o.coupling = true;
     fail_each_allocation(c, a, &o);
+    tg_free(c, a);
+}
+
+/* The positions the CLI made before the build laid out itself: build,
+ * then lay out ccg_network_subgraph(net, top) and map them back. */
+static void layout_after(ccg_network *net, ccg_layout_algo algo, size_t top, uint64_t seed,
+                         double *x, double *y)
+{
+    ccg_network *sub = NULL;
+    if (!top || net->n_nodes <= top) {
+        assert_int_equal(ccg_graph_layout(net, algo, seed), 0);
+        memcpy(x, net->x, net->n_nodes * sizeof *x);
+        memcpy(y, net->y, net->n_nodes * sizeof *y);
+        return;
+    }
+    assert_int_equal(ccg_network_subgraph(net, top, &sub), 0);
+    assert_int_equal(ccg_graph_layout(sub, algo, seed), 0);
+    for (size_t i = 0, j = 0; j < net->n_nodes; j++) {
+        bool drawn = i < sub->n_nodes && strcmp(sub->node_id[i], net->node_id[j]) == 0;
+        x[j] = drawn ? sub->x[i] : NAN;
+        y[j] = drawn ? sub->y[i++] : NAN;
+    }
+    ccg_network_free(sub);
+}
+
+/* o->layout gives, bit for bit, those positions, and nothing else changes:
+ * for sizes by a metric of either measure thread (laid out beside the
+ * metrics), by a column of the build (laid out after them), with and
+ * without node filters, on the concept and the (directed) paper graph. */
+static void check_build_layout(ccg_corpus *c, ccg_annotation *a, ccg_graph_options o)
+{
+    ccg_network *ref = NULL, *net = NULL;
+    o.layout = CCG_LAYOUT_NONE;
+    assert_int_equal(ccg_graph_build(c, a, &o, &ref), 0);
+    double *x = calloc(ref->n_nodes + 1, sizeof *x), *y = calloc(ref->n_nodes + 1, sizeof *y);
+    layout_after(ref, CCG_LAYOUT_FR, o.layout_top, o.seed, x, y);
+    o.layout = CCG_LAYOUT_FR;
+    assert_int_equal(ccg_graph_build(c, a, &o, &net), 0);
+    assert_same_network(ref, net);
+    assert_non_null(net->x);
+    for (size_t v = 0; v < net->n_nodes; v++) {
+        assert_memory_equal(&net->x[v], &x[v], sizeof *x);
+        assert_memory_equal(&net->y[v], &y[v], sizeof *y);
+    }
+    assert_int_equal(net->n_notes, ref->n_notes);
+    for (size_t k = 0; k < net->n_notes; k++)
+        assert_string_equal(net->notes[k], ref->notes[k]);
+    free(x);
+    free(y);
+    ccg_network_free(ref);
+    ccg_network_free(net);
+}
+
+static void test_build_layout(void **state)
+{
+    fixture *f = *state;
+    static const char *const size_by[] = {"pagerank", "degree", "strength", "betweenness",
+                                          "harmonic", "clustering", "papers", "rising"};
+    ccg_graph_options o;
+    ccg_network *net = NULL;
+    for (size_t k = 0; k < sizeof size_by / sizeof *size_by; k++)
+        for (size_t top = 0; top <= 4; top++) {
+            ccg_graph_options_init(&o);
+            o.size_by = size_by[k];
+            o.layout_top = top;
+            check_build_layout(f->c, f->a, o);
+            o.top = 3; /* a node filter: the measure starts after it */
+            check_build_layout(f->c, f->a, o);
+            o.top_by = "pagerank"; /* measured twice */
+            check_build_layout(f->c, f->a, o);
+        }
+    ccg_graph_options_init(&o);
+    o.layout = CCG_LAYOUT_DRL;
+    o.layout_top = 2;
+    assert_int_equal(ccg_graph_build(f->c, f->a, &o, &net), 0);
+    assert_int_equal(isnan(net->x[0]) + isnan(net->x[1]) + isnan(net->x[2]) + isnan(net->x[3]), 2);
+    ccg_network_free(net);
+    net = NULL;
+    o.layout = (ccg_layout_algo)99;
+    assert_int_equal(ccg_graph_build(f->c, f->a, &o, &net), CCG_EINVAL);
+    assert_null(net);
+
+    ccg_corpus *c;
+    ccg_annotation *a;
+    tg_build(cpapers, 4, cents, 2, &c, &a);
+    static const char *const psize[] = {"pagerank", "in_degree", "closeness", "n_refs"};
+    for (size_t k = 0; k < sizeof psize / sizeof *psize; k++) {
+        ccg_graph_options_init(&o);
+        o.kind = CCG_NET_PAPERS;
+        o.size_by = psize[k];
+        o.layout_top = 2;
+        check_build_layout(c, a, o);
+    }
     tg_free(c, a);
 }
 
@@ -624,7 +723,7 @@ static double check_exact_paths(const ccg_network *net, const char *what)
     unsigned threads[] = {1, 3, 8};
     for (size_t t = 0; t < 3; t++) {
         ccg__paths_threads = threads[t];
-        assert_int_equal(ccg__exact_paths(net, btw, clo, har), 0);
+        assert_int_equal(ccg__exact_paths(net, 0, btw, clo, har), 0);
         if (t == 0) {
             memcpy(one, btw, n * sizeof *btw);
             memcpy(one + n, clo, n * sizeof *clo);
@@ -774,6 +873,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_deterministic, setup, teardown),
         cmocka_unit_test_setup_teardown(test_bipartite, setup, teardown),
         cmocka_unit_test_setup_teardown(test_subgraph_layout, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_build_layout, setup, teardown),
         cmocka_unit_test(test_papers),
         cmocka_unit_test(test_evidence_cut),
         cmocka_unit_test_setup_teardown(test_out_of_memory, setup, teardown),
