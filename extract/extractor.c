@@ -230,6 +230,8 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
             continue;
         if (a->start > 0 && (alnum_c(c->s[a->start - 1]) || c->s[a->start - 1] == '_'))
             continue; /* no \b before it */
+        if (!ccg__then_may(fw, w, c->s, len, a->end))
+            continue;
         if (fw->next[w]) {
             /* the word after must end so: "In introducing", "For this," */
             size_t sl = strlen(fw->next[w]);

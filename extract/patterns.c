@@ -56,16 +56,44 @@ static const char *const sources[PAT_COUNT] = {
 typedef struct {
     const char *word;
     const char *next; /* what the word after it must end with, or NULL: any */
+    /* the words that may come after it and white space, separated by
+     * spaces (each of three letters at least: their first three are
+     * tested), or NULL: any */
+    const char *then;
 } lead;
+
+#define INTRO_ING "introducing proposing presenting developing designing releasing constructing " \
+                  "building curating"
 
 static const lead first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
     /* "In introducing", "By proposing", "For this, curating": the -ing verb, or "this" */
-    [PAT_INTRO] = {{"by", "ing"}, {"when", "ing"}, {"in", "ing"}, {"here", "ing"},
-                   {"for", "this"}, {"we", NULL}, {"this", NULL}, {"our", NULL}},
-    [PAT_NAMED] = {{"named", NULL}, {"called", NULL}, {"dubbed", NULL}, {"termed", NULL},
-                   {"coined", NULL}, {"denoted", NULL}, {"referred", NULL}, {"namely", NULL}},
-    [PAT_NAMING] = {{"named", NULL}, {"called", NULL}, {"dubbed", NULL}, {"termed", NULL},
-                    {"coined", NULL}},
+    [PAT_INTRO] = {{"by", "ing", INTRO_ING},
+                   {"when", "ing", INTRO_ING},
+                   {"in", "ing", INTRO_ING},
+                   {"here", "ing", INTRO_ING},
+                   {"for", "this", NULL},
+                   /* an adverb or the verb */
+                   {"we", NULL,
+                    "also further first then newly hereby additionally therefore thus now next "
+                    "finally instead here subsequently hence "
+                    "propose introduce present develop release design construct build curate "
+                    "create contribute devise offer establish formulate put open-source unveil "
+                    "define train assemble compile collect derive implement identify"},
+                   {"this", NULL, "paper work study article letter"},
+                   {"our", NULL, "work paper method approach framework study model system pipeline"}},
+    [PAT_NAMED] = {{"named", NULL, NULL},
+                   {"called", NULL, NULL},
+                   {"dubbed", NULL, NULL},
+                   {"termed", NULL, NULL},
+                   {"coined", NULL, NULL},
+                   {"denoted", NULL, NULL},
+                   {"referred", NULL, NULL},
+                   {"namely", NULL, NULL}},
+    [PAT_NAMING] = {{"named", NULL, NULL},
+                    {"called", NULL, NULL},
+                    {"dubbed", NULL, NULL},
+                    {"termed", NULL, NULL},
+                    {"coined", NULL, NULL}},
 };
 
 /*
@@ -183,6 +211,18 @@ int ccg__patterns_new(void **out)
             fw->len[fw->n] = (uint8_t)strlen(w->word);
             fw->hash[fw->n] = ccg__hash(w->word, strlen(w->word));
             fw->next[fw->n] = w->next;
+            for (const char *t = w->then; t && *t;) {
+                size_t l = strcspn(t, " ");
+                if (l < 3) {
+                    ccg__patterns_free(p);
+                    return ccg__err(CCG_EINVAL, "pattern %d: a word after %s is too short", i,
+                                    w->word);
+                }
+                uint32_t b = ccg__then_bit(t);
+                fw->then[fw->n][b >> 6] |= (uint64_t)1 << (b & 63);
+                fw->has_then[fw->n] = true;
+                t += l + (t[l] == ' ');
+            }
             fw->bloom |= (uint64_t)1 << (fw->hash[fw->n] & 63);
             p->lead_bloom[fw->hash[fw->n] >> 6 & 3] |= (uint64_t)1 << (fw->hash[fw->n] & 63);
         }
