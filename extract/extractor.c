@@ -55,8 +55,9 @@ typedef struct {
     uint32_t *lsf;            /* short forms defined here that shadow a lexicon entry:
                                * start, length, index of their mention (triples) */
     size_t n_lsf, cap_lsf;
-    uint32_t *lead;           /* atoms that may begin a word-led pattern (find), once built */
-    size_t n_lead, cap_lead;
+    uint64_t *lead;           /* a bit an atom, 64 a word: may it begin a word-led
+                               * pattern (find)? Once built (lead_ready) */
+    size_t cap_lead;
     bool lead_ready;
     uint32_t *up;             /* the words with a capital (ccg__word.upper), once listed */
     size_t n_up, cap_up;
@@ -175,21 +176,34 @@ static size_t atom_at(const ctx *c, size_t off)
  * URL the atoms skip: those are tried one by one, before the first match
  * among atoms.
  */
-/* The atoms whose hash passes the filter of every pattern's first words,
- * in order: a few in a hundred, which find walks instead of every atom. */
+/* Does atom a's hash pass the filter of every pattern's first words (bloom,
+ * ccg__match_lead_bloom)? A few atoms in a hundred do, and find walks those
+ * instead of every atom. (A run of digits whose hash passes is turned away
+ * by find's own tests or PCRE2's: the first words are letters.) */
+static inline uint64_t lead_bit(const uint64_t *bloom, const ccg__atom *a)
+{
+    uint32_t h = a->fh ? a->fh : 1;
+    return bloom[h >> 6 & 3] >> (h & 63) & 1;
+}
+
+static int lead_grow(ctx *c)
+{
+    return ccg__grow((void **)&c->lead, &c->cap_lead, c->t.n_atoms / 64 + 1, sizeof *c->lead);
+}
+
+/* c->lead, for a text pass_lexicon did not sweep. */
 static int lead_atoms(ctx *c)
 {
     const uint64_t *bloom = ccg__match_lead_bloom(c->x->patterns);
-    if (ccg__grow((void **)&c->lead, &c->cap_lead, c->t.n_atoms + 1, sizeof *c->lead) < 0)
+    if (lead_grow(c) < 0)
         return CCG_ENOMEM;
-    size_t n = 0;
-    for (size_t k = 0; k < c->t.n_atoms; k++) {
-        const ccg__atom *a = &c->t.atoms[k];
-        uint32_t h = a->fh ? a->fh : 1;
-        c->lead[n] = (uint32_t)k;
-        n += !a->digit && (bloom[h >> 6 & 3] >> (h & 63) & 1);
+    for (size_t base = 0; base < c->t.n_atoms; base += 64) {
+        size_t end = c->t.n_atoms - base < 64 ? c->t.n_atoms : base + 64;
+        uint64_t lead = 0;
+        for (size_t k = base; k < end; k++)
+            lead |= lead_bit(bloom, &c->t.atoms[k]) << (k - base);
+        c->lead[base / 64] = lead;
     }
-    c->n_lead = n;
     c->lead_ready = true;
     return 0;
 }
@@ -205,17 +219,16 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
     size_t at = SIZE_MAX; /* start of the first match among atoms */
     int rc = 0;
     size_t k0 = atom_at(c, from), kl = atom_at(c, len);
-    /* the first lead atom at or after k0 */
-    size_t lo = 0, hi = c->n_lead;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (c->lead[mid] < k0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < c->n_lead && c->lead[i] < kl; i++) {
-        size_t k = c->lead[i];
+    /* the lead atoms in [k0, kl), in order */
+    uint64_t bits = k0 < kl ? c->lead[k0 / 64] & ~(uint64_t)0 << (k0 % 64) : 0;
+    for (size_t wd = k0 / 64;; bits &= bits - 1) {
+        while (!bits && ++wd * 64 < kl)
+            bits = c->lead[wd];
+        if (!bits)
+            break;
+        size_t k = wd * 64 + (size_t)__builtin_ctzll(bits);
+        if (k >= kl)
+            break;
         const ccg__atom *a = &c->t.atoms[k];
         if (a->end > len)
             break; /* the atom len cuts: below */
@@ -854,6 +867,52 @@ static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k, uint32_
     return ccg__table_may_have_full(tab, h ? h : 1);
 }
 
+/* The walk of pass_lexicon over the atoms base + i of the bits i of may. */
+static int lex_walk(ctx *c, size_t base, uint64_t may)
+{
+    const ccg__table *tab = &c->x->lex;
+    size_t n = c->t.n_atoms;
+    for (; may; may &= may - 1) {
+        size_t k = base + (size_t)__builtin_ctzll(may), e;
+        const ccg__atom *a = &c->t.atoms[k];
+        int entry = -1;
+        /* the walk's tests, in its order, then the sweep's, exactly: a
+         * full key of one atom, or what lex_match must find at k + 1 */
+        if (c->used[k] ||
+            !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
+              ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
+            !may_start(c, &c->t.words[a->word], k) ||
+            !(ccg__table_may_have_full(tab, a->fh ? a->fh : 1) ||
+              ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1) ||
+              (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k, fold2(c, k)))) ||
+            !(e = lex_match(c, tab, k, &entry, /* any_case = */ false)))
+            continue;
+        int err;
+        long sh = shadowed(c, k, e);
+        if (sh >= 0) {
+            claim(c, k, e);
+            err = add_mention(c, a->start, c->t.atoms[e - 1].end, c->m[sh].name,
+                              strlen(c->m[sh].name), -1, "recall", NULL);
+        } else
+            err = emit_lexicon(c, k, e, entry, "lexicon");
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+/* pass_lexicon's walk from every atom, without the filter. */
+static int lex_walk_all(ctx *c)
+{
+    for (size_t base = 0; base < c->t.n_atoms; base += 64) {
+        size_t end = c->t.n_atoms - base < 64 ? c->t.n_atoms : base + 64;
+        int err = lex_walk(c, base, ~(uint64_t)0 >> (64 - (end - base)));
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
 /*
  * The curated lexicon's walk: from each free atom in text order (where a
  * word may start a match), the longest match (lex_match, the forms' case
@@ -883,49 +942,34 @@ static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k, uint32_
  */
 static int pass_lexicon(ctx *c)
 {
-    const ccg__table *tab = &c->x->lex;
     const ccg__starts *st = &c->x->lex_starts;
     size_t n = c->t.n_atoms;
+    if (!st->bits)
+        return lex_walk_all(c); /* without the filter (its seal ran out of memory) */
+    /* the sweep also makes find's c->lead: one more filter test of the hash
+     * it has loaded is cheaper than a sweep of its own */
+    const uint64_t *lb = ccg__match_lead_bloom(c->x->patterns);
+    if (lead_grow(c) < 0)
+        return CCG_ENOMEM;
     for (size_t base = 0; base < n; base += 64) {
         size_t end = n - base < 64 ? n : base + 64;
         size_t pend = end < n ? end : n - 1; /* atoms k with k + 1 < n */
-        /* without the filter (its seal ran out of memory), every atom */
-        uint64_t may = ~(uint64_t)0 >> (64 - (end - base));
-        if (st->bits) {
-            may = 0;
-            for (size_t k = base; k < pend; k++)
-                may |= (starts_has(st, c->t.atoms[k].fh, 1) | starts_has(st, pair_at(c, k), 0))
-                       << (k - base);
-            if (pend < end) /* the text's last atom: a match of one atom */
-                may |= starts_has(st, c->t.atoms[pend].fh, 1) << (pend - base);
-        }
-        for (; may; may &= may - 1) {
-            size_t k = base + (size_t)__builtin_ctzll(may), e;
+        uint64_t may = 0, lead = 0;
+        for (size_t k = base; k < pend; k++) {
             const ccg__atom *a = &c->t.atoms[k];
-            int entry = -1;
-            /* the walk's tests, in its order, then the sweep's, exactly: a
-             * full key of one atom, or what lex_match must find at k + 1 */
-            if (c->used[k] ||
-                !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
-                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
-                !may_start(c, &c->t.words[a->word], k) ||
-                !(ccg__table_may_have_full(tab, a->fh ? a->fh : 1) ||
-                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1) ||
-                  (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k, fold2(c, k)))) ||
-                !(e = lex_match(c, tab, k, &entry, /* any_case = */ false)))
-                continue;
-            int err;
-            long sh = shadowed(c, k, e);
-            if (sh >= 0) {
-                claim(c, k, e);
-                err = add_mention(c, a->start, c->t.atoms[e - 1].end, c->m[sh].name,
-                                  strlen(c->m[sh].name), -1, "recall", NULL);
-            } else
-                err = emit_lexicon(c, k, e, entry, "lexicon");
-            if (err < 0)
-                return err;
+            may |= (starts_has(st, a->fh, 1) | starts_has(st, pair_at(c, k), 0)) << (k - base);
+            lead |= lead_bit(lb, a) << (k - base);
         }
+        if (pend < end) { /* the text's last atom: a match of one atom */
+            may |= starts_has(st, c->t.atoms[pend].fh, 1) << (pend - base);
+            lead |= lead_bit(lb, &c->t.atoms[pend]) << (pend - base);
+        }
+        c->lead[base / 64] = lead;
+        int err = lex_walk(c, base, may);
+        if (err < 0)
+            return err;
     }
+    c->lead_ready = true;
     return 0;
 }
 
@@ -2507,7 +2551,8 @@ struct ccg__scratch {
     size_t cap_used;
     ccg_buf key, name, var;
     ccg__matcher *mt;
-    uint32_t *iw, *lsf, *lead;
+    uint32_t *iw, *lsf;
+    uint64_t *lead;
     size_t cap_iw, cap_lsf, cap_lead;
     uint32_t *up;
     size_t cap_up;
