@@ -1578,20 +1578,21 @@ static int pass_phrases(ctx *c)
         while (e + 1 < nw && word_cap(c, e + 1) &&
                c->t.atoms[c->t.words[e + 1].a0].sep == SEP_SPACE)
             e++;
-        size_t s = w;
-        if (word_is(c, s, &openers))
-            s++;
+        next = e + 1;
+        /* two words at least, the last a head (most runs of capitals fail
+         * here), then the opener the phrase leaves out */
         const ccg__word *last = &c->t.words[e];
-        if (e > s && e - s < 6 && !memchr(c->s + last->start, '-', last->end - last->start) &&
-            word_in(c->s + last->start, last->end - last->start, &heads) &&
-            span_free(c, c->t.words[s].a0, last->a1) && !defined_lf(c, s, e)) {
+        if (e == w || memchr(c->s + last->start, '-', last->end - last->start) ||
+            !word_in(c->s + last->start, last->end - last->start, &heads))
+            continue;
+        size_t s = w + word_is(c, w, &openers);
+        if (e > s && e - s < 6 && span_free(c, c->t.words[s].a0, last->a1) && !defined_lf(c, s, e)) {
             size_t st = c->t.words[s].start;
             claim(c, c->t.words[s].a0, last->a1);
             int err = add_mention(c, st, last->end, c->s + st, last->end - st, -1, "phrase", NULL);
             if (err < 0)
                 return err;
         }
-        next = e + 1;
     }
     return 0;
 }
