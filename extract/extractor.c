@@ -1923,6 +1923,37 @@ static int recall_at(ctx *c, size_t i, size_t p, size_t e)
     return err;
 }
 
+/*
+ * A filter of the single-word names pass_recall looks for, by length and
+ * first and last byte: most words with a capital are none of the few names
+ * of a text, and the filter turns them away without a hash or a probe.
+ */
+static inline uint64_t name_bit(const char *s, size_t l)
+{
+    uint32_t k = (uint32_t)l << 16 | (uint32_t)(unsigned char)s[0] << 8 | (unsigned char)s[l - 1];
+    return (uint64_t)1 << ((k * 0x9E3779B1u) >> 26);
+}
+
+/* The single-word names among mentions [0, n0) -> the first mention of each. */
+static int recall_names(const ctx *c, size_t n0, ccg__table *names)
+{
+    for (size_t i = 0; i < n0; i++) {
+        const ccg__mention *m = &c->m[i];
+        size_t ml = m->end - m->start;
+        if (m->lexentry >= 0 || ml == 0 || memchr(c->s + m->start, ' ', ml))
+            continue;
+        ccg__slot *slot;
+        int err = ccg__table_put(names, c->s + m->start, ml, &slot);
+        if (err < 0)
+            return err;
+        if (!(slot->flags & KEY_FULL)) {
+            slot->flags |= KEY_FULL;
+            slot->value = (int32_t)i;
+        }
+    }
+    return 0;
+}
+
 /* Other occurrences of names found by shape, definition or introduction. */
 static int pass_recall(ctx *c)
 {
@@ -1931,6 +1962,7 @@ static int pass_recall(ctx *c)
     ccg__table names = {0};
     size_t n0 = c->n;
     int err = 0;
+    uint64_t filter = 0; /* name_bit of each single-word name */
     for (size_t i = 0; i < n0; i++) {
         const ccg__mention *m = &c->m[i];
         size_t ml = m->end - m->start;
@@ -1941,18 +1973,14 @@ static int pass_recall(ctx *c)
                 multi[n_multi++] = i;
             continue;
         }
-        ccg__slot *slot;
-        if ((err = ccg__table_put(&names, c->s + m->start, ml, &slot)) < 0)
-            goto cleanup;
-        if (!(slot->flags & KEY_FULL)) {
-            slot->flags |= KEY_FULL;
-            slot->value = (int32_t)i;
-        }
+        filter |= name_bit(c->s + m->start, ml);
     }
-    if (names.n && (err = upper_words(c)) < 0)
+    if (filter && (err = upper_words(c)) < 0)
         goto cleanup;
-    /* every single-word name found has a capital: the words of c->up */
-    for (size_t i = 0; names.n && i < c->n_up; i++) {
+    /* every single-word name found has a capital: the words of c->up; the
+     * table of the names is made when a word passes the filter */
+    bool made = false;
+    for (size_t i = 0; filter && i < c->n_up; i++) {
         const ccg__word *w = &c->t.words[c->up[i]];
         if (!span_free(c, w->a0, w->a1))
             continue;
@@ -1963,8 +1991,15 @@ static int pass_recall(ctx *c)
                 break;
             }
         size_t l = e - w->start;
+        bool plural = l > 2 && c->s[e - 1] == 's';
+        if (!(filter & name_bit(c->s + w->start, l)) &&
+            !(plural && (filter & name_bit(c->s + w->start, l - 1))))
+            continue;
+        if (!made && (err = recall_names(c, n0, &names)) < 0)
+            goto cleanup;
+        made = true;
         ccg__slot *slot = ccg__table_find(&names, c->s + w->start, l, ccg__hash(c->s + w->start, l));
-        if (!slot && l > 2 && c->s[e - 1] == 's')
+        if (!slot && plural)
             slot = ccg__table_find(&names, c->s + w->start, l - 1, ccg__hash(c->s + w->start, l - 1));
         if (slot && (err = recall_at(c, (size_t)slot->value, w->start, e)) < 0)
             goto cleanup;
