@@ -1491,11 +1491,16 @@ static int pass_definitions(ctx *c)
     }
     if (rc < 0)
         return rc;
-    /* the other order: "SAGE (Service Agent Graph-guided Evaluation)" */
-    from = 0;
-    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_PAREN_LONG, c->s, c->len, from, ov, 2)) > 0) {
-        from = ov[1];
-        size_t paren = ov[0], ls = ov[2], le = ov[3];
+    /*
+     * The other order: "SAGE (Service Agent Graph-guided Evaluation)". The
+     * pattern is tried only at the parentheses right after a word shaped as
+     * a short form, a few in ten, which is what became of its matches: the
+     * ones it finds elsewhere were dropped, and a match holds no other
+     * parenthesis, so the next one searched for is the same.
+     */
+    const char *end = c->s + c->len;
+    for (const char *p = c->s; p < end && (p = memchr(p, '(', (size_t)(end - p))); p++) {
+        size_t paren = (size_t)(p - c->s);
         size_t k = atom_at(c, paren);
         if (k == 0 || k > c->t.n_atoms)
             continue;
@@ -1508,6 +1513,13 @@ static int pass_definitions(ctx *c)
         if (!adjacent || !shaped_sf(c->s + ss, se - ss) || se - ss > 20 ||
             !span_free(c, w->a0, w->a1))
             continue;
+        if ((rc = ccg__match_at(c->x->patterns, c->mt, PAT_PAREN_LONG, c->s, c->len, paren, ov,
+                                2)) < 0)
+            return rc;
+        if (rc == 0)
+            continue;
+        p = c->s + ov[1] - 1; /* the search goes on at the match's end */
+        size_t ls = ov[2], le = ov[3];
         size_t core = se - ss;
         if (core > 2 && c->s[se - 1] == 's' && up_c(c->s[se - 2]))
             core--;
@@ -1529,7 +1541,7 @@ static int pass_definitions(ctx *c)
         if (err < 0)
             return err;
     }
-    return rc < 0 ? rc : 0;
+    return 0;
 }
 
 static bool word_cap(const ctx *c, size_t wi)

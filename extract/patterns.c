@@ -122,10 +122,17 @@ static const char first_byte[PAT_COUNT] = {
     [PAT_PAREN_LONG] = '(',
 };
 
+/* Patterns without first words that the extractor also tries anchored
+ * (ccg__match_at): the extractor finds where they may start itself. */
+static const bool anchored_too[PAT_COUNT] = {
+    [PAT_PAREN_LONG] = true,
+};
+
 struct ccg__patterns {
     pcre2_code *code[PAT_COUNT];
-    /* Patterns with first words, compiled again anchored: JIT code does not
-     * run with PCRE2_ANCHORED given at match time, only at compile time. */
+    /* Patterns with first words (and anchored_too), compiled again
+     * anchored: JIT code does not run with PCRE2_ANCHORED given at match
+     * time, only at compile time. */
     pcre2_code *anchored[PAT_COUNT];
     ccg__first_words first[PAT_COUNT];
     uint64_t lead_bloom[4]; /* bit (hash & 255) of every pattern's first words */
@@ -197,7 +204,7 @@ int ccg__patterns_new(void **out)
         }
         /* Without JIT (unsupported CPU) the interpreter still works. */
         (void)pcre2_jit_compile(p->code[i], PCRE2_JIT_COMPLETE);
-        if (!first_words[i][0].word)
+        if (!first_words[i][0].word && !anchored_too[i])
             continue;
         p->anchored[i] = pcre2_compile((PCRE2_SPTR)sources[i], PCRE2_ZERO_TERMINATED,
                                        PCRE2_ANCHORED, &ec, &eo, NULL);
@@ -206,6 +213,8 @@ int ccg__patterns_new(void **out)
             return ccg__err(CCG_ENOMEM, "out of memory");
         }
         (void)pcre2_jit_compile(p->anchored[i], PCRE2_JIT_COMPLETE);
+        if (!first_words[i][0].word)
+            continue;
         ccg__first_words *fw = &p->first[i];
         for (const lead *w = first_words[i]; w->word && fw->n < PAT_MAX_WORDS; w++, fw->n++) {
             fw->len[fw->n] = (uint8_t)strlen(w->word);
