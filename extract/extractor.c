@@ -2357,9 +2357,36 @@ static int by_start(const void *a, const void *b)
 
 /* Type and introduced flag per name, shared by all its mentions. */
 typedef struct {
-    char *key;        /* loose key of the name: llama3.1 */
+    const char *key;  /* loose key of the name: llama3.1 */
+    size_t key_off;   /* where it is in family_to_version's buffer of keys */
     size_t idx;
 } lexref;
+
+/*
+ * qsort for the few items of one text: an insertion sort, stable as glibc's
+ * qsort (a merge sort) is, so the order is the same. qsort's indirect call
+ * a comparison and its merge buffer cost several times as much on ten
+ * items (settle's sorts were 1% of pass 1). Many items go to qsort.
+ */
+static void sort_few(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    enum { FEW = 32, MAX_SIZE = 128 };
+    if (n > FEW || size > MAX_SIZE) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    char *b = base, t[MAX_SIZE];
+    for (size_t i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && cmp(b + (j - 1) * size, b + i * size) > 0)
+            j--;
+        if (j == i)
+            continue;
+        memcpy(t, b + i * size, size);
+        memmove(b + (j + 1) * size, b + j * size, (i - j) * size);
+        memcpy(b + j * size, t, size);
+    }
+}
 
 static int cmp_lexref(const void *a, const void *b)
 {
@@ -2386,21 +2413,20 @@ static int family_to_version(ctx *c)
     if (!v)
         return CCG_ENOMEM;
     int err = 0;
-    ccg_buf k = CCG_BUF_INIT;
+    ccg_buf k = CCG_BUF_INIT; /* the keys, each after the one before and its NUL */
     n = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (c->m[i].lexentry < 0)
             continue;
-        k.len = 0;
-        if ((err = ccg__fold_loose(&k, c->m[i].name, strlen(c->m[i].name))) < 0)
+        v[n].key_off = k.len;
+        if ((err = ccg__fold_loose(&k, c->m[i].name, strlen(c->m[i].name))) < 0 ||
+            (err = ccg__buf_putc(&k, '\0')) < 0)
             goto cleanup;
-        if (!(v[n].key = ccg__strdup(k.data ? k.data : ""))) {
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
         v[n++].idx = i;
     }
-    qsort(v, n, sizeof *v, cmp_lexref);
+    for (size_t i = 0; i < n; i++)
+        v[i].key = k.data + v[i].key_off;
+    sort_few(v, n, sizeof *v, cmp_lexref);
     for (size_t g = 0; g < n;) {
         size_t h = g;
         while (h < n && strcmp(v[h].key, v[g].key) == 0)
@@ -2436,8 +2462,6 @@ static int family_to_version(ctx *c)
         g = h;
     }
 cleanup:
-    for (size_t i = 0; i < n; i++)
-        free(v[i].key);
     free(v);
     ccg__buf_free(&k);
     return err;
@@ -2516,8 +2540,7 @@ static int settle(ctx *c)
         g = h;
     }
     free(ix);
-    if (c->n)
-        qsort(c->m, c->n, sizeof *c->m, by_start);
+    sort_few(c->m, c->n, sizeof *c->m, by_start);
     return 0;
 }
 
