@@ -157,8 +157,12 @@ static size_t atom_at(const ctx *c, size_t off)
 {
     const ccg__atom *a = c->t.atoms, *b = a;
     size_t n = c->t.n_atoms;
-    if (!n)
+    /* the text's ends, which find is asked about most: every atom starts
+     * inside the text */
+    if (!n || off == 0)
         return 0;
+    if (off >= c->len)
+        return n;
     while (n > 1) {
         size_t half = n / 2;
         b = b[half].start < off ? b + half : b;
