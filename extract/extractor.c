@@ -218,6 +218,8 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
     const ccg__first_words *fw = ccg__match_first_words(pats, pat);
     if (!fw)
         return ccg__match(pats, c->mt, pat, c->s, len, from, ov, n_pairs);
+    if (!ccg__match_may_end(pats, pat, c->s, len))
+        return 0;
     if (!c->lead_ready && lead_atoms(c) < 0)
         return CCG_ENOMEM;
     size_t at = SIZE_MAX; /* start of the first match among atoms */

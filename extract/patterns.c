@@ -97,6 +97,24 @@ static const lead first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
 };
 
 /*
+ * For a pattern that ends with optional white space and $: the words the
+ * text before them must be, the last word of each alternative, or NULL.
+ * PAT_NAMED is asked about the forty bytes before every mention, and
+ * almost none end with a naming verb. Keep a list in step with its
+ * pattern.
+ */
+typedef struct {
+    const char *w;
+    size_t n;
+} word_lit;
+#define WL(s) {s, sizeof s - 1}
+
+static const word_lit last_words[PAT_COUNT][9] = {
+    [PAT_NAMED] = {WL("named"), WL("called"), WL("dubbed"), WL("termed"), WL("coined"),
+                   WL("denoted"), WL("as"), WL("namely")},
+};
+
+/*
  * For a pattern anchored with \G that begins with white space and an
  * optional [,:] and white space (\s*(?:[,:]\s*)?): the texts its match goes
  * on with after them, the first letter in either case, or NULL. PAT_APPOS
@@ -136,6 +154,7 @@ struct ccg__patterns {
     pcre2_code *anchored[PAT_COUNT];
     ccg__first_words first[PAT_COUNT];
     uint64_t lead_bloom[4]; /* bit (hash & 255) of every pattern's first words */
+    uint64_t last_bytes[PAT_COUNT][4]; /* bit c of the last byte c of each last word */
 };
 
 static inline bool ascii_letter(unsigned char c) { return (unsigned char)((c | 32) - 'a') < 26; }
@@ -204,6 +223,10 @@ int ccg__patterns_new(void **out)
         }
         /* Without JIT (unsupported CPU) the interpreter still works. */
         (void)pcre2_jit_compile(p->code[i], PCRE2_JIT_COMPLETE);
+        for (const word_lit *w = last_words[i]; w->w; w++) {
+            unsigned char b = (unsigned char)w->w[w->n - 1];
+            p->last_bytes[i][b >> 6] |= (uint64_t)1 << (b & 63);
+        }
         if (!first_words[i][0].word && !anchored_too[i])
             continue;
         p->anchored[i] = pcre2_compile((PCRE2_SPTR)sources[i], PCRE2_ZERO_TERMINATED,
@@ -323,6 +346,25 @@ const uint64_t *ccg__match_lead_bloom(const void *patterns)
 {
     const struct ccg__patterns *p = patterns;
     return p->lead_bloom;
+}
+
+bool ccg__match_may_end(const void *patterns, int pat, const char *text, size_t len)
+{
+    const struct ccg__patterns *p = patterns;
+    if (!last_words[pat][0].w)
+        return true;
+    const unsigned char *s = (const unsigned char *)text;
+    size_t e = len;
+    while (e > 0 && pcre_space((char)s[e - 1]))
+        e--;
+    if (e == 0 || !(p->last_bytes[pat][s[e - 1] >> 6] >> (s[e - 1] & 63) & 1))
+        return false;
+    /* the word before is one of them, all of it (\b before it) */
+    for (const word_lit *w = last_words[pat]; w->w; w++)
+        if ((unsigned char)w->w[w->n - 1] == s[e - 1] && e >= w->n &&
+            memcmp(text + e - w->n, w->w, w->n) == 0 && (e == w->n || !word_char(s[e - w->n - 1])))
+            return true;
+    return false;
 }
 
 bool ccg__match_may_start(const void *patterns, int pat, const char *text, size_t len, size_t at)

@@ -36,6 +36,13 @@ int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text,
 bool ccg__match_may_start(const void *patterns, int pat, const char *text, size_t len, size_t at);
 
 /**
+ * Can a match of pat end at the end of text[0, len)? False only for a
+ * pattern with last words (patterns.c) when the text, its trailing white
+ * space left out, does not end with one of them.
+ */
+bool ccg__match_may_end(const void *patterns, int pat, const char *text, size_t len);
+
+/**
  * The words a pattern's matches begin with (patterns.c), as the
  * extractor's atoms carry them: their length and ccg__hash of the word in
  * lower case.
