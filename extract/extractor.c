@@ -240,13 +240,18 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
             break; /* the atom len cuts: below */
         /* the atom's hash was taken by ccg__atomize */
         uint32_t h = a->fh ? a->fh : 1, n = a->end - a->start;
-        if (!(fw->bloom >> (h & 63) & 1))
+        unsigned w = fw->slot[h & 63];
+        if (!w)
             continue;
-        unsigned w = 0;
-        while (w < fw->n && (fw->hash[w] != h || fw->len[w] != n))
-            w++;
-        if (w == fw->n)
-            continue;
+        if (w != PAT_SLOT_SHARED) {
+            if (fw->hash[--w] != h || fw->len[w] != n)
+                continue;
+        } else {
+            for (w = 0; w < fw->n && (fw->hash[w] != h || fw->len[w] != n);)
+                w++;
+            if (w == fw->n)
+                continue;
+        }
         if (a->start > 0 && (alnum_c(c->s[a->start - 1]) || c->s[a->start - 1] == '_'))
             continue; /* no \b before it */
         if (!ccg__then_may(fw, w, c->s, len, a->end))

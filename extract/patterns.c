@@ -255,7 +255,8 @@ int ccg__patterns_new(void **out)
                 fw->has_then[fw->n] = true;
                 t += l + (t[l] == ' ');
             }
-            fw->bloom |= (uint64_t)1 << (fw->hash[fw->n] & 63);
+            uint8_t *sl = &fw->slot[fw->hash[fw->n] & 63];
+            *sl = *sl ? PAT_SLOT_SHARED : (uint8_t)(fw->n + 1);
             p->lead_bloom[fw->hash[fw->n] >> 6 & 3] |= (uint64_t)1 << (fw->hash[fw->n] & 63);
         }
     }

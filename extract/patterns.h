@@ -49,8 +49,11 @@ bool ccg__match_may_end(const void *patterns, int pat, const char *text, size_t 
  */
 #define PAT_MAX_WORDS 9
 #define PAT_THEN_BITS 10
+#define PAT_SLOT_SHARED 0xFF
 typedef struct {
-    uint64_t bloom;  /* bit (hash & 63) of each word */
+    /* per hash & 63: 0 for no word, the word's index + 1 for one,
+     * PAT_SLOT_SHARED for several (find tests one word, not each) */
+    uint8_t slot[64];
     unsigned n;
     uint8_t len[PAT_MAX_WORDS];
     uint32_t hash[PAT_MAX_WORDS];
