@@ -1625,26 +1625,27 @@ static int pass_phrases(ctx *c)
 /* Lower-case trailing parts that describe rather than name: LLM-based, DPO-style. */
 static bool descriptive(const char *s, size_t n)
 {
-    static const char *const ends[] = {"ed", "ing", "like", "based", "wise", "free", "only",
-                                       "level", "aware", "specific", "style", "scale",
-                                       "centric", "agnostic", "oriented", "compatible",
-                                       "friendly", "ready", "type", "size", "sized", "native",
-                                       "powered", "as", "vs", "to", "for", "of", "in", "on",
-                                       "and", "with", "by", "the", "from", NULL};
-    for (const char *const *e = ends; *e; e++) {
-        size_t l = strlen(*e);
-        if (n >= l && memcmp(s + n - l, *e, l) == 0)
+    static const wlit ends[] = {W("ed"), W("ing"), W("like"), W("based"), W("wise"), W("free"),
+                                W("only"), W("level"), W("aware"), W("specific"), W("style"),
+                                W("scale"), W("centric"), W("agnostic"), W("oriented"),
+                                W("compatible"), W("friendly"), W("ready"), W("type"), W("size"),
+                                W("sized"), W("native"), W("powered"), W("as"), W("vs"), W("to"),
+                                W("for"), W("of"), W("in"), W("on"), W("and"), W("with"), W("by"),
+                                W("the"), W("from"), {NULL, 0}};
+    /* the last byte first: most parts end with none of these words */
+    for (const wlit *e = ends; e->n; e++)
+        if (n >= e->n && s[n - 1] == e->w[e->n - 1] && memcmp(s + n - e->n, e->w, e->n) == 0)
             return true;
-    }
     return false;
 }
 
+/* (A part is letters and digits: the test of each is a compare with five letters.) */
 static bool roman(const char *s, size_t n)
 {
     if (n < 2)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!strchr("IVXLC", s[i]))
+        if (s[i] != 'I' && s[i] != 'V' && s[i] != 'X' && s[i] != 'L' && s[i] != 'C')
             return false;
     return true;
 }
@@ -1733,9 +1734,12 @@ static int pass_shapes(ctx *c)
         if (!shaped || c->t.atoms[p0[first]].digit)
             continue;
         size_t s = c->t.atoms[p0[first]].start, e = c->t.atoms[p1[last - 1] - 1].end;
-        if (last == np && e < w->end && c->s[w->end - 1] == '+')
+        bool one_part = last == first + 1; /* which part_shaped found no stop string */
+        if (last == np && e < w->end && c->s[w->end - 1] == '+') {
             e = w->end;
-        if (ccg__is_stop(c->x, c->s + s, e - s))
+            one_part = false;
+        }
+        if (!one_part && ccg__is_stop(c->x, c->s + s, e - s))
             continue;
         /* sizes are not part of the name: ScaleEdit-12M is ScaleEdit, Qwen3-Omni-30B-A3B Qwen3-Omni */
         size_t named = last, se;
