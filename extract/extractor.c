@@ -340,9 +340,14 @@ static int add_mention(ctx *c, size_t start, size_t end, const char *name, size_
     if (!nm)
         return CCG_ENOMEM;
     /* names are one line: newlines and tabs of the text become spaces, and a
-     * hyphen split from its second part by a line break joins it again */
+     * hyphen split from its second part by a line break joins it again. The
+     * bytes before the first that may change stay (most names: all) */
+    static const bool special[256] = {['\0'] = true, ['\n'] = true, ['\t'] = true,
+                                      ['\r'] = true, ['~'] = true, [' '] = true};
     char *q = nm;
-    for (char *p = nm; *p; p++) {
+    while (!special[(unsigned char)*q])
+        q++;
+    for (char *p = q; *p; p++) {
         if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
             *p = ' ';
         if (*p == ' ' && q > nm && q[-1] == '-' && q - 1 > nm && alnum_c(q[-2]) && alnum_c(p[1]))
