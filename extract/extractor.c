@@ -2568,9 +2568,13 @@ static int settle(ctx *c)
 
 static bool abbrev_before(const char *s, size_t dot)
 {
+    enum { LONGEST = 6 }; /* approx */
     size_t b = dot;
-    while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.'))
+    while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.')) {
+        if (dot - b == LONGEST)
+            return false; /* a longer word: no abbreviation */
         b--;
+    }
     size_t n = dot - b;
     static const wlit ab_words[] = {W("e.g"), W("i.e"), W("al"), W("vs"), W("Fig"), W("cf"),
                                     W("approx"), W("resp"), W("Eq"), W("Eqs"), W("No"), W("Sec"),
@@ -2582,6 +2586,13 @@ static bool abbrev_before(const char *s, size_t dot)
     return word_in(s + b, n, &ab);
 }
 
+/* The first ch in s[i, end), or end. */
+static size_t next_of(const char *s, size_t i, size_t end, char ch)
+{
+    const char *p = i < end ? memchr(s + i, ch, end - i) : NULL;
+    return p ? (size_t)(p - s) : end;
+}
+
 int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
 {
     uint32_t *v = NULL;
@@ -2589,9 +2600,28 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
     if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
         return CCG_ENOMEM;
     v[n++] = 0;
+    /* Most bytes end no sentence. The next of each byte that may, found by
+     * memchr (glibc's reads 32 bytes a step): a four-byte SSE2 scan took
+     * more, stopping at each of them. The three rare ones are looked for
+     * again only when the nearest is passed. */
+    static const char rare[3] = {'\n', '?', '!'};
+    size_t end = len ? len - 1 : 0, dot = next_of(s, 0, end, '.'), next[3], first_rare = end;
+    for (int k = 0; k < 3; k++) {
+        next[k] = next_of(s, 0, end, rare[k]);
+        first_rare = next[k] < first_rare ? next[k] : first_rare;
+    }
     for (size_t i = 0; i + 1 < len; i++) {
-        /* most bytes end no sentence: skip them sixteen at a time */
-        i = ccg__find_any4(s, i, len - 1, '.', '\n', '?', '!');
+        if (dot < i)
+            dot = next_of(s, i, end, '.');
+        if (first_rare < i) {
+            first_rare = end;
+            for (int k = 0; k < 3; k++) {
+                if (next[k] < i)
+                    next[k] = next_of(s, i, end, rare[k]);
+                first_rare = next[k] < first_rare ? next[k] : first_rare;
+            }
+        }
+        i = dot < first_rare ? dot : first_rare;
         if (i + 1 >= len)
             break;
         bool brk = false;
@@ -2608,7 +2638,7 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
             brk = j < len;
         }
         if (brk && j > v[n - 1]) {
-            if (ccg__grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+            if (n == cap && ccg__grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
                 free(v);
                 return CCG_ENOMEM;
             }
