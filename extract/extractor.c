@@ -742,9 +742,10 @@ static size_t family_len(const char *s, size_t n)
 static int emit_lexicon(ctx *c, size_t a0, size_t e, int entry, const char *rule)
 {
     const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
+    size_t cl = strlen(canon);
     c->name.len = 0;
     c->var.len = 0;
-    if (name_add(&c->name, canon, strlen(canon)) < 0 || name_add(&c->var, canon, strlen(canon)) < 0)
+    if (name_add(&c->name, canon, cl) < 0 || name_add(&c->var, canon, cl) < 0)
         return CCG_ENOMEM;
     bool versioned = false;
     size_t e2 = extend(c, entry, e, &versioned);
@@ -1947,12 +1948,9 @@ static int recall_at(ctx *c, size_t i, size_t p, size_t e)
     if (a0 >= a1 || !span_free(c, a0, a1))
         return 0;
     claim(c, a0, a1);
-    char *nm = ccg__strdup(c->m[i].name); /* c->m may move */
-    if (!nm)
-        return CCG_ENOMEM;
-    int err = add_mention(c, p, e, nm, strlen(nm), -1, "recall", NULL);
-    free(nm);
-    return err;
+    /* the name is a string of its own: c->m may move, it does not */
+    const char *nm = c->m[i].name;
+    return add_mention(c, p, e, nm, strlen(nm), -1, "recall", NULL);
 }
 
 /*
