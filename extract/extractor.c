@@ -1436,13 +1436,49 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
     return 0;
 }
 
+/*
+ * Can PAT_PAREN's match at the parenthesis at byte p hold a short form that
+ * pass_definitions keeps (shaped_sf, 20 bytes at most)? Its group starts
+ * with a letter after the parenthesis and white space (\s), and holds a
+ * capital among its first 20 bytes, all of them letters, digits, "-.+/".
+ */
+static bool paren_may_define(const ctx *c, size_t p)
+{
+    size_t i = p + 1;
+    while (i < c->len && (c->s[i] == ' ' || (c->s[i] >= '\t' && c->s[i] <= '\r')))
+        i++;
+    if (i >= c->len || !(up_c(c->s[i]) || lo_c(c->s[i])))
+        return false;
+    for (size_t k = i; k < c->len && k < i + 20; k++) {
+        char ch = c->s[k];
+        if (up_c(ch))
+            return true;
+        if (!alnum_c(ch) && ch != '-' && ch != '.' && ch != '+' && ch != '/')
+            return false;
+    }
+    return false;
+}
+
 static int pass_definitions(ctx *c)
 {
     size_t ov[4];
-    size_t from = 0;
     int rc;
-    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_PAREN, c->s, c->len, from, ov, 2)) > 0) {
-        from = ov[1] > from ? ov[1] - 1 : from + 1;
+    /*
+     * "Long Form (SF)": the pattern is tried only at the parentheses whose
+     * next bytes may hold a short form kept below (paren_may_define), two
+     * in three. A match it found elsewhere was dropped, and the next search
+     * started at its last byte: the parenthesis it held was the only one.
+     */
+    const char *end = c->s + c->len;
+    for (const char *p = c->s; p < end && (p = memchr(p, '(', (size_t)(end - p))); p++) {
+        if (!paren_may_define(c, (size_t)(p - c->s)))
+            continue;
+        if ((rc = ccg__match_at(c->x->patterns, c->mt, PAT_PAREN, c->s, c->len,
+                                (size_t)(p - c->s), ov, 2)) < 0)
+            return rc;
+        if (rc == 0)
+            continue;
+        p = c->s + ov[1] - 2; /* the search goes on at the match's last byte */
         size_t ss = ov[2], se = ov[3];
         size_t paren = ov[0];
         if (!shaped_sf(c->s + ss, se - ss) || se - ss > 20)
@@ -1506,8 +1542,6 @@ static int pass_definitions(ctx *c)
         if (err < 0)
             return err;
     }
-    if (rc < 0)
-        return rc;
     /*
      * The other order: "SAGE (Service Agent Graph-guided Evaluation)". The
      * pattern is tried only at the parentheses right after a word shaped as
@@ -1515,7 +1549,6 @@ static int pass_definitions(ctx *c)
      * ones it finds elsewhere were dropped, and a match holds no other
      * parenthesis, so the next one searched for is the same.
      */
-    const char *end = c->s + c->len;
     for (const char *p = c->s; p < end && (p = memchr(p, '(', (size_t)(end - p))); p++) {
         size_t paren = (size_t)(p - c->s);
         size_t k = atom_at(c, paren);

@@ -143,6 +143,7 @@ static const char first_byte[PAT_COUNT] = {
 /* Patterns without first words that the extractor also tries anchored
  * (ccg__match_at): the extractor finds where they may start itself. */
 static const bool anchored_too[PAT_COUNT] = {
+    [PAT_PAREN] = true,
     [PAT_PAREN_LONG] = true,
 };
 
