@@ -153,6 +153,7 @@ struct ccg__patterns {
      * anchored: JIT code does not run with PCRE2_ANCHORED given at match
      * time, only at compile time. */
     pcre2_code *anchored[PAT_COUNT];
+    bool jit[PAT_COUNT], jit_anchored[PAT_COUNT]; /* did JIT compile them? */
     ccg__first_words first[PAT_COUNT];
     uint64_t lead_bloom[4]; /* bit (hash & 255) of every pattern's first words */
     uint64_t last_bytes[PAT_COUNT][4]; /* bit c of the last byte c of each last word */
@@ -223,7 +224,7 @@ int ccg__patterns_new(void **out)
             return ccg__err(CCG_EINVAL, "pattern %d does not compile at %zu", i, (size_t)eo);
         }
         /* Without JIT (unsupported CPU) the interpreter still works. */
-        (void)pcre2_jit_compile(p->code[i], PCRE2_JIT_COMPLETE);
+        p->jit[i] = pcre2_jit_compile(p->code[i], PCRE2_JIT_COMPLETE) == 0;
         for (const word_lit *w = last_words[i]; w->w; w++) {
             unsigned char b = (unsigned char)w->w[w->n - 1];
             p->last_bytes[i][b >> 6] |= (uint64_t)1 << (b & 63);
@@ -236,7 +237,7 @@ int ccg__patterns_new(void **out)
             ccg__patterns_free(p);
             return ccg__err(CCG_ENOMEM, "out of memory");
         }
-        (void)pcre2_jit_compile(p->anchored[i], PCRE2_JIT_COMPLETE);
+        p->jit_anchored[i] = pcre2_jit_compile(p->anchored[i], PCRE2_JIT_COMPLETE) == 0;
         if (!first_words[i][0].word)
             continue;
         ccg__first_words *fw = &p->first[i];
@@ -322,6 +323,20 @@ static int result(ccg__matcher *m, int rc, size_t *ovector, int n_pairs)
     return 1;
 }
 
+/*
+ * pcre2_match without options; by pcre2_jit_match when JIT compiled the
+ * code: the same match, without the checks of options and offset that were
+ * a fifth of a call that fails at once (a start past the end is left to
+ * pcre2_match, which says so).
+ */
+static int run(const pcre2_code *code, bool jit, const char *text, size_t len, size_t from,
+               ccg__matcher *m)
+{
+    if (jit && from <= len)
+        return pcre2_jit_match(code, (PCRE2_SPTR)text, len, from, 0, m->md, m->mc);
+    return pcre2_match(code, (PCRE2_SPTR)text, len, from, 0, m->md, m->mc);
+}
+
 int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,
                size_t from, size_t *ovector, int n_pairs)
 {
@@ -334,7 +349,7 @@ int ccg__match(const void *patterns, ccg__matcher *m, int pat, const char *text,
             return 0;
         from = (size_t)(b - text);
     }
-    int rc = pcre2_match(p->code[pat], (PCRE2_SPTR)text, len, from, 0, m->md, m->mc);
+    int rc = run(p->code[pat], p->jit[pat], text, len, from, m);
     return result(m, rc, ovector, n_pairs);
 }
 
@@ -383,8 +398,8 @@ int ccg__match_at(const void *patterns, ccg__matcher *m, int pat, const char *te
                   size_t at, size_t *ovector, int n_pairs)
 {
     const struct ccg__patterns *p = patterns;
-    const pcre2_code *code = p->anchored[pat] ? p->anchored[pat] : p->code[pat];
-    int rc = pcre2_match(code, (PCRE2_SPTR)text, len, at, p->anchored[pat] ? 0 : PCRE2_ANCHORED,
-                         m->md, m->mc);
+    int rc = p->anchored[pat] ? run(p->anchored[pat], p->jit_anchored[pat], text, len, at, m)
+                              : pcre2_match(p->code[pat], (PCRE2_SPTR)text, len, at,
+                                            PCRE2_ANCHORED, m->md, m->mc);
     return result(m, rc, ovector, n_pairs);
 }
