@@ -2209,13 +2209,17 @@ static int noun_atom(const ctx *c, size_t k)
     return slot ? slot->value : -1;
 }
 
-/* Does s[i..n) start with w (lower case), ASCII case ignored? */
+/*
+ * Does s[i..n) start with w (lower-case letters), ASCII case ignored? A
+ * byte with bit 5 set is a lower-case letter only if it is one or its
+ * capital: the cues compare so, without ccg__lower's test.
+ */
 static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
 {
     if (i + l > n)
         return false;
     for (size_t k = 0; k < l; k++)
-        if ((char)ccg__lower((unsigned char)s[i + k]) != w[k])
+        if ((char)(s[i + k] | 32) != w[k])
             return false;
     return true;
 }
@@ -2224,14 +2228,15 @@ static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
  * Cues inside a name: -Bench, -Net, GPT, Score. Every candidate name is
  * typed, so its tail is folded once for the suffix cues and the name is
  * scanned once for the inner ones (a strncasecmp a cue was 3% of
- * extraction).
+ * extraction). The cues are lower-case letters: bytes are folded as at_ci
+ * does.
  */
 static int name_type(const char *s, size_t n)
 {
     char t[9]; /* the longest suffix cue, "benchmark" */
     size_t tl = n < sizeof t ? n : sizeof t;
     for (size_t i = 0; i < tl; i++)
-        t[i] = (char)ccg__lower((unsigned char)s[n - tl + i]);
+        t[i] = (char)(s[n - tl + i] | 32);
 #define ENDS(w) (tl >= sizeof w - 1 && memcmp(t + tl - (sizeof w - 1), w, sizeof w - 1) == 0)
     if (ENDS("bench") || ENDS("benchmark") || ENDS("dataset") || ENDS("corpus") || ENDS("qa") ||
         ENDS("eval"))
@@ -2239,7 +2244,7 @@ static int name_type(const char *s, size_t n)
     if (ENDS("score") || ENDS("rate") || ENDS("index"))
         return CCG_TYPE_METRIC;
     for (size_t i = 0; i + 3 <= n; i++) {
-        char ch = (char)ccg__lower((unsigned char)s[i]);
+        char ch = (char)(s[i] | 32);
         if ((ch == 'g' && at_ci(s, n, i, "gpt", 3)) || (ch == 'b' && at_ci(s, n, i, "bert", 4)) ||
             (ch == 'l' && (at_ci(s, n, i, "llm", 3) || at_ci(s, n, i, "llama", 5) ||
                            at_ci(s, n, i, "llava", 5))))
