@@ -2535,7 +2535,15 @@ static int settle(ctx *c)
         return CCG_ENOMEM;
     for (size_t i = 0; i < c->n; i++)
         ix[i] = i;
-    {
+    if (c->n <= 32) {
+        /* few: an insertion sort, stable as the merge sort below */
+        for (size_t i = 1; i < c->n; i++) {
+            size_t x = ix[i], j = i;
+            for (; j > 0 && by_name(&ix[j - 1], &x, c->m) > 0; j--)
+                ix[j] = ix[j - 1];
+            ix[j] = x;
+        }
+    } else {
         /* a merge sort of indices by name (qsort has no context argument in C11) */
         size_t n = c->n;
         size_t *tmp = ccg__malloc((n + 1) * sizeof *tmp);
