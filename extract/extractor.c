@@ -1726,6 +1726,11 @@ static int pass_shapes(ctx *c)
     /* every shape needs a capital letter: the words of c->up */
     for (size_t i = 0; i < c->n_up; i++) {
         const ccg__word *w = &c->t.words[c->up[i]];
+        /* most of them are one atom whose one capital comes first (We,
+         * Transformer): one part, which part_shaped finds no shape */
+        const ccg__atom *a0 = &c->t.atoms[w->a0];
+        if (w->a1 == w->a0 + 1 && a0->upper == 1 && !a0->digit && up_c(c->s[a0->start]))
+            continue;
         if (!span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
