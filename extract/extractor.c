@@ -55,8 +55,9 @@ typedef struct {
     uint32_t *lsf;            /* short forms defined here that shadow a lexicon entry:
                                * start, length, index of their mention (triples) */
     size_t n_lsf, cap_lsf;
-    uint32_t *lead;           /* atoms that may begin a word-led pattern (find), once built */
-    size_t n_lead, cap_lead;
+    uint64_t *lead;           /* a bit an atom, 64 a word: may it begin a word-led
+                               * pattern (find)? Once built (lead_ready) */
+    size_t cap_lead;
     bool lead_ready;
     uint32_t *up;             /* the words with a capital (ccg__word.upper), once listed */
     size_t n_up, cap_up;
@@ -156,8 +157,12 @@ static size_t atom_at(const ctx *c, size_t off)
 {
     const ccg__atom *a = c->t.atoms, *b = a;
     size_t n = c->t.n_atoms;
-    if (!n)
+    /* the text's ends, which find is asked about most: every atom starts
+     * inside the text */
+    if (!n || off == 0)
         return 0;
+    if (off >= c->len)
+        return n;
     while (n > 1) {
         size_t half = n / 2;
         b = b[half].start < off ? b + half : b;
@@ -175,21 +180,34 @@ static size_t atom_at(const ctx *c, size_t off)
  * URL the atoms skip: those are tried one by one, before the first match
  * among atoms.
  */
-/* The atoms whose hash passes the filter of every pattern's first words,
- * in order: a few in a hundred, which find walks instead of every atom. */
+/* Does atom a's hash pass the filter of every pattern's first words (bloom,
+ * ccg__match_lead_bloom)? A few atoms in a hundred do, and find walks those
+ * instead of every atom. (A run of digits whose hash passes is turned away
+ * by find's own tests or PCRE2's: the first words are letters.) */
+static inline uint64_t lead_bit(const uint64_t *bloom, const ccg__atom *a)
+{
+    uint32_t h = a->fh ? a->fh : 1;
+    return bloom[h >> 6 & 3] >> (h & 63) & 1;
+}
+
+static int lead_grow(ctx *c)
+{
+    return ccg__grow((void **)&c->lead, &c->cap_lead, c->t.n_atoms / 64 + 1, sizeof *c->lead);
+}
+
+/* c->lead, for a text pass_lexicon did not sweep. */
 static int lead_atoms(ctx *c)
 {
     const uint64_t *bloom = ccg__match_lead_bloom(c->x->patterns);
-    if (ccg__grow((void **)&c->lead, &c->cap_lead, c->t.n_atoms + 1, sizeof *c->lead) < 0)
+    if (lead_grow(c) < 0)
         return CCG_ENOMEM;
-    size_t n = 0;
-    for (size_t k = 0; k < c->t.n_atoms; k++) {
-        const ccg__atom *a = &c->t.atoms[k];
-        uint32_t h = a->fh ? a->fh : 1;
-        c->lead[n] = (uint32_t)k;
-        n += !a->digit && (bloom[h >> 6 & 3] >> (h & 63) & 1);
+    for (size_t base = 0; base < c->t.n_atoms; base += 64) {
+        size_t end = c->t.n_atoms - base < 64 ? c->t.n_atoms : base + 64;
+        uint64_t lead = 0;
+        for (size_t k = base; k < end; k++)
+            lead |= lead_bit(bloom, &c->t.atoms[k]) << (k - base);
+        c->lead[base / 64] = lead;
     }
-    c->n_lead = n;
     c->lead_ready = true;
     return 0;
 }
@@ -200,36 +218,44 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
     const ccg__first_words *fw = ccg__match_first_words(pats, pat);
     if (!fw)
         return ccg__match(pats, c->mt, pat, c->s, len, from, ov, n_pairs);
+    if (!ccg__match_may_end(pats, pat, c->s, len))
+        return 0;
     if (!c->lead_ready && lead_atoms(c) < 0)
         return CCG_ENOMEM;
     size_t at = SIZE_MAX; /* start of the first match among atoms */
     int rc = 0;
     size_t k0 = atom_at(c, from), kl = atom_at(c, len);
-    /* the first lead atom at or after k0 */
-    size_t lo = 0, hi = c->n_lead;
-    while (lo < hi) {
-        size_t mid = (lo + hi) / 2;
-        if (c->lead[mid] < k0)
-            lo = mid + 1;
-        else
-            hi = mid;
-    }
-    for (size_t i = lo; i < c->n_lead && c->lead[i] < kl; i++) {
-        size_t k = c->lead[i];
+    /* the lead atoms in [k0, kl), in order */
+    uint64_t bits = k0 < kl ? c->lead[k0 / 64] & ~(uint64_t)0 << (k0 % 64) : 0;
+    for (size_t wd = k0 / 64;; bits &= bits - 1) {
+        while (!bits && ++wd * 64 < kl)
+            bits = c->lead[wd];
+        if (!bits)
+            break;
+        size_t k = wd * 64 + (size_t)__builtin_ctzll(bits);
+        if (k >= kl)
+            break;
         const ccg__atom *a = &c->t.atoms[k];
         if (a->end > len)
             break; /* the atom len cuts: below */
         /* the atom's hash was taken by ccg__atomize */
         uint32_t h = a->fh ? a->fh : 1, n = a->end - a->start;
-        if (!(fw->bloom >> (h & 63) & 1))
+        unsigned w = fw->slot[h & 63];
+        if (!w)
             continue;
-        unsigned w = 0;
-        while (w < fw->n && (fw->hash[w] != h || fw->len[w] != n))
-            w++;
-        if (w == fw->n)
-            continue;
+        if (w != PAT_SLOT_SHARED) {
+            if (fw->hash[--w] != h || fw->len[w] != n)
+                continue;
+        } else {
+            for (w = 0; w < fw->n && (fw->hash[w] != h || fw->len[w] != n);)
+                w++;
+            if (w == fw->n)
+                continue;
+        }
         if (a->start > 0 && (alnum_c(c->s[a->start - 1]) || c->s[a->start - 1] == '_'))
             continue; /* no \b before it */
+        if (!ccg__then_may(fw, w, c->s, len, a->end))
+            continue;
         if (fw->next[w]) {
             /* the word after must end so: "In introducing", "For this," */
             size_t sl = strlen(fw->next[w]);
@@ -314,9 +340,14 @@ static int add_mention(ctx *c, size_t start, size_t end, const char *name, size_
     if (!nm)
         return CCG_ENOMEM;
     /* names are one line: newlines and tabs of the text become spaces, and a
-     * hyphen split from its second part by a line break joins it again */
+     * hyphen split from its second part by a line break joins it again. The
+     * bytes before the first that may change stay (most names: all) */
+    static const bool special[256] = {['\0'] = true, ['\n'] = true, ['\t'] = true,
+                                      ['\r'] = true, ['~'] = true, [' '] = true};
     char *q = nm;
-    for (char *p = nm; *p; p++) {
+    while (!special[(unsigned char)*q])
+        q++;
+    for (char *p = q; *p; p++) {
         if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
             *p = ' ';
         if (*p == ' ' && q > nm && q[-1] == '-' && q - 1 > nm && alnum_c(q[-2]) && alnum_c(p[1]))
@@ -711,9 +742,10 @@ static size_t family_len(const char *s, size_t n)
 static int emit_lexicon(ctx *c, size_t a0, size_t e, int entry, const char *rule)
 {
     const char *canon = ccg__lex_name(c->x, (uint32_t)entry);
+    size_t cl = strlen(canon);
     c->name.len = 0;
     c->var.len = 0;
-    if (name_add(&c->name, canon, strlen(canon)) < 0 || name_add(&c->var, canon, strlen(canon)) < 0)
+    if (name_add(&c->name, canon, cl) < 0 || name_add(&c->var, canon, cl) < 0)
         return CCG_ENOMEM;
     bool versioned = false;
     size_t e2 = extend(c, entry, e, &versioned);
@@ -852,6 +884,52 @@ static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k, uint32_
     return ccg__table_may_have_full(tab, h ? h : 1);
 }
 
+/* The walk of pass_lexicon over the atoms base + i of the bits i of may. */
+static int lex_walk(ctx *c, size_t base, uint64_t may)
+{
+    const ccg__table *tab = &c->x->lex;
+    size_t n = c->t.n_atoms;
+    for (; may; may &= may - 1) {
+        size_t k = base + (size_t)__builtin_ctzll(may), e;
+        const ccg__atom *a = &c->t.atoms[k];
+        int entry = -1;
+        /* the walk's tests, in its order, then the sweep's, exactly: a
+         * full key of one atom, or what lex_match must find at k + 1 */
+        if (c->used[k] ||
+            !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
+              ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
+            !may_start(c, &c->t.words[a->word], k) ||
+            !(ccg__table_may_have_full(tab, a->fh ? a->fh : 1) ||
+              ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1) ||
+              (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k, fold2(c, k)))) ||
+            !(e = lex_match(c, tab, k, &entry, /* any_case = */ false)))
+            continue;
+        int err;
+        long sh = shadowed(c, k, e);
+        if (sh >= 0) {
+            claim(c, k, e);
+            err = add_mention(c, a->start, c->t.atoms[e - 1].end, c->m[sh].name,
+                              strlen(c->m[sh].name), -1, "recall", NULL);
+        } else
+            err = emit_lexicon(c, k, e, entry, "lexicon");
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
+/* pass_lexicon's walk from every atom, without the filter. */
+static int lex_walk_all(ctx *c)
+{
+    for (size_t base = 0; base < c->t.n_atoms; base += 64) {
+        size_t end = c->t.n_atoms - base < 64 ? c->t.n_atoms : base + 64;
+        int err = lex_walk(c, base, ~(uint64_t)0 >> (64 - (end - base)));
+        if (err < 0)
+            return err;
+    }
+    return 0;
+}
+
 /*
  * The curated lexicon's walk: from each free atom in text order (where a
  * word may start a match), the longest match (lex_match, the forms' case
@@ -874,58 +952,41 @@ static bool two_atoms_may(const ctx *c, const ccg__table *tab, size_t k, uint32_
  * may start, 64 at a time, and only those go through the walk's tests, in
  * text order. At the others lex_match would find nothing, and a walk that
  * finds nothing at an atom changes nothing there, so the matches and the
- * claims between them are the walk's own.
+ * claims between them are the walk's own. The sweep leaves the claims and
+ * the punctuation before atom k + 1 to the walk, which tests them anyway:
+ * in the sweep they cost more than the walks they spared (sub5k: 13.6M of
+ * 620M instructions of pass 1).
  */
 static int pass_lexicon(ctx *c)
 {
-    const ccg__table *tab = &c->x->lex;
     const ccg__starts *st = &c->x->lex_starts;
     size_t n = c->t.n_atoms;
+    if (!st->bits)
+        return lex_walk_all(c); /* without the filter (its seal ran out of memory) */
+    /* the sweep also makes find's c->lead: one more filter test of the hash
+     * it has loaded is cheaper than a sweep of its own */
+    const uint64_t *lb = ccg__match_lead_bloom(c->x->patterns);
+    if (lead_grow(c) < 0)
+        return CCG_ENOMEM;
     for (size_t base = 0; base < n; base += 64) {
         size_t end = n - base < 64 ? n : base + 64;
         size_t pend = end < n ? end : n - 1; /* atoms k with k + 1 < n */
-        /* without the filter (its seal ran out of memory), every atom */
-        uint64_t may = ~(uint64_t)0 >> (64 - (end - base));
-        if (st->bits) {
-            may = 0;
-            for (size_t k = base; k < pend; k++) {
-                const ccg__atom *a = &c->t.atoms[k], *b = a + 1;
-                uint64_t m = starts_has(st, a->fh, 1) |
-                             (starts_has(st, pair_at(c, k), 0) & (b->sep != SEP_PUNCT) &
-                              !c->used[k + 1]);
-                may |= (m & !c->used[k]) << (k - base);
-            }
-            if (pend < end) /* the text's last atom: a match of one atom */
-                may |= (starts_has(st, c->t.atoms[pend].fh, 1) & !c->used[pend]) << (pend - base);
-        }
-        for (; may; may &= may - 1) {
-            size_t k = base + (size_t)__builtin_ctzll(may), e;
+        uint64_t may = 0, lead = 0;
+        for (size_t k = base; k < pend; k++) {
             const ccg__atom *a = &c->t.atoms[k];
-            int entry = -1;
-            /* the walk's tests, in its order (a match before may have claimed
-             * the atom since the sweep), then the sweep's, exactly: a full key
-             * of one atom, or what lex_match must find at k + 1 */
-            if (c->used[k] ||
-                !(ccg__table_may_have(tab, a->fh ? a->fh : 1) ||
-                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1)) ||
-                !may_start(c, &c->t.words[a->word], k) ||
-                !(ccg__table_may_have_full(tab, a->fh ? a->fh : 1) ||
-                  ccg__table_may_have_full(tab, a->fhl ? a->fhl : 1) ||
-                  (goes_on(c, tab, k, n, a->fh) && two_atoms_may(c, tab, k, fold2(c, k)))) ||
-                !(e = lex_match(c, tab, k, &entry, /* any_case = */ false)))
-                continue;
-            int err;
-            long sh = shadowed(c, k, e);
-            if (sh >= 0) {
-                claim(c, k, e);
-                err = add_mention(c, a->start, c->t.atoms[e - 1].end, c->m[sh].name,
-                                  strlen(c->m[sh].name), -1, "recall", NULL);
-            } else
-                err = emit_lexicon(c, k, e, entry, "lexicon");
-            if (err < 0)
-                return err;
+            may |= (starts_has(st, a->fh, 1) | starts_has(st, pair_at(c, k), 0)) << (k - base);
+            lead |= lead_bit(lb, a) << (k - base);
         }
+        if (pend < end) { /* the text's last atom: a match of one atom */
+            may |= starts_has(st, c->t.atoms[pend].fh, 1) << (pend - base);
+            lead |= lead_bit(lb, &c->t.atoms[pend]) << (pend - base);
+        }
+        c->lead[base / 64] = lead;
+        int err = lex_walk(c, base, may);
+        if (err < 0)
+            return err;
     }
+    c->lead_ready = true;
     return 0;
 }
 
@@ -1375,13 +1436,49 @@ static int define(ctx *c, size_t ss, size_t se, size_t core, size_t sa, size_t s
     return 0;
 }
 
+/*
+ * Can PAT_PAREN's match at the parenthesis at byte p hold a short form that
+ * pass_definitions keeps (shaped_sf, 20 bytes at most)? Its group starts
+ * with a letter after the parenthesis and white space (\s), and holds a
+ * capital among its first 20 bytes, all of them letters, digits, "-.+/".
+ */
+static bool paren_may_define(const ctx *c, size_t p)
+{
+    size_t i = p + 1;
+    while (i < c->len && (c->s[i] == ' ' || (c->s[i] >= '\t' && c->s[i] <= '\r')))
+        i++;
+    if (i >= c->len || !(up_c(c->s[i]) || lo_c(c->s[i])))
+        return false;
+    for (size_t k = i; k < c->len && k < i + 20; k++) {
+        char ch = c->s[k];
+        if (up_c(ch))
+            return true;
+        if (!alnum_c(ch) && ch != '-' && ch != '.' && ch != '+' && ch != '/')
+            return false;
+    }
+    return false;
+}
+
 static int pass_definitions(ctx *c)
 {
     size_t ov[4];
-    size_t from = 0;
     int rc;
-    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_PAREN, c->s, c->len, from, ov, 2)) > 0) {
-        from = ov[1] > from ? ov[1] - 1 : from + 1;
+    /*
+     * "Long Form (SF)": the pattern is tried only at the parentheses whose
+     * next bytes may hold a short form kept below (paren_may_define), two
+     * in three. A match it found elsewhere was dropped, and the next search
+     * started at its last byte: the parenthesis it held was the only one.
+     */
+    const char *end = c->s + c->len;
+    for (const char *p = c->s; p < end && (p = memchr(p, '(', (size_t)(end - p))); p++) {
+        if (!paren_may_define(c, (size_t)(p - c->s)))
+            continue;
+        if ((rc = ccg__match_at(c->x->patterns, c->mt, PAT_PAREN, c->s, c->len,
+                                (size_t)(p - c->s), ov, 2)) < 0)
+            return rc;
+        if (rc == 0)
+            continue;
+        p = c->s + ov[1] - 2; /* the search goes on at the match's last byte */
         size_t ss = ov[2], se = ov[3];
         size_t paren = ov[0];
         if (!shaped_sf(c->s + ss, se - ss) || se - ss > 20)
@@ -1445,13 +1542,15 @@ static int pass_definitions(ctx *c)
         if (err < 0)
             return err;
     }
-    if (rc < 0)
-        return rc;
-    /* the other order: "SAGE (Service Agent Graph-guided Evaluation)" */
-    from = 0;
-    while ((rc = ccg__match(c->x->patterns, c->mt, PAT_PAREN_LONG, c->s, c->len, from, ov, 2)) > 0) {
-        from = ov[1];
-        size_t paren = ov[0], ls = ov[2], le = ov[3];
+    /*
+     * The other order: "SAGE (Service Agent Graph-guided Evaluation)". The
+     * pattern is tried only at the parentheses right after a word shaped as
+     * a short form, a few in ten, which is what became of its matches: the
+     * ones it finds elsewhere were dropped, and a match holds no other
+     * parenthesis, so the next one searched for is the same.
+     */
+    for (const char *p = c->s; p < end && (p = memchr(p, '(', (size_t)(end - p))); p++) {
+        size_t paren = (size_t)(p - c->s);
         size_t k = atom_at(c, paren);
         if (k == 0 || k > c->t.n_atoms)
             continue;
@@ -1464,6 +1563,13 @@ static int pass_definitions(ctx *c)
         if (!adjacent || !shaped_sf(c->s + ss, se - ss) || se - ss > 20 ||
             !span_free(c, w->a0, w->a1))
             continue;
+        if ((rc = ccg__match_at(c->x->patterns, c->mt, PAT_PAREN_LONG, c->s, c->len, paren, ov,
+                                2)) < 0)
+            return rc;
+        if (rc == 0)
+            continue;
+        p = c->s + ov[1] - 1; /* the search goes on at the match's end */
+        size_t ls = ov[2], le = ov[3];
         size_t core = se - ss;
         if (core > 2 && c->s[se - 1] == 's' && up_c(c->s[se - 2]))
             core--;
@@ -1485,7 +1591,7 @@ static int pass_definitions(ctx *c)
         if (err < 0)
             return err;
     }
-    return rc < 0 ? rc : 0;
+    return 0;
 }
 
 static bool word_cap(const ctx *c, size_t wi)
@@ -1534,20 +1640,21 @@ static int pass_phrases(ctx *c)
         while (e + 1 < nw && word_cap(c, e + 1) &&
                c->t.atoms[c->t.words[e + 1].a0].sep == SEP_SPACE)
             e++;
-        size_t s = w;
-        if (word_is(c, s, &openers))
-            s++;
+        next = e + 1;
+        /* two words at least, the last a head (most runs of capitals fail
+         * here), then the opener the phrase leaves out */
         const ccg__word *last = &c->t.words[e];
-        if (e > s && e - s < 6 && !memchr(c->s + last->start, '-', last->end - last->start) &&
-            word_in(c->s + last->start, last->end - last->start, &heads) &&
-            span_free(c, c->t.words[s].a0, last->a1) && !defined_lf(c, s, e)) {
+        if (e == w || memchr(c->s + last->start, '-', last->end - last->start) ||
+            !word_in(c->s + last->start, last->end - last->start, &heads))
+            continue;
+        size_t s = w + word_is(c, w, &openers);
+        if (e > s && e - s < 6 && span_free(c, c->t.words[s].a0, last->a1) && !defined_lf(c, s, e)) {
             size_t st = c->t.words[s].start;
             claim(c, c->t.words[s].a0, last->a1);
             int err = add_mention(c, st, last->end, c->s + st, last->end - st, -1, "phrase", NULL);
             if (err < 0)
                 return err;
         }
-        next = e + 1;
     }
     return 0;
 }
@@ -1557,26 +1664,27 @@ static int pass_phrases(ctx *c)
 /* Lower-case trailing parts that describe rather than name: LLM-based, DPO-style. */
 static bool descriptive(const char *s, size_t n)
 {
-    static const char *const ends[] = {"ed", "ing", "like", "based", "wise", "free", "only",
-                                       "level", "aware", "specific", "style", "scale",
-                                       "centric", "agnostic", "oriented", "compatible",
-                                       "friendly", "ready", "type", "size", "sized", "native",
-                                       "powered", "as", "vs", "to", "for", "of", "in", "on",
-                                       "and", "with", "by", "the", "from", NULL};
-    for (const char *const *e = ends; *e; e++) {
-        size_t l = strlen(*e);
-        if (n >= l && memcmp(s + n - l, *e, l) == 0)
+    static const wlit ends[] = {W("ed"), W("ing"), W("like"), W("based"), W("wise"), W("free"),
+                                W("only"), W("level"), W("aware"), W("specific"), W("style"),
+                                W("scale"), W("centric"), W("agnostic"), W("oriented"),
+                                W("compatible"), W("friendly"), W("ready"), W("type"), W("size"),
+                                W("sized"), W("native"), W("powered"), W("as"), W("vs"), W("to"),
+                                W("for"), W("of"), W("in"), W("on"), W("and"), W("with"), W("by"),
+                                W("the"), W("from"), {NULL, 0}};
+    /* the last byte first: most parts end with none of these words */
+    for (const wlit *e = ends; e->n; e++)
+        if (n >= e->n && s[n - 1] == e->w[e->n - 1] && memcmp(s + n - e->n, e->w, e->n) == 0)
             return true;
-    }
     return false;
 }
 
+/* (A part is letters and digits: the test of each is a compare with five letters.) */
 static bool roman(const char *s, size_t n)
 {
     if (n < 2)
         return false;
     for (size_t i = 0; i < n; i++)
-        if (!strchr("IVXLC", s[i]))
+        if (s[i] != 'I' && s[i] != 'V' && s[i] != 'X' && s[i] != 'L' && s[i] != 'C')
             return false;
     return true;
 }
@@ -1618,6 +1726,11 @@ static int pass_shapes(ctx *c)
     /* every shape needs a capital letter: the words of c->up */
     for (size_t i = 0; i < c->n_up; i++) {
         const ccg__word *w = &c->t.words[c->up[i]];
+        /* most of them are one atom whose one capital comes first (We,
+         * Transformer): one part, which part_shaped finds no shape */
+        const ccg__atom *a0 = &c->t.atoms[w->a0];
+        if (w->a1 == w->a0 + 1 && a0->upper == 1 && !a0->digit && up_c(c->s[a0->start]))
+            continue;
         if (!span_free(c, w->a0, w->a1))
             continue;
         size_t np = 0;
@@ -1665,9 +1778,12 @@ static int pass_shapes(ctx *c)
         if (!shaped || c->t.atoms[p0[first]].digit)
             continue;
         size_t s = c->t.atoms[p0[first]].start, e = c->t.atoms[p1[last - 1] - 1].end;
-        if (last == np && e < w->end && c->s[w->end - 1] == '+')
+        bool one_part = last == first + 1; /* which part_shaped found no stop string */
+        if (last == np && e < w->end && c->s[w->end - 1] == '+') {
             e = w->end;
-        if (ccg__is_stop(c->x, c->s + s, e - s))
+            one_part = false;
+        }
+        if (!one_part && ccg__is_stop(c->x, c->s + s, e - s))
             continue;
         /* sizes are not part of the name: ScaleEdit-12M is ScaleEdit, Qwen3-Omni-30B-A3B Qwen3-Omni */
         size_t named = last, se;
@@ -1870,12 +1986,40 @@ static int recall_at(ctx *c, size_t i, size_t p, size_t e)
     if (a0 >= a1 || !span_free(c, a0, a1))
         return 0;
     claim(c, a0, a1);
-    char *nm = ccg__strdup(c->m[i].name); /* c->m may move */
-    if (!nm)
-        return CCG_ENOMEM;
-    int err = add_mention(c, p, e, nm, strlen(nm), -1, "recall", NULL);
-    free(nm);
-    return err;
+    /* the name is a string of its own: c->m may move, it does not */
+    const char *nm = c->m[i].name;
+    return add_mention(c, p, e, nm, strlen(nm), -1, "recall", NULL);
+}
+
+/*
+ * A filter of the single-word names pass_recall looks for, by length and
+ * first and last byte: most words with a capital are none of the few names
+ * of a text, and the filter turns them away without a hash or a probe.
+ */
+static inline uint64_t name_bit(const char *s, size_t l)
+{
+    uint32_t k = (uint32_t)l << 16 | (uint32_t)(unsigned char)s[0] << 8 | (unsigned char)s[l - 1];
+    return (uint64_t)1 << ((k * 0x9E3779B1u) >> 26);
+}
+
+/* The single-word names among mentions [0, n0) -> the first mention of each. */
+static int recall_names(const ctx *c, size_t n0, ccg__table *names)
+{
+    for (size_t i = 0; i < n0; i++) {
+        const ccg__mention *m = &c->m[i];
+        size_t ml = m->end - m->start;
+        if (m->lexentry >= 0 || ml == 0 || memchr(c->s + m->start, ' ', ml))
+            continue;
+        ccg__slot *slot;
+        int err = ccg__table_put(names, c->s + m->start, ml, &slot);
+        if (err < 0)
+            return err;
+        if (!(slot->flags & KEY_FULL)) {
+            slot->flags |= KEY_FULL;
+            slot->value = (int32_t)i;
+        }
+    }
+    return 0;
 }
 
 /* Other occurrences of names found by shape, definition or introduction. */
@@ -1886,6 +2030,7 @@ static int pass_recall(ctx *c)
     ccg__table names = {0};
     size_t n0 = c->n;
     int err = 0;
+    uint64_t filter = 0; /* name_bit of each single-word name */
     for (size_t i = 0; i < n0; i++) {
         const ccg__mention *m = &c->m[i];
         size_t ml = m->end - m->start;
@@ -1896,18 +2041,14 @@ static int pass_recall(ctx *c)
                 multi[n_multi++] = i;
             continue;
         }
-        ccg__slot *slot;
-        if ((err = ccg__table_put(&names, c->s + m->start, ml, &slot)) < 0)
-            goto cleanup;
-        if (!(slot->flags & KEY_FULL)) {
-            slot->flags |= KEY_FULL;
-            slot->value = (int32_t)i;
-        }
+        filter |= name_bit(c->s + m->start, ml);
     }
-    if (names.n && (err = upper_words(c)) < 0)
+    if (filter && (err = upper_words(c)) < 0)
         goto cleanup;
-    /* every single-word name found has a capital: the words of c->up */
-    for (size_t i = 0; names.n && i < c->n_up; i++) {
+    /* every single-word name found has a capital: the words of c->up; the
+     * table of the names is made when a word passes the filter */
+    bool made = false;
+    for (size_t i = 0; filter && i < c->n_up; i++) {
         const ccg__word *w = &c->t.words[c->up[i]];
         if (!span_free(c, w->a0, w->a1))
             continue;
@@ -1918,8 +2059,15 @@ static int pass_recall(ctx *c)
                 break;
             }
         size_t l = e - w->start;
+        bool plural = l > 2 && c->s[e - 1] == 's';
+        if (!(filter & name_bit(c->s + w->start, l)) &&
+            !(plural && (filter & name_bit(c->s + w->start, l - 1))))
+            continue;
+        if (!made && (err = recall_names(c, n0, &names)) < 0)
+            goto cleanup;
+        made = true;
         ccg__slot *slot = ccg__table_find(&names, c->s + w->start, l, ccg__hash(c->s + w->start, l));
-        if (!slot && l > 2 && c->s[e - 1] == 's')
+        if (!slot && plural)
             slot = ccg__table_find(&names, c->s + w->start, l - 1, ccg__hash(c->s + w->start, l - 1));
         if (slot && (err = recall_at(c, (size_t)slot->value, w->start, e)) < 0)
             goto cleanup;
@@ -2066,13 +2214,17 @@ static int noun_atom(const ctx *c, size_t k)
     return slot ? slot->value : -1;
 }
 
-/* Does s[i..n) start with w (lower case), ASCII case ignored? */
+/*
+ * Does s[i..n) start with w (lower-case letters), ASCII case ignored? A
+ * byte with bit 5 set is a lower-case letter only if it is one or its
+ * capital: the cues compare so, without ccg__lower's test.
+ */
 static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
 {
     if (i + l > n)
         return false;
     for (size_t k = 0; k < l; k++)
-        if ((char)ccg__lower((unsigned char)s[i + k]) != w[k])
+        if ((char)(s[i + k] | 32) != w[k])
             return false;
     return true;
 }
@@ -2081,14 +2233,15 @@ static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
  * Cues inside a name: -Bench, -Net, GPT, Score. Every candidate name is
  * typed, so its tail is folded once for the suffix cues and the name is
  * scanned once for the inner ones (a strncasecmp a cue was 3% of
- * extraction).
+ * extraction). The cues are lower-case letters: bytes are folded as at_ci
+ * does.
  */
 static int name_type(const char *s, size_t n)
 {
     char t[9]; /* the longest suffix cue, "benchmark" */
     size_t tl = n < sizeof t ? n : sizeof t;
     for (size_t i = 0; i < tl; i++)
-        t[i] = (char)ccg__lower((unsigned char)s[n - tl + i]);
+        t[i] = (char)(s[n - tl + i] | 32);
 #define ENDS(w) (tl >= sizeof w - 1 && memcmp(t + tl - (sizeof w - 1), w, sizeof w - 1) == 0)
     if (ENDS("bench") || ENDS("benchmark") || ENDS("dataset") || ENDS("corpus") || ENDS("qa") ||
         ENDS("eval"))
@@ -2096,7 +2249,7 @@ static int name_type(const char *s, size_t n)
     if (ENDS("score") || ENDS("rate") || ENDS("index"))
         return CCG_TYPE_METRIC;
     for (size_t i = 0; i + 3 <= n; i++) {
-        char ch = (char)ccg__lower((unsigned char)s[i]);
+        char ch = (char)(s[i] | 32);
         if ((ch == 'g' && at_ci(s, n, i, "gpt", 3)) || (ch == 'b' && at_ci(s, n, i, "bert", 4)) ||
             (ch == 'l' && (at_ci(s, n, i, "llm", 3) || at_ci(s, n, i, "llama", 5) ||
                            at_ci(s, n, i, "llava", 5))))
@@ -2265,9 +2418,36 @@ static int by_start(const void *a, const void *b)
 
 /* Type and introduced flag per name, shared by all its mentions. */
 typedef struct {
-    char *key;        /* loose key of the name: llama3.1 */
+    const char *key;  /* loose key of the name: llama3.1 */
+    size_t key_off;   /* where it is in family_to_version's buffer of keys */
     size_t idx;
 } lexref;
+
+/*
+ * qsort for the few items of one text: an insertion sort, stable as glibc's
+ * qsort (a merge sort) is, so the order is the same. qsort's indirect call
+ * a comparison and its merge buffer cost several times as much on ten
+ * items (settle's sorts were 1% of pass 1). Many items go to qsort.
+ */
+static void sort_few(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    enum { FEW = 32, MAX_SIZE = 128 };
+    if (n > FEW || size > MAX_SIZE) {
+        qsort(base, n, size, cmp);
+        return;
+    }
+    char *b = base, t[MAX_SIZE];
+    for (size_t i = 1; i < n; i++) {
+        size_t j = i;
+        while (j > 0 && cmp(b + (j - 1) * size, b + i * size) > 0)
+            j--;
+        if (j == i)
+            continue;
+        memcpy(t, b + i * size, size);
+        memmove(b + (j + 1) * size, b + j * size, (i - j) * size);
+        memcpy(b + j * size, t, size);
+    }
+}
 
 static int cmp_lexref(const void *a, const void *b)
 {
@@ -2294,21 +2474,20 @@ static int family_to_version(ctx *c)
     if (!v)
         return CCG_ENOMEM;
     int err = 0;
-    ccg_buf k = CCG_BUF_INIT;
+    ccg_buf k = CCG_BUF_INIT; /* the keys, each after the one before and its NUL */
     n = 0;
     for (size_t i = 0; i < c->n; i++) {
         if (c->m[i].lexentry < 0)
             continue;
-        k.len = 0;
-        if ((err = ccg__fold_loose(&k, c->m[i].name, strlen(c->m[i].name))) < 0)
+        v[n].key_off = k.len;
+        if ((err = ccg__fold_loose(&k, c->m[i].name, strlen(c->m[i].name))) < 0 ||
+            (err = ccg__buf_putc(&k, '\0')) < 0)
             goto cleanup;
-        if (!(v[n].key = ccg__strdup(k.data ? k.data : ""))) {
-            err = CCG_ENOMEM;
-            goto cleanup;
-        }
         v[n++].idx = i;
     }
-    qsort(v, n, sizeof *v, cmp_lexref);
+    for (size_t i = 0; i < n; i++)
+        v[i].key = k.data + v[i].key_off;
+    sort_few(v, n, sizeof *v, cmp_lexref);
     for (size_t g = 0; g < n;) {
         size_t h = g;
         while (h < n && strcmp(v[h].key, v[g].key) == 0)
@@ -2344,8 +2523,6 @@ static int family_to_version(ctx *c)
         g = h;
     }
 cleanup:
-    for (size_t i = 0; i < n; i++)
-        free(v[i].key);
     free(v);
     ccg__buf_free(&k);
     return err;
@@ -2363,7 +2540,15 @@ static int settle(ctx *c)
         return CCG_ENOMEM;
     for (size_t i = 0; i < c->n; i++)
         ix[i] = i;
-    {
+    if (c->n <= 32) {
+        /* few: an insertion sort, stable as the merge sort below */
+        for (size_t i = 1; i < c->n; i++) {
+            size_t x = ix[i], j = i;
+            for (; j > 0 && by_name(&ix[j - 1], &x, c->m) > 0; j--)
+                ix[j] = ix[j - 1];
+            ix[j] = x;
+        }
+    } else {
         /* a merge sort of indices by name (qsort has no context argument in C11) */
         size_t n = c->n;
         size_t *tmp = ccg__malloc((n + 1) * sizeof *tmp);
@@ -2424,8 +2609,7 @@ static int settle(ctx *c)
         g = h;
     }
     free(ix);
-    if (c->n)
-        qsort(c->m, c->n, sizeof *c->m, by_start);
+    sort_few(c->m, c->n, sizeof *c->m, by_start);
     return 0;
 }
 
@@ -2433,9 +2617,13 @@ static int settle(ctx *c)
 
 static bool abbrev_before(const char *s, size_t dot)
 {
+    enum { LONGEST = 6 }; /* approx */
     size_t b = dot;
-    while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.'))
+    while (b > 0 && (alnum_c(s[b - 1]) || s[b - 1] == '.')) {
+        if (dot - b == LONGEST)
+            return false; /* a longer word: no abbreviation */
         b--;
+    }
     size_t n = dot - b;
     static const wlit ab_words[] = {W("e.g"), W("i.e"), W("al"), W("vs"), W("Fig"), W("cf"),
                                     W("approx"), W("resp"), W("Eq"), W("Eqs"), W("No"), W("Sec"),
@@ -2447,6 +2635,13 @@ static bool abbrev_before(const char *s, size_t dot)
     return word_in(s + b, n, &ab);
 }
 
+/* The first ch in s[i, end), or end. */
+static size_t next_of(const char *s, size_t i, size_t end, char ch)
+{
+    const char *p = i < end ? memchr(s + i, ch, end - i) : NULL;
+    return p ? (size_t)(p - s) : end;
+}
+
 int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
 {
     uint32_t *v = NULL;
@@ -2454,9 +2649,28 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
     if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
         return CCG_ENOMEM;
     v[n++] = 0;
+    /* Most bytes end no sentence. The next of each byte that may, found by
+     * memchr (glibc's reads 32 bytes a step): a four-byte SSE2 scan took
+     * more, stopping at each of them. The three rare ones are looked for
+     * again only when the nearest is passed. */
+    static const char rare[3] = {'\n', '?', '!'};
+    size_t end = len ? len - 1 : 0, dot = next_of(s, 0, end, '.'), next[3], first_rare = end;
+    for (int k = 0; k < 3; k++) {
+        next[k] = next_of(s, 0, end, rare[k]);
+        first_rare = next[k] < first_rare ? next[k] : first_rare;
+    }
     for (size_t i = 0; i + 1 < len; i++) {
-        /* most bytes end no sentence: skip them sixteen at a time */
-        i = ccg__find_any4(s, i, len - 1, '.', '\n', '?', '!');
+        if (dot < i)
+            dot = next_of(s, i, end, '.');
+        if (first_rare < i) {
+            first_rare = end;
+            for (int k = 0; k < 3; k++) {
+                if (next[k] < i)
+                    next[k] = next_of(s, i, end, rare[k]);
+                first_rare = next[k] < first_rare ? next[k] : first_rare;
+            }
+        }
+        i = dot < first_rare ? dot : first_rare;
         if (i + 1 >= len)
             break;
         bool brk = false;
@@ -2473,7 +2687,7 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
             brk = j < len;
         }
         if (brk && j > v[n - 1]) {
-            if (ccg__grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
+            if (n == cap && ccg__grow((void **)&v, &cap, n + 1, sizeof *v) < 0) {
                 free(v);
                 return CCG_ENOMEM;
             }
@@ -2507,7 +2721,8 @@ struct ccg__scratch {
     size_t cap_used;
     ccg_buf key, name, var;
     ccg__matcher *mt;
-    uint32_t *iw, *lsf, *lead;
+    uint32_t *iw, *lsf;
+    uint64_t *lead;
     size_t cap_iw, cap_lsf, cap_lead;
     uint32_t *up;
     size_t cap_up;
