@@ -190,9 +190,7 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
             }
         }
     }
-    /* its Bloom filters, the pairs that let a text atom join atoms of a
-     * long form (pre|operative CT), and the filter of the walk's sweep */
-    return ccg__overlay_seal(ov);
+    return 0;
 }
 
 /* ---- merge --------------------------------------------------------------- */
@@ -741,6 +739,26 @@ static int prepare_keys(job *j, size_t d)
     return err;
 }
 
+/*
+ * The two serial steps after the first pass read only its definitions, and
+ * each writes its own result: the overlay's keys, the homonyms. They run
+ * side by side (the full corpus: 0.05 s and 0.02 s).
+ */
+typedef struct {
+    const job *j;
+    ccg__overlay *ov;
+    homonyms *hom;
+    ccg__table *hnames;
+} between;
+
+static int between_step(void *ctx, size_t i, unsigned w)
+{
+    (void)w;
+    const between *b = ctx;
+    return i == 0 ? overlay_build(b->ov, b->j->res, b->j->c->n_records)
+                  : split_homonyms(b->j, b->hom, b->hnames);
+}
+
 /* ---- the merge, in parts ------------------------------------------------- */
 
 /*
@@ -1282,6 +1300,8 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     int err = 0;
     ccg__overlay ov;
     memset(&ov, 0, sizeof ov);
+    homonyms hom = {NULL, NULL, NULL};
+    ccg__table hnames = {0};
     ccg_annotation *a = NULL;
     docres *res = ccg__calloc(c->n_records + 1, sizeof *res);
     if (!res)
@@ -1294,9 +1314,14 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     j.res = res;
     if ((err = run_docs(&j, extract_doc, threads)) < 0)
         goto cleanup;
-    if ((err = overlay_build(&ov, res, c->n_records)) < 0)
+    between bt = {&j, &ov, &hom, &hnames};
+    if ((err = ccg__parallel_for(2, threads, between_step, &bt)) < 0)
         goto cleanup;
     if (ov.keys.n) {
+        /* its Bloom filters, the pairs that let a text atom join atoms of a
+         * long form (pre|operative CT), and the filter of the walk's sweep */
+        if ((err = ccg__overlay_seal(&ov, threads)) < 0)
+            goto cleanup;
         j.ov = &ov;
         if ((err = run_docs(&j, extend_doc, threads)) < 0)
             goto cleanup;
@@ -1305,16 +1330,9 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    homonyms hom = {NULL, NULL, NULL};
-    ccg__table hnames = {0};
-    if ((err = split_homonyms(&j, &hom, &hnames)) < 0)
-        goto cleanup;
     j.ctx = hom.names ? &hom : NULL;
     err = run_docs(&j, prepare_keys, threads);
     j.ctx = NULL;
-    free((void *)hom.sn);
-    free((void *)hom.hn);
-    ccg__table_free(&hnames);
     if (err < 0)
         goto cleanup;
     if ((err = merge(&j, threads, a)) < 0)
@@ -1322,6 +1340,9 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     *out = a;
     a = NULL;
 cleanup:
+    free((void *)hom.sn);
+    free((void *)hom.hn);
+    ccg__table_free(&hnames);
     ccg_annotation_free(a);
     for (size_t d = 0; d < c->n_records; d++) {
         free(res[d].text);
