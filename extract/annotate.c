@@ -863,7 +863,6 @@ typedef struct {
     uint32_t lower, cap, last_lower, last_cap;
     uint32_t coined, last_coined; /* papers 'introducing' it by a Title Case definition only */
     uint32_t first_doc, first_i; /* its first mention: orders entities of one name */
-    uint32_t rank;              /* its index in the annotation; UINT32_MAX: generic */
     long intro, intro_coined;   /* the earliest paper introducing it other than by coining, by coining */
     const char *lexname;        /* the name a lexicon mention gave */
     const char *rule;
@@ -895,6 +894,10 @@ typedef struct {
     form_node *forms;
     size_t n_forms, cap_forms;
     uint32_t *ids;              /* the tally of each mention it counts, in corpus order */
+    uint32_t *rank;             /* per tally: its entity's index in the annotation << 1 |
+                                 * established (gather), UINT32_MAX if generic; apart
+                                 * from the tallies, so that items_doc reads 4 bytes a
+                                 * mention there, not a tally that misses the cache */
     size_t n_ids, cap_ids;
     uint32_t *doc_start;        /* per paper, its first mention in ids */
     ablock *arena;              /* the strings of its entities, until the annotation takes them */
@@ -924,6 +927,7 @@ static void part_free(part *pt)
     free(pt->names);
     free(pt->forms);
     free(pt->ids);
+    free(pt->rank);
     free(pt->doc_start);
     arena_free(pt->arena);
     free(pt->ents);
@@ -1154,17 +1158,21 @@ static int tally_part(job *j, size_t p)
                 return err;
         }
     }
-    if (!(order = ccg__malloc((pt->n_t + 1) * sizeof *order)))
-        return CCG_ENOMEM;
+    if (!(order = ccg__malloc((pt->n_t + 1) * sizeof *order)) ||
+        !(pt->rank = ccg__malloc((pt->n_t + 1) * sizeof *pt->rank))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
     size_t n = 0;
     for (size_t k = 0; k < pt->n_t; k++) {
         tally *t = &pt->t[k];
-        t->rank = UINT32_MAX;
         t->established = t->coined >= 2;
+        pt->rank[k] = UINT32_MAX;
         /* lower case in most papers (a long, specific name needs a clearer majority) */
         if (!t->lexicon && t->lower >= 2 &&
             (t->words <= 3 ? t->lower > t->cap : t->lower > 3 * (uint64_t)t->cap))
             continue;
+        pt->rank[k] = t->established;
         const char *name = best_name(pt, t);
         order[n++] = (named){prefix8(name), name, t->first_doc, t->first_i, (uint32_t)k};
     }
@@ -1214,7 +1222,7 @@ static int gather(part *parts, unsigned n_parts, ccg_annotation *a)
         }
         parts[p].arena = NULL;
     }
-    if (n_ents >= UINT32_MAX - 1)
+    if (n_ents >= INT32_MAX) /* part.rank */
         return ccg__err(CCG_ELIMIT, "too many entities");
     if (!(a->entities = ccg__calloc(n_ents + 1, sizeof *a->entities)) ||
         !(a->merge_from = ccg__calloc(n_pairs + 1, sizeof *a->merge_from)) ||
@@ -1229,7 +1237,8 @@ static int gather(part *parts, unsigned n_parts, ccg_annotation *a)
                 best = p;
         part *pt = &parts[best];
         a->entities[e] = pt->ents[head[best]];
-        pt->t[pt->ent_t[head[best]]].rank = (uint32_t)e;
+        uint32_t *rk = &pt->rank[pt->ent_t[head[best]]];
+        *rk = (uint32_t)e << 1 | (*rk & 1);
         head[best]++;
     }
     a->n_entities = n_ents;
@@ -1289,9 +1298,8 @@ static int items_doc(job *j, size_t d)
             continue;
         unsigned p = part_of(mk->hash, mg->n_parts);
         const part *pt = &mg->parts[p];
-        const tally *t = &pt->t[pt->ids[cur[p]++]];
-        uint32_t e = t->rank;
-        if (e == UINT32_MAX)
+        uint32_t rk = pt->rank[pt->ids[cur[p]++]], e = rk >> 1;
+        if (rk == UINT32_MAX)
             continue;
         size_t h = (e * 0x9E3779B1u) & mask;
         while (tab[h] && ient[tab[h] - 1] != e)
@@ -1306,7 +1314,7 @@ static int items_doc(job *j, size_t d)
         const ccg__mention *m = &r->m[i];
         ms[i] = it;
         icount[it]++;
-        iintro[it] |= m->introduced && !(m->coined && t->established);
+        iintro[it] |= m->introduced && !(m->coined && (rk & 1));
         kept++;
     }
     int err = 0;
