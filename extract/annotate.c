@@ -271,15 +271,6 @@ static uint64_t prefix8(const char *s)
     return v;
 }
 
-/* The same for the n bytes at s, NUL or not. */
-static uint64_t prefix8n(const char *s, size_t n)
-{
-    uint64_t v = 0;
-    for (unsigned i = 0; i < 8; i++)
-        v = v << 8 | (i < n ? (unsigned char)s[i] : 0);
-    return v;
-}
-
 static int cmp_str(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -900,20 +891,13 @@ typedef struct {
     const char *rule;
 } tally;
 
-/*
- * A name or form keeps its first 8 bytes (prefix8) beside it: most
- * comparisons end there, without reading the string, a cache miss (a name
- * is in the memory of the paper that first had it).
- */
 typedef struct {
     const char *s;              /* borrowed from a mention, or the thesaurus */
-    uint64_t pre;               /* prefix8(s) */
     uint32_t count, next;
 } name_node;
 
 typedef struct {
     const char *s;              /* a surface form, in the part's arena, white space made spaces */
-    uint64_t pre;               /* prefix8(s) */
     uint32_t len, next;         /* len: strlen(s) */
 } form_node;
 
@@ -977,10 +961,8 @@ static void part_free(part *pt)
  */
 static int count_name(part *pt, tally *t, const char *name)
 {
-    uint64_t pre = prefix8(name);
-    bool longer = (pre & 0xff) != 0; /* beyond its 8 bytes: compared on */
     for (uint32_t q = t->names, *prev = &t->names; q != UINT32_MAX; prev = &pt->names[q].next, q = *prev)
-        if (pt->names[q].pre == pre && (!longer || strcmp(pt->names[q].s + 8, name + 8) == 0)) {
+        if (strcmp(pt->names[q].s, name) == 0) {
             pt->names[q].count++;
             *prev = pt->names[q].next;
             pt->names[q].next = t->names;
@@ -992,7 +974,7 @@ static int count_name(part *pt, tally *t, const char *name)
     if (pt->n_names == pt->cap_names &&
         ccg__grow((void **)&pt->names, &pt->cap_names, pt->n_names + 1, sizeof *pt->names) < 0)
         return CCG_ENOMEM;
-    pt->names[pt->n_names] = (name_node){name, pre, 1, t->names};
+    pt->names[pt->n_names] = (name_node){name, 1, t->names};
     t->names = (uint32_t)pt->n_names++;
     return 0;
 }
@@ -1004,10 +986,8 @@ static int count_name(part *pt, tally *t, const char *name)
  */
 static int add_form(part *pt, tally *t, const char *s, size_t len)
 {
-    uint64_t pre = prefix8n(s, len);
     for (uint32_t q = t->forms, *prev = &t->forms; q != UINT32_MAX; prev = &pt->forms[q].next, q = *prev)
-        if (pt->forms[q].len == len && pt->forms[q].pre == pre &&
-            (len <= 8 || memcmp(pt->forms[q].s + 8, s + 8, len - 8) == 0)) {
+        if (pt->forms[q].len == len && memcmp(pt->forms[q].s, s, len) == 0) {
             *prev = pt->forms[q].next;
             pt->forms[q].next = t->forms;
             t->forms = q;
@@ -1028,7 +1008,7 @@ static int add_form(part *pt, tally *t, const char *s, size_t len)
     for (size_t i = ccg__find_any4(d, 0, n, '\n', '\t', '\r', '~'); i < n;
          i = ccg__find_any4(d, i + 1, n, '\n', '\t', '\r', '~'))
         d[i] = ' ';
-    pt->forms[pt->n_forms] = (form_node){d, prefix8n(d, n), (uint32_t)n, t->forms};
+    pt->forms[pt->n_forms] = (form_node){d, (uint32_t)n, t->forms};
     t->forms = (uint32_t)pt->n_forms++;
     t->n_forms++;
     return 0;
