@@ -919,6 +919,7 @@ typedef struct {
     ablock *arena;              /* the strings of its entities, until the annotation takes them */
     ccg_entity *ents;           /* its entities, sorted (cmp_named) */
     uint32_t *ent_t;            /* the tally of each */
+    uint64_t *ent_pre;          /* the prefix8 of each name: most of gather's comparisons */
     size_t n_ents;
     pair *pairs;                /* its forms that are not their entity's name, sorted */
     size_t n_pairs, cap_pairs;
@@ -948,6 +949,7 @@ static void part_free(part *pt)
     arena_free(pt->arena);
     free(pt->ents);
     free(pt->ent_t);
+    free(pt->ent_pre);
     free(pt->pairs);
 }
 
@@ -1114,6 +1116,7 @@ static int make_entity(job *j, part *pt, size_t e, const named *nm)
     const tally *t = &pt->t[nm->t];
     ccg_entity *en = &pt->ents[e];
     pt->ent_t[e] = nm->t;
+    pt->ent_pre[e] = nm->pre;
     if (!(en->name = arena_strdup(&pt->arena, nm->name)))
         return CCG_ENOMEM;
     if (t->lexentry >= 0)
@@ -1191,7 +1194,8 @@ static int tally_part(job *j, size_t p)
     if ((err = sort_prefixed(order, n, sizeof *order, cmp_named)) < 0)
         goto cleanup;
     if (!(pt->ents = ccg__calloc(n + 1, sizeof *pt->ents)) ||
-        !(pt->ent_t = ccg__malloc((n + 1) * sizeof *pt->ent_t))) {
+        !(pt->ent_t = ccg__malloc((n + 1) * sizeof *pt->ent_t)) ||
+        !(pt->ent_pre = ccg__malloc((n + 1) * sizeof *pt->ent_pre))) {
         err = CCG_ENOMEM;
         goto cleanup;
     }
@@ -1207,6 +1211,8 @@ cleanup:
 /* Does entity ia of part a sort before entity ib of part b (cmp_named)? */
 static bool ent_before(const part *a, size_t ia, const part *b, size_t ib)
 {
+    if (a->ent_pre[ia] != b->ent_pre[ib])
+        return a->ent_pre[ia] < b->ent_pre[ib];
     int r = strcmp(a->ents[ia].name, b->ents[ib].name);
     if (r)
         return r < 0;
