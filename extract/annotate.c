@@ -1162,6 +1162,7 @@ static int tally_part(job *j, size_t p)
     const merging *mg = j->ctx;
     part *pt = &mg->parts[p];
     named *order = NULL;
+    uint32_t *at = NULL;
     int err = 0;
     for (size_t d = 0; d < j->c->n_records; d++) {
         const docres *r = &j->res[d];
@@ -1195,16 +1196,24 @@ static int tally_part(job *j, size_t p)
         goto cleanup;
     if (!(pt->ents = ccg__calloc(n + 1, sizeof *pt->ents)) ||
         !(pt->ent_t = ccg__malloc((n + 1) * sizeof *pt->ent_t)) ||
-        !(pt->ent_pre = ccg__malloc((n + 1) * sizeof *pt->ent_pre))) {
+        !(pt->ent_pre = ccg__malloc((n + 1) * sizeof *pt->ent_pre)) ||
+        !(at = ccg__malloc((pt->n_t + 1) * sizeof *at))) {
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    for (; pt->n_ents < n; pt->n_ents++)
-        if ((err = make_entity(j, pt, pt->n_ents, &order[pt->n_ents])) < 0)
+    /* made in the order of the tallies, which they read with their lists
+     * (in sorted order each was a cache miss), each at its place */
+    memset(at, 0xff, (pt->n_t + 1) * sizeof *at);
+    for (size_t e = 0; e < n; e++)
+        at[order[e].t] = (uint32_t)e;
+    for (size_t k = 0; k < pt->n_t; k++)
+        if (at[k] != UINT32_MAX && (err = make_entity(j, pt, at[k], &order[at[k]])) < 0)
             goto cleanup;
+    pt->n_ents = n;
     err = sort_prefixed(pt->pairs, pt->n_pairs, sizeof *pt->pairs, cmp_pair);
 cleanup:
     free(order);
+    free(at);
     return err;
 }
 
