@@ -252,9 +252,7 @@ static int overlay_build(ccg__overlay *ov, docres *res, size_t n_docs)
             }
         }
     }
-    /* its Bloom filters, the pairs that let a text atom join atoms of a
-     * long form (pre|operative CT), and the filter of the walk's sweep */
-    return ccg__overlay_seal(ov);
+    return 0;
 }
 
 /* ---- merge --------------------------------------------------------------- */
@@ -373,6 +371,70 @@ static int cmp_named(const void *a, const void *b)
     if (x->first_doc != y->first_doc)
         return x->first_doc < y->first_doc ? -1 : 1;
     return (x->first_i > y->first_i) - (x->first_i < y->first_i);
+}
+
+/*
+ * Sorts n items of size bytes that start with their prefix8 as a uint64_t
+ * (named, pair) as cmp does, cmp ordering first by that number: a radix
+ * sort on it, a byte a pass (passes where every item has the same byte
+ * skipped), then qsort for each run of equal numbers. Written here because
+ * the C library has no radix sort: qsort took 70M instructions for a
+ * part's 46k entities and 25k merges on the full corpus, its comparisons
+ * through a pointer to cmp; the runs are short (at most about 100).
+ */
+static uint64_t lead(const char *item)
+{
+    uint64_t k;
+    memcpy(&k, item, sizeof k);
+    return k;
+}
+
+static int sort_prefixed(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+    if (n < 64) {
+        if (n > 1)
+            qsort(base, n, size, cmp);
+        return 0;
+    }
+    char *tmp = ccg__malloc(n * size), *a = base, *b = tmp;
+    size_t (*count)[256] = ccg__calloc(8, sizeof *count);
+    if (!tmp || !count) {
+        free(tmp);
+        free(count);
+        return CCG_ENOMEM;
+    }
+    uint64_t first = lead(a);
+    for (size_t i = 0; i < n; i++) {
+        uint64_t k = lead(a + i * size);
+        for (unsigned d = 0; d < 8; d++)
+            count[d][k >> (8 * d) & 255]++;
+    }
+    for (unsigned d = 0; d < 8; d++) {
+        if (count[d][first >> (8 * d) & 255] == n)
+            continue;
+        size_t pos[256], sum = 0;
+        for (unsigned v = 0; v < 256; v++) {
+            pos[v] = sum;
+            sum += count[d][v];
+        }
+        for (size_t i = 0; i < n; i++)
+            memcpy(b + pos[lead(a + i * size) >> (8 * d) & 255]++ * size, a + i * size, size);
+        char *t = a;
+        a = b;
+        b = t;
+    }
+    if (a != base)
+        memcpy(base, a, n * size);
+    free(tmp);
+    free(count);
+    a = base;
+    for (size_t i = 0, e; i < n; i = e) {
+        for (e = i + 1; e < n && lead(a + e * size) == lead(a + i * size); e++)
+            ;
+        if (e - i > 1)
+            qsort(a + i * size, e - i, size, cmp);
+    }
+    return 0;
 }
 
 static bool earlier(const ccg_corpus *c, size_t a, long b)
@@ -521,6 +583,7 @@ typedef struct {
     const char *lf;  /* the first long form of this sense (borrowed from a docres) */
     const char *w;   /* its first word (first_word), wn bytes */
     size_t wn;
+    uint64_t pre;    /* word_pre(w, wn) */
     size_t papers, last_doc;
     size_t next;     /* the acronym's next sense, SIZE_MAX at the end */
 } sense;
@@ -530,11 +593,25 @@ typedef struct {
     size_t best;           /* the sense most papers define */
 } hname;
 
-/* The sense of acronym h that a long form of first word [w, w+n) has, or SIZE_MAX. */
+/* The first 8 bytes of a first word [w, w+n) in lower case (its bytes are
+ * letters and digits), zeros after its end. */
+static uint64_t word_pre(const char *w, size_t n)
+{
+    uint64_t v = 0;
+    for (unsigned i = 0; i < 8; i++)
+        v = v << 8 | (i < n ? ccg__lower((unsigned char)w[i]) : 0);
+    return v;
+}
+
+/* The sense of acronym h that a long form of first word [w, w+n) has, or
+ * SIZE_MAX. The senses' prefixes end most comparisons without reading
+ * their words, in the memory of other papers (cache misses: this was a
+ * third of prepare_keys). */
 static size_t find_sense(const sense *sn, const hname *h, const char *w, size_t n)
 {
+    uint64_t pre = word_pre(w, n);
     for (size_t i = h->n ? h->first : SIZE_MAX; i != SIZE_MAX; i = sn[i].next)
-        if (sn[i].wn == n && strncasecmp(sn[i].w, w, n) == 0)
+        if (sn[i].wn == n && sn[i].pre == pre && (n <= 8 || strncasecmp(sn[i].w + 8, w + 8, n - 8) == 0))
             return i;
     return SIZE_MAX;
 }
@@ -630,7 +707,7 @@ static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
                     err = CCG_ENOMEM;
                     goto cleanup;
                 }
-                sn[n_sn] = (sense){lf, w, wn, 0, 0, SIZE_MAX};
+                sn[n_sn] = (sense){lf, w, wn, word_pre(w, wn), 0, 0, SIZE_MAX};
                 if (hn[ni].n++)
                     sn[hn[ni].last].next = n_sn;
                 else
@@ -651,8 +728,25 @@ static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
         }
     if (!any)
         goto cleanup;
-    /* every mention of the corpus is looked up: most names are not acronyms defined */
-    if ((err = ccg__table_bloom(names)) < 0)
+    /*
+     * Every mention of the corpus is looked up, and only the acronyms of
+     * several senses matter then: the table keeps just those (4k of 22k on
+     * the full corpus), so most lookups end at its Bloom filter, not at a
+     * slot of the large table, a cache miss.
+     */
+    ccg__table several = {0};
+    for (size_t i = 0; i < names->cap && err >= 0; i++) {
+        const ccg__slot *s = &names->slots[i];
+        ccg__slot *t;
+        if (s->len && hn[s->value].n > 1 &&
+            (err = ccg__table_put_hashed(&several, names->pool.data + s->key, s->len, s->hash, &t)) >= 0) {
+            t->flags |= KEY_FULL;
+            t->value = s->value;
+        }
+    }
+    ccg__table_free(names);
+    *names = several;
+    if (err < 0 || (err = ccg__table_bloom(names)) < 0)
         goto cleanup;
     *h = (homonyms){sn, hn, names};
     sn = NULL;
@@ -803,6 +897,26 @@ static int prepare_keys(job *j, size_t d)
     return err;
 }
 
+/*
+ * The two serial steps after the first pass read only its definitions, and
+ * each writes its own result: the overlay's keys, the homonyms. They run
+ * side by side (the full corpus: 0.05 s and 0.02 s).
+ */
+typedef struct {
+    const job *j;
+    ccg__overlay *ov;
+    homonyms *hom;
+    ccg__table *hnames;
+} between;
+
+static int between_step(void *ctx, size_t i, unsigned w)
+{
+    (void)w;
+    const between *b = ctx;
+    return i == 0 ? overlay_build(b->ov, b->j->res, b->j->c->n_records)
+                  : split_homonyms(b->j, b->hom, b->hnames);
+}
+
 /* ---- the merge, in parts ------------------------------------------------- */
 
 /*
@@ -834,7 +948,6 @@ typedef struct {
     uint32_t lower, cap, last_lower, last_cap;
     uint32_t coined, last_coined; /* papers 'introducing' it by a Title Case definition only */
     uint32_t first_doc, first_i; /* its first mention: orders entities of one name */
-    uint32_t rank;              /* its index in the annotation; UINT32_MAX: generic */
     long intro, intro_coined;   /* the earliest paper introducing it other than by coining, by coining */
     const char *lexname;        /* the name a lexicon mention gave */
     const char *rule;
@@ -859,11 +972,16 @@ typedef struct {
     form_node *forms;
     size_t n_forms, cap_forms;
     uint32_t *ids;              /* the tally of each mention it counts, in corpus order */
+    uint32_t *rank;             /* per tally: its entity's index in the annotation << 1 |
+                                 * established (gather), UINT32_MAX if generic; apart
+                                 * from the tallies, so that items_doc reads 4 bytes a
+                                 * mention there, not a tally that misses the cache */
     size_t n_ids, cap_ids;
     uint32_t *doc_start;        /* per paper, its first mention in ids */
     ablock *arena;              /* the strings of its entities, until the annotation takes them */
     ccg_entity *ents;           /* its entities, sorted (cmp_named) */
     uint32_t *ent_t;            /* the tally of each */
+    uint64_t *ent_pre;          /* the prefix8 of each name: most of gather's comparisons */
     size_t n_ents;
     pair *pairs;                /* its forms that are not their entity's name, sorted */
     size_t n_pairs, cap_pairs;
@@ -888,18 +1006,31 @@ static void part_free(part *pt)
     free(pt->names);
     free(pt->forms);
     free(pt->ids);
+    free(pt->rank);
     free(pt->doc_start);
     arena_free(pt->arena);
     free(pt->ents);
     free(pt->ent_t);
+    free(pt->ent_pre);
     free(pt->pairs);
 }
 
+/*
+ * The lists of names and of forms are searched from the front, and the one
+ * found is moved there: most mentions repeat a recent one, and each node
+ * walked past was a cache miss (with forms prepended as added, a mention
+ * walked four form nodes on average on the full corpus). The order of a
+ * list is not seen: best_name breaks ties by byte order, and forms are
+ * sorted.
+ */
 static int count_name(part *pt, tally *t, const char *name)
 {
-    for (uint32_t q = t->names; q != UINT32_MAX; q = pt->names[q].next)
+    for (uint32_t q = t->names, *prev = &t->names; q != UINT32_MAX; prev = &pt->names[q].next, q = *prev)
         if (strcmp(pt->names[q].s, name) == 0) {
             pt->names[q].count++;
+            *prev = pt->names[q].next;
+            pt->names[q].next = t->names;
+            t->names = q;
             return 0;
         }
     if (pt->n_names >= UINT32_MAX - 1)
@@ -919,9 +1050,13 @@ static int count_name(part *pt, tally *t, const char *name)
  */
 static int add_form(part *pt, tally *t, const char *s, size_t len)
 {
-    for (uint32_t q = t->forms; q != UINT32_MAX; q = pt->forms[q].next)
-        if (pt->forms[q].len == len && memcmp(pt->forms[q].s, s, len) == 0)
+    for (uint32_t q = t->forms, *prev = &t->forms; q != UINT32_MAX; prev = &pt->forms[q].next, q = *prev)
+        if (pt->forms[q].len == len && memcmp(pt->forms[q].s, s, len) == 0) {
+            *prev = pt->forms[q].next;
+            pt->forms[q].next = t->forms;
+            t->forms = q;
             return 0;
+        }
     if (pt->n_forms >= UINT32_MAX - 1)
         return ccg__err(CCG_ELIMIT, "too many forms");
     if (pt->n_forms == pt->cap_forms &&
@@ -932,11 +1067,12 @@ static int add_form(part *pt, tally *t, const char *s, size_t len)
         return CCG_ENOMEM;
     memcpy(d, s, len);
     d[len] = '\0';
-    char *p = d;
-    for (; *p; p++)
-        if (*p == '\n' || *p == '\t' || *p == '\r' || *p == '~')
-            *p = ' ';
-    pt->forms[pt->n_forms] = (form_node){d, (uint32_t)(p - d), t->forms};
+    const char *nul = memchr(d, '\0', len);
+    size_t n = nul ? (size_t)(nul - d) : len;
+    for (size_t i = ccg__find_any4(d, 0, n, '\n', '\t', '\r', '~'); i < n;
+         i = ccg__find_any4(d, i + 1, n, '\n', '\t', '\r', '~'))
+        d[i] = ' ';
+    pt->forms[pt->n_forms] = (form_node){d, (uint32_t)n, t->forms};
     t->forms = (uint32_t)pt->n_forms++;
     t->n_forms++;
     return 0;
@@ -1042,6 +1178,7 @@ static int make_entity(job *j, part *pt, size_t e, const named *nm)
     const tally *t = &pt->t[nm->t];
     ccg_entity *en = &pt->ents[e];
     pt->ent_t[e] = nm->t;
+    pt->ent_pre[e] = nm->pre;
     if (!(en->name = arena_strdup(&pt->arena, nm->name)))
         return CCG_ENOMEM;
     if (t->lexentry >= 0)
@@ -1087,6 +1224,7 @@ static int tally_part(job *j, size_t p)
     const merging *mg = j->ctx;
     part *pt = &mg->parts[p];
     named *order = NULL;
+    uint32_t *at = NULL;
     int err = 0;
     for (size_t d = 0; d < j->c->n_records; d++) {
         const docres *r = &j->res[d];
@@ -1098,40 +1236,54 @@ static int tally_part(job *j, size_t p)
                 return err;
         }
     }
-    if (!(order = ccg__malloc((pt->n_t + 1) * sizeof *order)))
-        return CCG_ENOMEM;
+    if (!(order = ccg__malloc((pt->n_t + 1) * sizeof *order)) ||
+        !(pt->rank = ccg__malloc((pt->n_t + 1) * sizeof *pt->rank))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
     size_t n = 0;
     for (size_t k = 0; k < pt->n_t; k++) {
         tally *t = &pt->t[k];
-        t->rank = UINT32_MAX;
         t->established = t->coined >= 2;
+        pt->rank[k] = UINT32_MAX;
         /* lower case in most papers (a long, specific name needs a clearer majority) */
         if (!t->lexicon && t->lower >= 2 &&
             (t->words <= 3 ? t->lower > t->cap : t->lower > 3 * (uint64_t)t->cap))
             continue;
+        pt->rank[k] = t->established;
         const char *name = best_name(pt, t);
         order[n++] = (named){prefix8(name), name, t->first_doc, t->first_i, (uint32_t)k};
     }
-    if (n)
-        qsort(order, n, sizeof *order, cmp_named);
+    if ((err = sort_prefixed(order, n, sizeof *order, cmp_named)) < 0)
+        goto cleanup;
     if (!(pt->ents = ccg__calloc(n + 1, sizeof *pt->ents)) ||
-        !(pt->ent_t = ccg__malloc((n + 1) * sizeof *pt->ent_t))) {
+        !(pt->ent_t = ccg__malloc((n + 1) * sizeof *pt->ent_t)) ||
+        !(pt->ent_pre = ccg__malloc((n + 1) * sizeof *pt->ent_pre)) ||
+        !(at = ccg__malloc((pt->n_t + 1) * sizeof *at))) {
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    for (; pt->n_ents < n; pt->n_ents++)
-        if ((err = make_entity(j, pt, pt->n_ents, &order[pt->n_ents])) < 0)
+    /* made in the order of the tallies, which they read with their lists
+     * (in sorted order each was a cache miss), each at its place */
+    memset(at, 0xff, (pt->n_t + 1) * sizeof *at);
+    for (size_t e = 0; e < n; e++)
+        at[order[e].t] = (uint32_t)e;
+    for (size_t k = 0; k < pt->n_t; k++)
+        if (at[k] != UINT32_MAX && (err = make_entity(j, pt, at[k], &order[at[k]])) < 0)
             goto cleanup;
-    if (pt->n_pairs)
-        qsort(pt->pairs, pt->n_pairs, sizeof *pt->pairs, cmp_pair);
+    pt->n_ents = n;
+    err = sort_prefixed(pt->pairs, pt->n_pairs, sizeof *pt->pairs, cmp_pair);
 cleanup:
     free(order);
+    free(at);
     return err;
 }
 
 /* Does entity ia of part a sort before entity ib of part b (cmp_named)? */
 static bool ent_before(const part *a, size_t ia, const part *b, size_t ib)
 {
+    if (a->ent_pre[ia] != b->ent_pre[ib])
+        return a->ent_pre[ia] < b->ent_pre[ib];
     int r = strcmp(a->ents[ia].name, b->ents[ib].name);
     if (r)
         return r < 0;
@@ -1159,7 +1311,7 @@ static int gather(part *parts, unsigned n_parts, ccg_annotation *a)
         }
         parts[p].arena = NULL;
     }
-    if (n_ents >= UINT32_MAX - 1)
+    if (n_ents >= INT32_MAX) /* part.rank */
         return ccg__err(CCG_ELIMIT, "too many entities");
     if (!(a->entities = ccg__calloc(n_ents + 1, sizeof *a->entities)) ||
         !(a->merge_from = ccg__calloc(n_pairs + 1, sizeof *a->merge_from)) ||
@@ -1174,7 +1326,8 @@ static int gather(part *parts, unsigned n_parts, ccg_annotation *a)
                 best = p;
         part *pt = &parts[best];
         a->entities[e] = pt->ents[head[best]];
-        pt->t[pt->ent_t[head[best]]].rank = (uint32_t)e;
+        uint32_t *rk = &pt->rank[pt->ent_t[head[best]]];
+        *rk = (uint32_t)e << 1 | (*rk & 1);
         head[best]++;
     }
     a->n_entities = n_ents;
@@ -1234,9 +1387,8 @@ static int items_doc(job *j, size_t d)
             continue;
         unsigned p = part_of(mk->hash, mg->n_parts);
         const part *pt = &mg->parts[p];
-        const tally *t = &pt->t[pt->ids[cur[p]++]];
-        uint32_t e = t->rank;
-        if (e == UINT32_MAX)
+        uint32_t rk = pt->rank[pt->ids[cur[p]++]], e = rk >> 1;
+        if (rk == UINT32_MAX)
             continue;
         size_t h = (e * 0x9E3779B1u) & mask;
         while (tab[h] && ient[tab[h] - 1] != e)
@@ -1251,7 +1403,7 @@ static int items_doc(job *j, size_t d)
         const ccg__mention *m = &r->m[i];
         ms[i] = it;
         icount[it]++;
-        iintro[it] |= m->introduced && !(m->coined && t->established);
+        iintro[it] |= m->introduced && !(m->coined && (rk & 1));
         kept++;
     }
     int err = 0;
@@ -1329,6 +1481,8 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     int err = 0;
     ccg__overlay ov;
     memset(&ov, 0, sizeof ov);
+    homonyms hom = {NULL, NULL, NULL};
+    ccg__table hnames = {0};
     ccg_annotation *a = NULL;
     docres *res = ccg__calloc(c->n_records + 1, sizeof *res);
     if (!res)
@@ -1341,9 +1495,14 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     j.res = res;
     if ((err = run_docs(&j, extract_doc, threads)) < 0)
         goto cleanup;
-    if ((err = overlay_build(&ov, res, c->n_records)) < 0)
+    between bt = {&j, &ov, &hom, &hnames};
+    if ((err = ccg__parallel_for(2, threads, between_step, &bt)) < 0)
         goto cleanup;
     if (ov.keys.n) {
+        /* its Bloom filters, the pairs that let a text atom join atoms of a
+         * long form (pre|operative CT), and the filter of the walk's sweep */
+        if ((err = ccg__overlay_seal(&ov, threads)) < 0)
+            goto cleanup;
         j.ov = &ov;
         if ((err = run_docs(&j, extend_doc, threads)) < 0)
             goto cleanup;
@@ -1352,16 +1511,9 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         err = CCG_ENOMEM;
         goto cleanup;
     }
-    homonyms hom = {NULL, NULL, NULL};
-    ccg__table hnames = {0};
-    if ((err = split_homonyms(&j, &hom, &hnames)) < 0)
-        goto cleanup;
     j.ctx = hom.names ? &hom : NULL;
     err = run_docs(&j, prepare_keys, threads);
     j.ctx = NULL;
-    free((void *)hom.sn);
-    free((void *)hom.hn);
-    ccg__table_free(&hnames);
     if (err < 0)
         goto cleanup;
     if ((err = merge(&j, threads, a)) < 0)
@@ -1369,6 +1521,9 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     *out = a;
     a = NULL;
 cleanup:
+    free((void *)hom.sn);
+    free((void *)hom.hn);
+    ccg__table_free(&hnames);
     ccg_annotation_free(a);
     for (size_t d = 0; d < c->n_records; d++)
         docres_free(&res[d]);

@@ -187,6 +187,13 @@ void ccg__table_free(ccg__table *t);
  * ccg__table_may_go_on (for keys put later: every prefix of theirs).
  */
 int ccg__table_bloom(ccg__table *t);
+/**
+ * ccg__table_bloom in its two steps: the filters of the keys, then the
+ * pairs, which only read the table and the first filter (so another thread
+ * may read them meanwhile: ccg__overlay_seal).
+ */
+int ccg__table_bloom_keys(ccg__table *t);
+void ccg__table_bloom_pairs(ccg__table *t);
 
 static inline uint32_t ccg__bloom_bit(uint32_t h, unsigned bits)
 {
@@ -343,9 +350,10 @@ typedef struct {
 
 /**
  * Readies an overlay whose keys are all put for extraction: the Bloom
- * filters of its table (ccg__table_bloom) and its starts.
+ * filters of its table (ccg__table_bloom) and its starts, on up to
+ * `threads` threads (0: one a core; ccg__parallel_for).
  */
-int ccg__overlay_seal(ccg__overlay *ov);
+int ccg__overlay_seal(ccg__overlay *ov, unsigned threads);
 void ccg__overlay_free(ccg__overlay *ov);
 
 int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__mention **out,

@@ -774,6 +774,14 @@ int ccg__table_put_hashed(ccg__table *t, const char *k, size_t n, uint32_t h, cc
 
 int ccg__table_bloom(ccg__table *t)
 {
+    int err = ccg__table_bloom_keys(t);
+    if (err >= 0)
+        ccg__table_bloom_pairs(t);
+    return err;
+}
+
+int ccg__table_bloom_keys(ccg__table *t)
+{
     unsigned bits = 16;
     while (bits < 28 && ((size_t)1 << bits) < t->n * 16)
         bits++;
@@ -802,13 +810,17 @@ int ccg__table_bloom(ccg__table *t)
         if (s->flags & KEY_FULL)
             f[k >> 6] |= (uint64_t)1 << (k & 63);
     }
-    /* pairs last: set_pairs finds prefixes through the Bloom filter */
+    return 0;
+}
+
+/* after the keys' filter: set_pairs finds prefixes through it */
+void ccg__table_bloom_pairs(ccg__table *t)
+{
     for (size_t i = 0; i < t->cap; i++) {
         const ccg__slot *s = &t->slots[i];
         if (s->len && (s->flags & KEY_FULL))
             set_pairs(t, t->pool.data + s->key, s->len, true);
     }
-    return 0;
 }
 
 void ccg__table_free(ccg__table *t)
