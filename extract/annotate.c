@@ -54,7 +54,6 @@ typedef struct {
     size_t n_defs;
     uint32_t *sent;
     uint32_t n_sent;
-    ccg__atoms_code atoms; /* its atoms from pass 1 to pass 2, which frees them */
     mkey *keys;         /* per mention, once the names are final (prepare_keys) */
     ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
 } docres;
@@ -149,7 +148,6 @@ static void docres_free(docres *r)
     free(r->sent);
     free(r->keys);
     ccg__buf_free(&r->pool);
-    ccg__atoms_code_free(&r->atoms);
 }
 
 /* The first pass: extraction, which keeps the sentences and definitions it
@@ -159,7 +157,7 @@ static int first_pass(const ccg_extractor *x, const ccg_record *rec, docres *r)
     if (!(r->text = ccg_record_text(rec, &r->len)))
         return CCG_ENOMEM;
     int err = ccg__extract(x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs, &r->sent,
-                           &r->n_sent, &r->atoms);
+                           &r->n_sent);
     return err < 0 ? err : overlay_keys(r);
 }
 
@@ -213,9 +211,7 @@ static int extract_doc(job *j, size_t d)
 static int extend_doc(job *j, size_t d)
 {
     docres *r = &j->res[d];
-    int err = ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->atoms, &r->m, &r->n);
-    ccg__atoms_code_free(&r->atoms);
-    return err;
+    return ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
 }
 
 /* ---- the overlay of long forms ------------------------------------------- */

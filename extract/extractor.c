@@ -2724,6 +2724,7 @@ void ccg__mentions_free_raw(ccg__mention *m, size_t n)
     free(m);
 }
 
+/* Sets up a context: the text's atoms and a clear claim map. */
 /*
  * The buffers of one extraction that the next can reuse. Per-text
  * allocation of them was 5% of extraction time; an extractor keeps the
@@ -2828,10 +2829,7 @@ static void ctx_done(ctx *c)
     c->sc = NULL;
 }
 
-/* Sets up a context: the text's atoms (decoded from code when given, which
- * is cheaper than tokenizing) and a clear claim map. */
-static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len,
-                    const ccg__atoms_code *code)
+static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len)
 {
     memset(c, 0, sizeof *c);
     c->x = x;
@@ -2856,7 +2854,7 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len
     c->cap_lsf = sc->cap_lsf;
     c->lead = sc->lead;
     c->cap_lead = sc->cap_lead;
-    int err = code ? ccg__atoms_decode(&c->t, code, text) : ccg__atomize(&c->t, text, len);
+    int err = ccg__atomize(&c->t, text, len);
     if (err < 0)
         return err;
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)
@@ -2866,15 +2864,11 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len
 }
 
 int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__mention **out,
-                 size_t *n_out, char ***defs, size_t *n_defs, uint32_t **sent, uint32_t *n_sent,
-                 ccg__atoms_code *atoms)
+                 size_t *n_out, char ***defs, size_t *n_defs, uint32_t **sent, uint32_t *n_sent)
 {
     ctx c;
     int err;
-    if (atoms)
-        memset(atoms, 0, sizeof *atoms);
-    if ((err = ctx_init(&c, x, text, len, NULL)) < 0 ||
-        (atoms && (err = ccg__atoms_encode(&c.t, atoms)) < 0))
+    if ((err = ctx_init(&c, x, text, len)) < 0)
         goto cleanup;
     if ((!c.mt && (err = ccg__matcher_new(x->patterns, &c.mt)) < 0) ||
         (err = ccg__sentences(text, len, &c.sent, &c.n_sent)) < 0)
@@ -2907,8 +2901,6 @@ int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__ment
         c.sent = NULL;
     }
 cleanup:
-    if (err < 0 && atoms)
-        ccg__atoms_code_free(atoms);
     ccg__mentions_free_raw(c.m, c.n);
     for (size_t i = 0; i < c.n_defs; i++)
         free(c.defs[i]);
@@ -2919,10 +2911,10 @@ cleanup:
 }
 
 int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
-                        size_t len, const ccg__atoms_code *atoms, ccg__mention **m, size_t *n)
+                        size_t len, ccg__mention **m, size_t *n)
 {
     ctx c;
-    int err = ctx_init(&c, x, text, len, atoms);
+    int err = ctx_init(&c, x, text, len);
     c.m = *m;
     c.n = c.cap = *n;
     if (err < 0)
@@ -2955,7 +2947,7 @@ int ccg_extractor_extract(const ccg_extractor *x, const char *text, size_t len,
 {
     ccg__mention *raw = NULL;
     size_t n = 0;
-    int err = ccg__extract(x, text, len, &raw, &n, NULL, NULL, NULL, NULL, NULL);
+    int err = ccg__extract(x, text, len, &raw, &n, NULL, NULL, NULL, NULL);
     if (err < 0)
         return err;
     ccg_mentions *m = ccg__calloc(1, sizeof *m);

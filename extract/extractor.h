@@ -71,27 +71,6 @@ int ccg__atomize(ccg__atoms *t, const char *text, size_t len);
 void ccg__atoms_free(ccg__atoms *t);
 
 /**
- * The atoms of a text kept between annotate's two passes, about 8 bytes an
- * atom (ccg__atom is 28, and its words and the tokenizer's bitmaps come on
- * top): pass 2 decodes them instead of tokenizing the text again. data
- * holds the n_skips skips, then per atom two words (escaped ones four).
- */
-typedef struct {
-    uint32_t *data;
-    uint32_t n_atoms, n_words, n_skips;
-} ccg__atoms_code;
-
-/** Encodes t (as ccg__atomize made it); *out is overwritten. 0 or CCG_ENOMEM. */
-int ccg__atoms_encode(const ccg__atoms *t, ccg__atoms_code *out);
-/**
- * Rebuilds in t the atoms code was encoded from: field for field what
- * ccg__atomize(t, text, len) gives, text being the text they are of (its
- * bytes give fhl). 0 or CCG_ENOMEM.
- */
-int ccg__atoms_decode(ccg__atoms *t, const ccg__atoms_code *code, const char *text);
-void ccg__atoms_code_free(ccg__atoms_code *c);
-
-/**
  * Folds atom j of t (over text) onto a key whose FNV-1a state is *h: letters
  * lower-cased, its separator kept unless first (not spaces, hyphens, joins
  * or '_'), a '+' that ends its word (LoRA+ is not LoRA). *hlast gets the
@@ -361,18 +340,14 @@ int ccg__extract(const ccg_extractor *x, const char *text, size_t len, ccg__ment
                  /* long-form definitions found: pairs (long form, short name) */
                  char ***defs, size_t *n_defs,
                  /* optional: the text's sentence starts (ccg__sentences), handed over */
-                 uint32_t **sent, uint32_t *n_sent,
-                 /* optional: the text's atoms, encoded for ccg__overlay_extend (the
-                  * caller frees them: ccg__atoms_code_free) */
-                 ccg__atoms_code *atoms);
+                 uint32_t **sent, uint32_t *n_sent);
 void ccg__mentions_free_raw(ccg__mention *m, size_t n);
 /**
  * Adds to the mentions *m of a text those of the overlay's long forms that
- * no mention covers yet (their type is left to the corpus: -1). atoms:
- * the text's atoms as ccg__extract encoded them, or NULL to tokenize it.
+ * no mention covers yet (their type is left to the corpus: -1).
  */
 int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
-                        size_t len, const ccg__atoms_code *atoms, ccg__mention **m, size_t *n);
+                        size_t len, ccg__mention **m, size_t *n);
 
 
 /** The sentence (index into starts) holding byte offset off. */

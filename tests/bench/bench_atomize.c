@@ -12,10 +12,7 @@
  * the corpus and on hostile inputs (random bytes, URLs at the end, Unicode
  * hyphens, "--", 'v' before digits, a 1 MB token, ...), each in a buffer of
  * exactly its length so that ASan sees any read past the end; then it times
- * both, alternating, REPEAT rounds, and prints CPU-time MB/s. The check
- * also decodes each text's ccg__atoms_encode (annotate's pass 2 takes its
- * atoms so) and compares that with ccg__atomize's atoms, skips included;
- * the rounds time those too.
+ * both, alternating, REPEAT rounds, and prints CPU-time MB/s.
  * For instruction counts, run it under
  *   valgrind --tool=callgrind --toggle-collect=ccg__atomize bench_atomize --limit 3000 --repeat 1 --no-check CORPUS
  * (or --toggle-collect=ref_atomize for the reference).
@@ -254,9 +251,6 @@ static int same(const ccg__atoms *a, const ccg__atoms *b, const char *what, size
 
 typedef int (*atomize_fn)(ccg__atoms *, const char *, size_t);
 
-/* check's ccg__atoms_decode of ccg__atoms_encode of ccg__atomize's atoms */
-static ccg__atoms decoded;
-
 static int check(ccg__atoms *t, ccg__atoms *r, const char *text, size_t len, const char *what)
 {
     /* a copy of exactly len bytes: a read past the end is an ASan error */
@@ -266,20 +260,6 @@ static int check(ccg__atoms *t, ccg__atoms *r, const char *text, size_t len, con
     memcpy(p, text, len);
     int e1 = ccg__atomize(t, p, len), e2 = ref_atomize(r, p, len);
     int bad = e1 != e2 || same(t, r, what, len) < 0;
-    /* and annotate's pass 2, which decodes pass 1's atoms instead */
-    ccg__atoms_code code = {0};
-    if (!bad && e1 == 0) {
-        bad = ccg__atoms_encode(t, &code) < 0 || ccg__atoms_decode(&decoded, &code, p) < 0;
-        if (bad)
-            fprintf(stderr, "bench_atomize: %s: %s\n", what, ccg_error_last());
-        else if (same(&decoded, t, "decoded", len) < 0 || decoded.n_skips != t->n_skips ||
-                 (t->n_skips &&
-                  memcmp(decoded.skips, t->skips, t->n_skips * sizeof *t->skips) != 0)) {
-            fprintf(stderr, "bench_atomize: %s: ccg__atoms_decode differs\n", what);
-            bad = 1;
-        }
-    }
-    ccg__atoms_code_free(&code);
     free(p);
     return bad ? -1 : 0;
 }
@@ -327,23 +307,6 @@ static int hostile(ccg__atoms *t, ccg__atoms *r)
     char *b = malloc(big + 64);
     if (!b)
         return -1;
-    /* atoms and gaps about the lengths ccg__atoms_encode escapes at, with
-     * each case of letter, '+' after them, a URL as the gap */
-    static const size_t edges[] = {254, 255, 256, 257, 2046, 2047, 2048, 2049, 70000};
-    static const char *const runs[] = {" ", "aB", "Q", "12.3", ",", "https://"};
-    for (size_t e = 0; e < sizeof edges / sizeof *edges; e++) {
-        size_t n = edges[e];
-        for (size_t kind = 0; kind < sizeof runs / sizeof *runs; kind++) {
-            const char *run = runs[kind];
-            size_t m = (size_t)sprintf(b, "GPT-4 x "), rl = strlen(run);
-            for (size_t k = 0; k < n; k++)
-                b[m++] = run[k % rl];
-            m += (size_t)sprintf(b + m, "+ LoRA+ e.g. x_y-Z");
-            snprintf(name, sizeof name, "edge %zu kind %zu", n, kind);
-            if (check(t, r, b, m, name) < 0)
-                goto fail;
-        }
-    }
     /* a 1 MB token of each kind, and texts of only separators */
     const char fill[] = {'a', 'A', '7', 'v', ' ', '-', '.', '\n', (char)0xe2};
     for (size_t f = 0; f < sizeof fill; f++) {
@@ -450,46 +413,20 @@ int main(int argc, char **argv)
     }
     /* called through pointers so that neither is inlined into the loop */
     atomize_fn fast = ccg__atomize, slow = ref_atomize;
-    double best_new = 1e9, best_ref = 1e9, best_enc = 1e9, best_dec = 1e9;
+    double best_new = 1e9, best_ref = 1e9;
     size_t atoms = 0;
-    ccg__atoms_code *codes = calloc(n + 1, sizeof *codes);
-    if (!codes)
-        return 1;
     for (int k = 0; k < repeat && status == 0; k++) {
         double tn = run(fast, &t, texts, lens, n, &atoms);
         double tr = run(slow, &r, texts, lens, n, &atoms);
-        /* annotate's pass 1 tokenizes and encodes, its pass 2 decodes */
-        double c0 = cpu_now();
-        for (size_t i = 0; i < n && status == 0; i++) {
-            ccg__atoms_code_free(&codes[i]);
-            if (ccg__atomize(&t, texts[i], lens[i]) < 0 || ccg__atoms_encode(&t, &codes[i]) < 0)
-                status = 1;
-        }
-        double te = cpu_now() - c0;
-        c0 = cpu_now();
-        for (size_t i = 0; i < n && status == 0; i++)
-            if (ccg__atoms_decode(&t, &codes[i], texts[i]) < 0)
-                status = 1;
-        double td = cpu_now() - c0;
-        printf("round %d: ccg__atomize %.1f MB/s, reference %.1f MB/s, ccg__atomize and "
-               "ccg__atoms_encode %.1f MB/s, ccg__atoms_decode %.1f MB/s\n",
-               k + 1, mb / tn, mb / tr, mb / te, mb / td);
+        printf("round %d: ccg__atomize %.1f MB/s, reference %.1f MB/s\n", k + 1, mb / tn, mb / tr);
         best_new = tn < best_new ? tn : best_new;
         best_ref = tr < best_ref ? tr : best_ref;
-        best_enc = te < best_enc ? te : best_enc;
-        best_dec = td < best_dec ? td : best_dec;
     }
     if (repeat > 0 && status == 0)
-        printf("best: ccg__atomize %.1f MB/s, reference %.1f MB/s (x%.2f), with ccg__atoms_encode "
-               "%.1f MB/s, ccg__atoms_decode %.1f MB/s; %zu atoms\n",
-               mb / best_new, mb / best_ref, best_ref / best_new, mb / best_enc, mb / best_dec,
-               atoms);
-    for (size_t i = 0; i < n; i++)
-        ccg__atoms_code_free(&codes[i]);
-    free(codes);
+        printf("best: ccg__atomize %.1f MB/s, reference %.1f MB/s (x%.2f); %zu atoms\n",
+               mb / best_new, mb / best_ref, best_ref / best_new, atoms);
     ccg__atoms_free(&t);
     ccg__atoms_free(&r);
-    ccg__atoms_free(&decoded);
     for (size_t i = 0; i < n; i++)
         free(texts[i]);
     free(texts);
