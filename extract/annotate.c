@@ -150,6 +150,15 @@ static void docres_free(docres *r)
     ccg__buf_free(&r->pool);
 }
 
+/* A paper's results, once the merge has made the annotation: freed on
+ * every thread, as they were made (0.03 s on one thread for 74.5k papers). */
+static int free_doc(job *j, size_t d)
+{
+    docres_free(&j->res[d]);
+    memset(&j->res[d], 0, sizeof j->res[d]);
+    return 0;
+}
+
 /* The first pass: extraction, which keeps the sentences and definitions it
  * found, and the overlay keys of the definitions. */
 static int first_pass(const ccg_extractor *x, const ccg_record *rec, docres *r)
@@ -1512,7 +1521,7 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     j.ctx = NULL;
     if (err < 0)
         goto cleanup;
-    if ((err = merge(&j, threads, a)) < 0)
+    if ((err = merge(&j, threads, a)) < 0 || (err = run_docs(&j, free_doc, threads)) < 0)
         goto cleanup;
     *out = a;
     a = NULL;
