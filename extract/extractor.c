@@ -2929,7 +2929,7 @@ int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const ch
     if ((err = pass_overlay(&c, ov)) < 0)
         goto cleanup;
     if (c.n > before)
-        qsort(c.m, c.n, sizeof *c.m, by_start);
+        sort_few(c.m, c.n, sizeof *c.m, by_start);
 cleanup:
     *m = c.m;
     *n = c.n;
