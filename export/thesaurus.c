@@ -11,15 +11,20 @@
  * were cleaned to spaces, so every line has exactly two fields.
  */
 
-static const ccg_annotation *sort_ann;
+/* A merge as it is sorted: the comparison needs nothing else, so outputs
+ * written at once on several threads (ccg_export_files) share no state. */
+typedef struct {
+    const char *to, *from;
+    size_t k;
+} merge;
 
 static int merge_cmp(const void *pa, const void *pb)
 {
-    size_t a = *(const size_t *)pa, b = *(const size_t *)pb;
-    int c = strcmp(sort_ann->merge_to[a], sort_ann->merge_to[b]);
+    const merge *a = pa, *b = pb;
+    int c = strcmp(a->to, b->to);
     if (!c)
-        c = strcmp(sort_ann->merge_from[a], sort_ann->merge_from[b]);
-    return c ? c : (a > b) - (a < b);
+        c = strcmp(a->from, b->from);
+    return c ? c : (a->k > b->k) - (a->k < b->k);
 }
 
 int ccg__export_thesaurus(const ccg_network *net, const ccg_annotation *a, FILE *fp,
@@ -27,7 +32,7 @@ int ccg__export_thesaurus(const ccg_network *net, const ccg_annotation *a, FILE 
 {
     int err = 0;
     ccg_buf b = CCG_BUF_INIT;
-    size_t *idx = NULL;
+    merge *idx = NULL;
     (void)net;
     (void)o;
     if (!a)
@@ -39,15 +44,14 @@ int ccg__export_thesaurus(const ccg_network *net, const ccg_annotation *a, FILE 
     size_t n = 0;
     for (size_t k = 0; k < a->n_merges; k++)
         if (a->merge_from[k] && a->merge_to[k])
-            idx[n++] = k;
+            idx[n++] = (merge){a->merge_to[k], a->merge_from[k], k};
     /* Grouped by canonical name, so a reviewer sees each merge set together. */
-    sort_ann = a;
     qsort(idx, n, sizeof *idx, merge_cmp);
     fputs("label\treplace by\n", fp);
     for (size_t k = 0; k < n; k++) {
         b.len = 0;
-        if (ccg__export_clean(&b, a->merge_from[idx[k]]) < 0 || ccg__buf_putc(&b, '\t') < 0 ||
-            ccg__export_clean(&b, a->merge_to[idx[k]]) < 0 || ccg__buf_putc(&b, '\n') < 0) {
+        if (ccg__export_clean(&b, idx[k].from) < 0 || ccg__buf_putc(&b, '\t') < 0 ||
+            ccg__export_clean(&b, idx[k].to) < 0 || ccg__buf_putc(&b, '\n') < 0) {
             err = ccg__err(CCG_ENOMEM, "out of memory");
             goto cleanup;
         }
