@@ -61,6 +61,8 @@ void cli_usage(FILE *fp, const char *synopsis, const char *description,
 /** Wall-clock seconds (monotonic), and CPU seconds of the process (all threads). */
 double cli_seconds(void);
 double cli_cpu_seconds(void);
+/** The process's peak resident memory so far, in MB (for --timings). */
+double cli_peak_mb(void);
 
 int cli_load_corpus(char **files, int nfiles, const ccg_reader_options *ropts,
                     ccg_corpus **out);

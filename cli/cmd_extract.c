@@ -95,7 +95,7 @@ int xcli_run(xcli *o, char **files, int nfiles, ccg_corpus **cp, ccg_extractor *
         ccg_extractor_free(x);
         return CLI_ERROR;
     }
-    double t1 = cli_seconds(), c1 = cli_cpu_seconds();
+    double t1 = cli_seconds(), c1 = cli_cpu_seconds(), m1 = cli_peak_mb();
     if ((err = ccg_extractor_annotate(x, c, &a)) < 0) {
         cli_lib_error(err);
         ccg_corpus_free(c);
@@ -105,10 +105,10 @@ int xcli_run(xcli *o, char **files, int nfiles, ccg_corpus **cp, ccg_extractor *
     if (o->timings)
         fprintf(stderr,
                 "ccgraph: read (with extraction's first pass where threads parse): %.2f s, "
-                "%.2f s CPU (%zu papers); extract (the rest): %.2f s, %.2f s CPU "
-                "(%zu entities)\n",
-                t1 - t0, c1 - c0, c->n_records, cli_seconds() - t1, cli_cpu_seconds() - c1,
-                a->n_entities);
+                "%.2f s CPU (%zu papers, peak RSS %.0f MB); extract (the rest): %.2f s, "
+                "%.2f s CPU (%zu entities, peak RSS %.0f MB)\n",
+                t1 - t0, c1 - c0, c->n_records, m1, cli_seconds() - t1, cli_cpu_seconds() - c1,
+                a->n_entities, cli_peak_mb());
     *cp = c;
     *xp = x;
     *ap = a;

@@ -300,9 +300,9 @@ int cli_build_network(char **files, int nfiles, const cli_pipeline_opts *po,
     double t0 = cli_seconds(), c0 = cli_cpu_seconds();
     err = ccg_graph_build(corpus, ann, go, &net);
     if (err >= 0 && xo.timings)
-        fprintf(stderr, "ccgraph: graph%s: %.2f s, %.2f s CPU (%zu nodes, %zu edges)\n",
+        fprintf(stderr, "ccgraph: graph%s: %.2f s, %.2f s CPU (%zu nodes, %zu edges, peak RSS %.0f MB)\n",
                 go->layout != CCG_LAYOUT_NONE ? " and layout" : "", cli_seconds() - t0,
-                cli_cpu_seconds() - c0, net->n_nodes, net->n_edges);
+                cli_cpu_seconds() - c0, net->n_nodes, net->n_edges, cli_peak_mb());
     if (err < 0) {
         cli_lib_error(err);
         ccg_annotation_free(ann);

@@ -3,6 +3,7 @@
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 
 #ifdef CCG_HAVE_MIMALLOC
 #include <mimalloc.h>
@@ -79,6 +80,14 @@ double cli_cpu_seconds(void)
     struct timespec ts;
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+double cli_peak_mb(void)
+{
+    struct rusage ru;
+    if (getrusage(RUSAGE_SELF, &ru) < 0)
+        return 0;
+    return (double)ru.ru_maxrss / 1024; /* KB on Linux */
 }
 
 int cli_load_corpus(char **files, int nfiles, const ccg_reader_options *ropts,

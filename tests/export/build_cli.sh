@@ -54,6 +54,15 @@ expect_rc 0 "rerun" "$bin" build "$seed" -o "$tmp/r.svg" -o "$tmp/r.graphml" -o 
 cmp -s "$tmp/l.svg" "$tmp/r.svg" || fail "SVG differs between runs"
 cmp -s "$tmp/l.graphml" "$tmp/r.graphml" || fail "GraphML differs between runs"
 
+# --timings reports every stage (time, CPU, peak memory) and each output on
+# stderr, and changes no output.
+expect_rc 0 "timings" "$bin" build "$seed" -o "$tmp/t.graphml" --title "Seed <listing> & co" --timings
+for stage in "read (with" "extract (the rest)" "graph and layout" "$tmp/t.graphml:"; do
+    grep -qF "$stage" "$tmp/err" || fail "--timings: no line for $stage"
+done
+[ "$(grep -c 'peak RSS [0-9]* MB' "$tmp/err")" = 2 ] || fail "--timings: peak RSS not on the two stage lines"
+cmp -s "$tmp/l.graphml" "$tmp/t.graphml" || fail "--timings changed the GraphML"
+
 # Usage errors: exit 2.
 expect_rc 2 "no output" "$bin" build "$seed"
 grep -q -- "-o FILE" "$tmp/err" || fail "no output: message does not say how"
