@@ -180,14 +180,15 @@ static size_t atom_at(const ctx *c, size_t off)
  * URL the atoms skip: those are tried one by one, before the first match
  * among atoms.
  */
-/* Does atom a's hash pass the filter of every pattern's first words (bloom,
- * ccg__match_lead_bloom)? A few atoms in a hundred do, and find walks those
- * instead of every atom. (A run of digits whose hash passes is turned away
- * by find's own tests or PCRE2's: the first words are letters.) */
-static inline uint64_t lead_bit(const uint64_t *bloom, const ccg__atom *a)
+/* Does atom a's hash pass the filter of every pattern's first words
+ * (ccg__match_lead_bytes)? A few atoms in a hundred do, and find walks
+ * those instead of every atom. (A run of digits whose hash passes is
+ * turned away by find's own tests or PCRE2's: the first words are
+ * letters.) The hash's 0 -> 1 fix is left out: the filter passes 0
+ * wherever it passes 1, and find tests the atoms it passes. */
+static inline uint64_t lead_bit(const uint8_t *filter, const ccg__atom *a)
 {
-    uint32_t h = a->fh ? a->fh : 1;
-    return bloom[h >> 6 & 3] >> (h & 63) & 1;
+    return filter[a->fh & 255];
 }
 
 static int lead_grow(ctx *c)
@@ -198,14 +199,14 @@ static int lead_grow(ctx *c)
 /* c->lead, for a text pass_lexicon did not sweep. */
 static int lead_atoms(ctx *c)
 {
-    const uint64_t *bloom = ccg__match_lead_bloom(c->x->patterns);
+    const uint8_t *filter = ccg__match_lead_bytes(c->x->patterns);
     if (lead_grow(c) < 0)
         return CCG_ENOMEM;
     for (size_t base = 0; base < c->t.n_atoms; base += 64) {
         size_t end = c->t.n_atoms - base < 64 ? c->t.n_atoms : base + 64;
         uint64_t lead = 0;
         for (size_t k = base; k < end; k++)
-            lead |= lead_bit(bloom, &c->t.atoms[k]) << (k - base);
+            lead |= lead_bit(filter, &c->t.atoms[k]) << (k - base);
         c->lead[base / 64] = lead;
     }
     c->lead_ready = true;
@@ -848,6 +849,14 @@ static inline uint32_t pair_key(uint32_t h1, unsigned char sep, uint32_t h2)
     return (h1 ^ sep) * 0x85EBCA6Bu ^ h2;
 }
 
+/*
+ * The separator pair_key takes from an atom's sepch: the ones the fold
+ * keeps, else 0. The tokenizer gives those only to SEP_OTHER atoms (a
+ * SEP_HYPHEN has '-', the others 0), so this is pair_at's test without
+ * the compare of sep (test_extract checks it).
+ */
+static const unsigned char kept_sep[256] = {['@'] = '@', ['\''] = '\'', ['.'] = '.'};
+
 /* pair_key of atoms k and k + 1 (< n_atoms) from their fh: the sweeps' test */
 static inline uint32_t pair_at(const ctx *c, size_t k)
 {
@@ -956,6 +965,10 @@ static int lex_walk_all(ctx *c)
  * the punctuation before atom k + 1 to the walk, which tests them anyway:
  * in the sweep they cost more than the walks they spared (sub5k: 13.6M of
  * 620M instructions of pass 1).
+ *
+ * The sweep tests the bits of the hashes without their 0 -> 1 fix (a hash
+ * 0 tests bits 0 and 1, which ccg__lexicon_seal sets), and takes the
+ * separator of a pair from kept_sep: 6 of its 46 instructions an atom.
  */
 static int pass_lexicon(ctx *c)
 {
@@ -965,21 +978,30 @@ static int pass_lexicon(ctx *c)
         return lex_walk_all(c); /* without the filter (its seal ran out of memory) */
     /* the sweep also makes find's c->lead: one more filter test of the hash
      * it has loaded is cheaper than a sweep of its own */
-    const uint64_t *lb = ccg__match_lead_bloom(c->x->patterns);
+    const uint8_t *lb = ccg__match_lead_bytes(c->x->patterns);
     if (lead_grow(c) < 0)
         return CCG_ENOMEM;
     for (size_t base = 0; base < n; base += 64) {
         size_t end = n - base < 64 ? n : base + 64;
         size_t pend = end < n ? end : n - 1; /* atoms k with k + 1 < n */
+        /* each atom's bits come in at the top (shifts by a constant: x86
+         * shifts by a variable only through cl, one more move each) */
         uint64_t may = 0, lead = 0;
         for (size_t k = base; k < pend; k++) {
             const ccg__atom *a = &c->t.atoms[k];
-            may |= (starts_has(st, a->fh, 1) | starts_has(st, pair_at(c, k), 0)) << (k - base);
-            lead |= lead_bit(lb, a) << (k - base);
+            uint32_t h = a->fh, b1 = ccg__bloom_bit(h, st->log2) ^ 1,
+                     b2 = ccg__bloom_bit(pair_key(h, kept_sep[a[1].sepch], a[1].fh), st->log2);
+            may = may >> 1 | (st->bits[b1 >> 6] >> (b1 & 63) | st->bits[b2 >> 6] >> (b2 & 63)) << 63;
+            lead = lead >> 1 | lead_bit(lb, a) << 63;
         }
         if (pend < end) { /* the text's last atom: a match of one atom */
-            may |= starts_has(st, c->t.atoms[pend].fh, 1) << (pend - base);
-            lead |= lead_bit(lb, &c->t.atoms[pend]) << (pend - base);
+            uint32_t b1 = ccg__bloom_bit(c->t.atoms[pend].fh, st->log2) ^ 1;
+            may = may >> 1 | st->bits[b1 >> 6] >> (b1 & 63) << 63;
+            lead = lead >> 1 | lead_bit(lb, &c->t.atoms[pend]) << 63;
+        }
+        if (end - base < 64) {
+            may >>= 64 - (end - base);
+            lead >>= 64 - (end - base);
         }
         c->lead[base / 64] = lead;
         int err = lex_walk(c, base, may);
@@ -1181,7 +1203,11 @@ int ccg__overlay_seal(ccg__overlay *ov, unsigned threads)
 int ccg__lexicon_seal(ccg_extractor *x)
 {
     int err = ccg__table_bloom(&x->lex);
-    return err < 0 ? err : starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true);
+    if (err < 0 || (err = starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true)) < 0)
+        return err;
+    /* pass_lexicon's sweep tests a hash 0 at these bits, not at those of 1 */
+    x->lex_starts.bits[0] |= 3;
+    return 0;
 }
 
 void ccg__overlay_free(ccg__overlay *ov)

@@ -155,7 +155,7 @@ struct ccg__patterns {
     pcre2_code *anchored[PAT_COUNT];
     bool jit[PAT_COUNT], jit_anchored[PAT_COUNT]; /* did JIT compile them? */
     ccg__first_words first[PAT_COUNT];
-    uint64_t lead_bloom[4]; /* bit (hash & 255) of every pattern's first words */
+    uint8_t lead[256]; /* 1 at (hash & 255) of every pattern's first words */
     uint64_t last_bytes[PAT_COUNT][4]; /* bit c of the last byte c of each last word */
 };
 
@@ -259,9 +259,11 @@ int ccg__patterns_new(void **out)
             }
             uint8_t *sl = &fw->slot[fw->hash[fw->n] & 63];
             *sl = *sl ? PAT_SLOT_SHARED : (uint8_t)(fw->n + 1);
-            p->lead_bloom[fw->hash[fw->n] >> 6 & 3] |= (uint64_t)1 << (fw->hash[fw->n] & 63);
+            p->lead[fw->hash[fw->n] & 255] = 1;
         }
     }
+    /* the extractor tests an atom's hash without its 0 -> 1 fix (lead_bit) */
+    p->lead[0] |= p->lead[1];
     *out = p;
     return 0;
 }
@@ -359,10 +361,10 @@ const ccg__first_words *ccg__match_first_words(const void *patterns, int pat)
     return first_words[pat][0].word ? &p->first[pat] : NULL;
 }
 
-const uint64_t *ccg__match_lead_bloom(const void *patterns)
+const uint8_t *ccg__match_lead_bytes(const void *patterns)
 {
     const struct ccg__patterns *p = patterns;
-    return p->lead_bloom;
+    return p->lead;
 }
 
 bool ccg__match_may_end(const void *patterns, int pat, const char *text, size_t len)

@@ -97,10 +97,12 @@ static inline bool ccg__then_may(const ccg__first_words *fw, unsigned w, const c
 const ccg__first_words *ccg__match_first_words(const void *patterns, int pat);
 
 /**
- * A 256-bit filter of the first words of every pattern: bit (hash & 255)
- * of each, the hash as in ccg__first_words.
+ * A filter of the first words of every pattern: 256 bytes, 1 at (hash &
+ * 255) of each, the hash as in ccg__first_words (a byte, not a bit: the
+ * extractor tests every atom of every text without a variable shift),
+ * and 1 at 0 where it is at 1, for a hash tested without its 0 -> 1 fix.
  */
-const uint64_t *ccg__match_lead_bloom(const void *patterns);
+const uint8_t *ccg__match_lead_bytes(const void *patterns);
 
 /** As ccg__match, but the match must start at byte at. */
 int ccg__match_at(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,
