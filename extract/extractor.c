@@ -475,14 +475,25 @@ static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, 
     return -1;
 }
 
-/* Appends atom j's folded text to c->key (ccg__fold_atom). */
-static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast)
+/*
+ * Appends the bytes of atom j's key to c->key, as ccg__fold_atom writes
+ * them; lex_match has their hash already (folding again for it was half
+ * the instructions of a step).
+ */
+static int append_atom(ctx *c, size_t j, bool first)
 {
     const ccg__atom *a = &c->t.atoms[j];
-    if (ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
+    const ccg__word *w = &c->t.words[a->word];
+    if (c->key.len + (a->end - a->start) + 3 > c->key.cap &&
+        ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
         return CCG_ENOMEM;
-    size_t klen = 0;
-    char *k = ccg__fold_atom(c->s, &c->t, j, first, h, hlast, &klen, c->key.data + c->key.len);
+    char *k = c->key.data + c->key.len;
+    if (!first && a->sep == SEP_OTHER && ccg__sep_kept(a->sepch))
+        *k++ = (char)a->sepch;
+    for (uint32_t i = a->start; i < a->end; i++)
+        *k++ = (char)ccg__lower((unsigned char)c->s[i]);
+    if (j + 1 == w->a1 && w->end > a->end)
+        *k++ = '+';
     *k = '\0';
     c->key.len = (size_t)(k - c->key.data);
     return 0;
@@ -509,17 +520,18 @@ static bool plural_end(const ctx *c, size_t j, size_t klen)
 }
 
 /*
- * One atom of lex_match, exactly: appends atom j to the key, looks it up and
- * records a match ending there in *best. Returns whether a longer key may
- * go on (the key is a prefix in the table).
+ * One atom of lex_match, exactly: appends atom j to the key (whose hash is
+ * h through it, hlast before its last byte), looks it up and records a
+ * match ending there in *best. Returns whether a longer key may go on (the
+ * key is a prefix in the table).
  */
-static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_t *h,
-                     uint32_t *hlast, size_t *best, int *entry, bool any_case)
+static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_t h,
+                     uint32_t hlast, size_t *best, int *entry, bool any_case)
 {
     const ccg__atom *a = &c->t.atoms[j];
-    if (append_atom(c, j, j == a0, h, hlast) < 0)
+    if (append_atom(c, j, j == a0) < 0)
         return false;
-    ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, *h ? *h : 1);
+    ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, h ? h : 1);
     bool found = false;
     if (slot && (slot->flags & KEY_FULL)) {
         int e = any_case ? slot->value : pick_form(c, slot, a0, j + 1, false);
@@ -537,7 +549,7 @@ static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_
     }
     if (!found && plural_end(c, j, c->key.len)) {
         /* plurals: LLMs, ViTs, Transformers, neural networks */
-        ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1, *hlast ? *hlast : 1);
+        ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1, hlast ? hlast : 1);
         if (s2 && (s2->flags & KEY_FULL)) {
             int e = any_case ? s2->value : pick_form(c, s2, a0, j + 1, true);
             if (e >= 0 && boundary_ok(c, j + 1, false)) {
@@ -584,16 +596,19 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
     size_t best = 0, exact = a0; /* atoms [a0, exact) are stepped exactly */
     c->key.len = 0;
     uint32_t h = CCG_FNV_BASIS, hlast = h; /* hash through the current atom */
-    uint32_t he = h, hle = h;               /* hash through atom exact - 1 */
+    uint32_t hs[MAX_LEX_ATOMS], hls[MAX_LEX_ATOMS]; /* the same through atom a0 + i */
     size_t klen = 0;
     size_t end = c->t.n_atoms < a0 + MAX_LEX_ATOMS ? c->t.n_atoms : a0 + MAX_LEX_ATOMS;
     for (size_t j = a0; j < end; j++) {
         ccg__fold_atom(c->s, &c->t, j, j == a0, &h, &hlast, &klen, NULL);
+        hs[j - a0] = h;
+        hls[j - a0] = hlast;
         bool full = ccg__table_may_have_full(tab, h ? h : 1) ||
                     (ccg__table_may_have_full(tab, hlast ? hlast : 1) && plural_end(c, j, klen));
         if (full) {
             for (; exact <= j; exact++)
-                if (!lex_step(c, tab, a0, exact, &he, &hle, &best, entry, any_case))
+                if (!lex_step(c, tab, a0, exact, hs[exact - a0], hls[exact - a0], &best, entry,
+                              any_case))
                     return best;
         } else if (!ccg__table_may_have(tab, h ? h : 1)) {
             break; /* no key goes through atom j */
