@@ -1298,6 +1298,12 @@ static int add_def(ctx *c, const char *lf, size_t lfl, const char *name, size_t 
  * with the long-form window, the first character at the start of a word.
  * Returns the offset of the long form's start in lf, or -1.
  */
+/* The bit of a letter (either case) or digit in sh_align's set. */
+static inline unsigned sf_bit(char c)
+{
+    return c >= '0' && c <= '9' ? (unsigned)(c - '0') + 26 : (unsigned)((c | 32) - 'a');
+}
+
 static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
 {
     long s = (long)sfl - 1, l = (long)lfl - 1, first = 0, starts = 0;
@@ -1324,20 +1330,24 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
     }
     /* two words at least of a long form of several words start with a letter
      * of the short form: "existing methods (ESD)" aligns E, S and D but is
-     * no long form */
+     * no long form. The letters and digits of the short form as bits (case
+     * folded), and each word of the long form read once: a word a byte,
+     * and a pass over the short form a capital, were a fifth of this */
+    uint64_t in_sf = 0;
+    for (size_t k = 0; k < sfl; k++)
+        if (alnum_c(sf[k]))
+            in_sf |= (uint64_t)1 << sf_bit(sf[k]);
     long words = 0;
-    for (long i = l + 1; i < (long)lfl; i++) {
-        if (!alnum_c(lf[i]) || (i > l + 1 && alnum_c(lf[i - 1])))
+    for (long i = l + 1; i < (long)lfl;) {
+        if (!alnum_c(lf[i])) {
+            i++;
             continue;
+        }
         words++;
         /* its first letter, or a capital inside it (featUre fuSion) */
-        bool hit = false;
-        for (long j = i; j < (long)lfl && alnum_c(lf[j]) && !hit; j++) {
-            if (j > i && !up_c(lf[j]))
-                continue;
-            for (size_t k = 0; k < sfl && !hit; k++)
-                hit = alnum_c(sf[k]) && (sf[k] | 32) == (lf[j] | 32);
-        }
+        bool hit = in_sf >> sf_bit(lf[i]) & 1;
+        for (i++; i < (long)lfl && alnum_c(lf[i]); i++)
+            hit |= up_c(lf[i]) && (in_sf >> sf_bit(lf[i]) & 1);
         starts += hit;
     }
     if (starts < (words < 2 ? words : 2))
