@@ -2646,8 +2646,6 @@ static int settle(ctx *c)
     int err = family_to_version(c);
     if (err < 0)
         return err;
-    for (size_t i = 0; i < c->n; i++)
-        cues(c, &c->m[i]);
     size_t *ix = ccg__malloc((c->n + 1) * sizeof *ix);
     if (!ix)
         return CCG_ENOMEM;
@@ -2691,12 +2689,16 @@ static int settle(ctx *c)
         uint32_t votes[CCG_TYPE_COUNT] = {0};
         int lex = -1;
         bool intro = false, coined = false;
+        for (size_t k = g; k < h && lex < 0; k++)
+            lex = c->m[ix[k]].lexentry;
+        /* a name the lexicon types is never introduced, and its votes go
+         * unread: its mentions need no cues (a third of them, sub10k) */
+        for (size_t k = g; k < h && lex < 0; k++)
+            cues(c, &c->m[ix[k]]);
         for (size_t k = g; k < h; k++) {
             const ccg__mention *m = &c->m[ix[k]];
             for (int t = 0; t < CCG_TYPE_COUNT; t++)
                 votes[t] += m->votes[t];
-            if (m->lexentry >= 0 && lex < 0)
-                lex = m->lexentry;
             intro |= m->introduced;
             coined |= m->coined;
         }
