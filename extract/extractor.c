@@ -1045,7 +1045,8 @@ static int pass_lexicon(ctx *c)
             const ccg__atom *a = &c->t.atoms[k];
             uint32_t h = a->fh, b1 = ccg__bloom_bit(h, st->log2) ^ 1,
                      b2 = ccg__bloom_bit(pair_key(h, kept_sep[a[1].sepch], a[1].fh), st->log2);
-            may = may >> 1 | (st->bits[b1 >> 6] >> (b1 & 63) | st->bits[b2 >> 6] >> (b2 & 63)) << 63;
+            may = may >> 1 |
+                  (st->bits[b1 >> 6] >> (b1 & 63) | st->bits[b2 >> 6] >> (b2 & 63)) << 63;
             lead = lead >> 1 | lead_bit(lb, a) << 63;
         }
         if (pend < end) { /* the text's last atom: a match of one atom */
