@@ -60,10 +60,21 @@ typedef struct {
      * spaces (each of three letters at least: their first three are
      * tested), or NULL: any */
     const char *then;
+    /* with then, the words that may come after that word (of letters)
+     * and white space, or NULL: any. "In this paper, we", "our method
+     * achieves": of the 14.2k calls of PAT_INTRO that failed on sub10k,
+     * 9.6k were at "this" or "our"; 1k are left */
+    const char *then2;
 } lead;
 
 #define INTRO_ING "introducing proposing presenting developing designing releasing constructing " \
                   "building curating"
+/* what PAT_INTRO lets come after "we", "this paper", "our method" */
+#define INTRO_VERBS "also further first then newly hereby additionally therefore thus now next " \
+                    "finally instead here subsequently hence " \
+                    "propose introduce present develop release design construct build curate " \
+                    "create contribute devise offer establish formulate put open-source unveil " \
+                    "define train assemble compile collect derive implement identify"
 
 static const lead first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
     /* "In introducing", "By proposing", "For this, curating": the -ing verb, or "this" */
@@ -73,14 +84,10 @@ static const lead first_words[PAT_COUNT][PAT_MAX_WORDS + 1] = {
                    {"here", "ing", INTRO_ING},
                    {"for", "this", NULL},
                    /* an adverb or the verb */
-                   {"we", NULL,
-                    "also further first then newly hereby additionally therefore thus now next "
-                    "finally instead here subsequently hence "
-                    "propose introduce present develop release design construct build curate "
-                    "create contribute devise offer establish formulate put open-source unveil "
-                    "define train assemble compile collect derive implement identify"},
-                   {"this", NULL, "paper work study article letter"},
-                   {"our", NULL, "work paper method approach framework study model system pipeline"}},
+                   {"we", NULL, INTRO_VERBS, NULL},
+                   {"this", NULL, "paper work study article letter", INTRO_VERBS},
+                   {"our", NULL, "work paper method approach framework study model system pipeline",
+                    INTRO_VERBS}},
     [PAT_NAMED] = {{"named", NULL, NULL},
                    {"called", NULL, NULL},
                    {"dubbed", NULL, NULL},
@@ -209,6 +216,20 @@ static bool starts_word(const unsigned char *s, size_t p, size_t len, const lead
     return false;
 }
 
+/* Sets the bits (ccg__then_bit) of the words of list (separated by spaces) in f. */
+static int then_bits(const char *list, uint64_t *f)
+{
+    for (const char *t = list; t && *t;) {
+        size_t l = strcspn(t, " ");
+        if (l < 3)
+            return CCG_EINVAL;
+        uint32_t b = ccg__then_bit(t);
+        f[b >> 6] |= (uint64_t)1 << (b & 63);
+        t += l + (t[l] == ' ');
+    }
+    return 0;
+}
+
 int ccg__patterns_new(void **out)
 {
     struct ccg__patterns *p = ccg__calloc(1, sizeof *p);
@@ -245,18 +266,13 @@ int ccg__patterns_new(void **out)
             fw->len[fw->n] = (uint8_t)strlen(w->word);
             fw->hash[fw->n] = ccg__hash(w->word, strlen(w->word));
             fw->next[fw->n] = w->next;
-            for (const char *t = w->then; t && *t;) {
-                size_t l = strcspn(t, " ");
-                if (l < 3) {
-                    ccg__patterns_free(p);
-                    return ccg__err(CCG_EINVAL, "pattern %d: a word after %s is too short", i,
-                                    w->word);
-                }
-                uint32_t b = ccg__then_bit(t);
-                fw->then[fw->n][b >> 6] |= (uint64_t)1 << (b & 63);
-                fw->has_then[fw->n] = true;
-                t += l + (t[l] == ' ');
+            if (then_bits(w->then, fw->then[fw->n]) < 0 ||
+                then_bits(w->then2, fw->then2[fw->n]) < 0) {
+                ccg__patterns_free(p);
+                return ccg__err(CCG_EINVAL, "pattern %d: a word after %s is too short", i, w->word);
             }
+            fw->has_then[fw->n] = w->then != NULL;
+            fw->has_then2[fw->n] = w->then2 != NULL;
             uint8_t *sl = &fw->slot[fw->hash[fw->n] & 63];
             *sl = *sl ? PAT_SLOT_SHARED : (uint8_t)(fw->n + 1);
             p->lead[fw->hash[fw->n] & 255] = 1;
