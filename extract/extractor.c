@@ -2762,7 +2762,8 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
 {
     uint32_t *v = NULL;
     size_t n = 0, cap = 0;
-    if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
+    /* (most abstracts have fewer than 16 sentences: one allocation) */
+    if (ccg__grow((void **)&v, &cap, 16, sizeof *v) < 0)
         return CCG_ENOMEM;
     v[n++] = 0;
     /* Most bytes end no sentence. The next of each byte that may, found by
