@@ -86,6 +86,21 @@ static inline bool atom_is(const ctx *c, size_t k, const char *w)
     return true;
 }
 
+/*
+ * Does s[i..n) start with w (lower-case letters), ASCII case ignored? A
+ * byte with bit 5 set is a lower-case letter only if it is one or its
+ * capital: the cues compare so, without ccg__lower's test.
+ */
+static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
+{
+    if (i + l > n)
+        return false;
+    for (size_t k = 0; k < l; k++)
+        if ((char)(s[i + k] | 32) != w[k])
+            return false;
+    return true;
+}
+
 /* A word of a list, with its length known when compiled (W("...")). */
 typedef struct {
     const char *w;
@@ -299,10 +314,9 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
             continue;
         if (fw->next[w]) {
             /* the word after must end so: "In introducing", "For this," */
-            size_t sl = strlen(fw->next[w]);
+            size_t sl = fw->next_len[w];
             const ccg__atom *b = k + 1 < c->t.n_atoms ? &c->t.atoms[k + 1] : NULL;
-            if (!b || b->end - b->start < sl ||
-                strncasecmp(c->s + b->end - sl, fw->next[w], sl) != 0)
+            if (!b || b->end - b->start < sl || !at_ci(c->s, b->end, b->end - sl, fw->next[w], sl))
                 continue;
         }
         if ((rc = ccg__match_at(pats, c->mt, pat, c->s, len, a->start, ov, n_pairs)) != 0) {
@@ -2333,21 +2347,6 @@ static int noun_atom(const ctx *c, size_t k)
         buf[i] = (char)ccg__lower((unsigned char)c->s[a->start + i]);
     const ccg__slot *slot = ccg__table_find(&c->x->nouns, buf, n, h);
     return slot ? slot->value : -1;
-}
-
-/*
- * Does s[i..n) start with w (lower-case letters), ASCII case ignored? A
- * byte with bit 5 set is a lower-case letter only if it is one or its
- * capital: the cues compare so, without ccg__lower's test.
- */
-static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
-{
-    if (i + l > n)
-        return false;
-    for (size_t k = 0; k < l; k++)
-        if ((char)(s[i + k] | 32) != w[k])
-            return false;
-    return true;
 }
 
 /*

@@ -197,15 +197,18 @@ static inline bool word_char(unsigned char c)
     return ascii_letter(c) || (c >= '0' && c <= '9') || c == '_';
 }
 
-/* Does the letter run at s[p..len) spell one of words (case-insensitively)? */
-static bool starts_word(const unsigned char *s, size_t p, size_t len, const lead *words)
+/* Does the letter run at s[p..len) spell one of the first words of fw
+ * (words, case-insensitively)? Their lengths are fw's: a strlen of each
+ * word a call was most of the call. */
+static bool starts_word(const unsigned char *s, size_t p, size_t len, const ccg__first_words *fw,
+                        const lead *words)
 {
     size_t n = 0;
     while (p + n < len && n < 16 && ascii_letter(s[p + n]))
         n++;
-    for (; words->word; words++) {
-        const char *w = words->word;
-        if ((unsigned char)w[0] != (s[p] | 32) || strlen(w) != n)
+    for (unsigned k = 0; k < fw->n; k++) {
+        const char *w = words[k].word;
+        if ((unsigned char)w[0] != (s[p] | 32) || fw->len[k] != n)
             continue;
         size_t i = 1;
         while (i < n && (unsigned char)w[i] == (s[p + i] | 32))
@@ -266,6 +269,7 @@ int ccg__patterns_new(void **out)
             fw->len[fw->n] = (uint8_t)strlen(w->word);
             fw->hash[fw->n] = ccg__hash(w->word, strlen(w->word));
             fw->next[fw->n] = w->next;
+            fw->next_len[fw->n] = (uint8_t)(w->next ? strlen(w->next) : 0);
             if (then_bits(w->then, fw->then[fw->n]) < 0 ||
                 then_bits(w->then2, fw->then2[fw->n]) < 0) {
                 ccg__patterns_free(p);
@@ -404,12 +408,12 @@ bool ccg__match_may_end(const void *patterns, int pat, const char *text, size_t 
 
 bool ccg__match_may_start(const void *patterns, int pat, const char *text, size_t len, size_t at)
 {
-    (void)patterns;
+    const struct ccg__patterns *p = patterns;
     const unsigned char *s = (const unsigned char *)text;
     if (!first_words[pat][0].word)
         return true;
     return at < len && (at == 0 || !word_char(s[at - 1])) &&
-           starts_word(s, at, len, first_words[pat]);
+           starts_word(s, at, len, &p->first[pat], first_words[pat]);
 }
 
 int ccg__match_at(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,

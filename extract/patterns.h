@@ -57,7 +57,8 @@ typedef struct {
     unsigned n;
     uint8_t len[PAT_MAX_WORDS];
     uint32_t hash[PAT_MAX_WORDS];
-    const char *next[PAT_MAX_WORDS]; /* what the next word must end with, or NULL */
+    const char *next[PAT_MAX_WORDS]; /* what the next word must end with (lower case), or NULL */
+    uint8_t next_len[PAT_MAX_WORDS];  /* its length */
     /* per word, a filter of what the text goes on with after it and white
      * space (ccg__then_may), or all zero: anything */
     bool has_then[PAT_MAX_WORDS];
