@@ -2137,24 +2137,22 @@ static inline uint64_t name_bit(const char *s, size_t l)
     return (uint64_t)1 << ((k * 0x9E3779B1u) >> 26);
 }
 
-/* The single-word names among mentions [0, n0) -> the first mention of each. */
-static int recall_names(const ctx *c, size_t n0, ccg__table *names)
+/*
+ * The first of mentions [0, n0) whose span, of one word and not from the
+ * lexicon, is the bytes s[0, l); -1 if none. A text has a few such names,
+ * and only the words that pass the filter ask: a hash table of them was
+ * made and freed for each text that had one (5.8M instructions on sub10k
+ * for 6k lookups).
+ */
+static long recall_name(const ctx *c, size_t n0, const char *s, size_t l)
 {
     for (size_t i = 0; i < n0; i++) {
         const ccg__mention *m = &c->m[i];
-        size_t ml = m->end - m->start;
-        if (m->lexentry >= 0 || ml == 0 || memchr(c->s + m->start, ' ', ml))
-            continue;
-        ccg__slot *slot;
-        int err = ccg__table_put(names, c->s + m->start, ml, &slot);
-        if (err < 0)
-            return err;
-        if (!(slot->flags & KEY_FULL)) {
-            slot->flags |= KEY_FULL;
-            slot->value = (int32_t)i;
-        }
+        if (m->end - m->start == l && m->lexentry < 0 && memcmp(c->s + m->start, s, l) == 0 &&
+            !memchr(s, ' ', l))
+            return (long)i;
     }
-    return 0;
+    return -1;
 }
 
 /* Other occurrences of names found by shape, definition or introduction. */
@@ -2162,7 +2160,6 @@ static int pass_recall(ctx *c)
 {
     enum { MAX_MULTI = 32 };
     size_t multi[MAX_MULTI], n_multi = 0;
-    ccg__table names = {0};
     size_t n0 = c->n;
     int err = 0;
     uint64_t filter = 0; /* name_bit of each single-word name */
@@ -2179,10 +2176,8 @@ static int pass_recall(ctx *c)
         filter |= name_bit(c->s + m->start, ml);
     }
     if (filter && (err = upper_words(c)) < 0)
-        goto cleanup;
-    /* every single-word name found has a capital: the words of c->up; the
-     * table of the names is made when a word passes the filter */
-    bool made = false;
+        return err;
+    /* every single-word name found has a capital: the words of c->up */
     for (size_t i = 0; filter && i < c->n_up; i++) {
         const ccg__word *w = &c->t.words[c->up[i]];
         if (!span_free(c, w->a0, w->a1))
@@ -2198,14 +2193,11 @@ static int pass_recall(ctx *c)
         if (!(filter & name_bit(c->s + w->start, l)) &&
             !(plural && (filter & name_bit(c->s + w->start, l - 1))))
             continue;
-        if (!made && (err = recall_names(c, n0, &names)) < 0)
-            goto cleanup;
-        made = true;
-        ccg__slot *slot = ccg__table_find(&names, c->s + w->start, l, ccg__hash(c->s + w->start, l));
-        if (!slot && plural)
-            slot = ccg__table_find(&names, c->s + w->start, l - 1, ccg__hash(c->s + w->start, l - 1));
-        if (slot && (err = recall_at(c, (size_t)slot->value, w->start, e)) < 0)
-            goto cleanup;
+        long named = recall_name(c, n0, c->s + w->start, l);
+        if (named < 0 && plural)
+            named = recall_name(c, n0, c->s + w->start, l - 1);
+        if (named >= 0 && (err = recall_at(c, (size_t)named, w->start, e)) < 0)
+            return err;
     }
     /* A name starts a word: try word starts only, and of those the words
      * whose first atom hashes as the name's (ccg__atomize folds case, so a
@@ -2251,12 +2243,10 @@ static int pass_recall(ctx *c)
             if (e < c->len && alnum_c(c->s[e]))
                 continue;
             if ((err = recall_at(c, i, p, e)) < 0)
-                goto cleanup;
+                return err;
         }
     }
-cleanup:
-    ccg__table_free(&names);
-    return err;
+    return 0;
 }
 
 /* ---- types and introductions --------------------------------------------- */
