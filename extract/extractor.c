@@ -47,6 +47,7 @@ typedef struct {
     uint32_t *sent;           /* sentence starts */
     uint32_t n_sent;
     size_t title_end;         /* end of the title, 0 if the text has none */
+    uint64_t atom_rate;       /* atoms a byte, times 2^32 (atom_at) */
     char **defs;              /* pairs: long form, name */
     size_t n_defs, cap_defs;
     unsigned n_scans;         /* whole-text scans of generic_lf so far */
@@ -85,6 +86,21 @@ static inline bool atom_is(const ctx *c, size_t k, const char *w)
     return true;
 }
 
+/*
+ * Does s[i..n) start with w (lower-case letters), ASCII case ignored? A
+ * byte with bit 5 set is a lower-case letter only if it is one or its
+ * capital: the cues compare so, without ccg__lower's test.
+ */
+static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
+{
+    if (i + l > n)
+        return false;
+    for (size_t k = 0; k < l; k++)
+        if ((char)(s[i + k] | 32) != w[k])
+            return false;
+    return true;
+}
+
 /* A word of a list, with its length known when compiled (W("...")). */
 typedef struct {
     const char *w;
@@ -93,35 +109,50 @@ typedef struct {
 #define W(s) {s, sizeof s - 1}
 
 /*
- * A list of words and a filter of their lengths and first letters, made
- * by the first call that needs it: most words of a text are in no list,
- * and the filter turns them away without a pass over the list. Threads
- * that race to make it compute the same value; relaxed atomics make that
- * race a defined one.
+ * A list of words and a filter of them, made by the first call that needs
+ * it: most words of a text are in no list, and the filter turns them away
+ * without a pass over the list. Its 256 bits are those of each word's
+ * length and first and last letters: a filter of lengths and first letters
+ * apart let through a word in two of the longer lists (intro_skip's 39
+ * words), which then cost 40 compares (word_in was 1.4% of pass 1).
+ * Threads that race to make it compute the same value; relaxed atomics make
+ * that race a defined one, and ready is set (release) after the bits.
  */
 typedef struct {
     const wlit *w;
-    _Atomic uint64_t mask;
+    _Atomic uint64_t bits[4];
+    _Atomic bool ready;
 } wset;
 
-static inline uint64_t wset_bits(size_t n, unsigned char first)
+static inline unsigned wset_bit(size_t n, unsigned char first, unsigned char last)
 {
-    unsigned k = (unsigned)((first | 32) - 'a'); /* letters 0-25, the rest 26 */
-    return (uint64_t)1 << (n < 31 ? n : 31) | (uint64_t)1 << (32 + (k < 26 ? k : 26));
+    /* letters in either case alike, as the compare of the list's words */
+    uint32_t k = (uint32_t)(n < 255 ? n : 255) << 16 | (uint32_t)(first | 32) << 8 | (last | 32);
+    return (k * 0x9E3779B1u) >> 24;
+}
+
+/* Word i of set's filter, made if it is not yet. */
+static uint64_t wset_word(wset *set, unsigned i)
+{
+    if (atomic_load_explicit(&set->ready, memory_order_acquire))
+        return atomic_load_explicit(&set->bits[i], memory_order_relaxed);
+    uint64_t b[4] = {0};
+    for (const wlit *l = set->w; l->n; l++) {
+        unsigned k = wset_bit(l->n, (unsigned char)l->w[0], (unsigned char)l->w[l->n - 1]);
+        b[k >> 6] |= (uint64_t)1 << (k & 63);
+    }
+    for (unsigned j = 0; j < 4; j++)
+        atomic_store_explicit(&set->bits[j], b[j], memory_order_relaxed);
+    atomic_store_explicit(&set->ready, true, memory_order_release);
+    return b[i];
 }
 
 static bool word_in(const char *s, size_t n, wset *set)
 {
     if (n == 0)
         return false;
-    uint64_t m = atomic_load_explicit(&set->mask, memory_order_relaxed);
-    if (!m) {
-        for (const wlit *l = set->w; l->n; l++)
-            m |= wset_bits(l->n, (unsigned char)l->w[0]);
-        atomic_store_explicit(&set->mask, m, memory_order_relaxed);
-    }
-    uint64_t b = wset_bits(n, (unsigned char)s[0]);
-    if ((m & b) != b)
+    unsigned b = wset_bit(n, (unsigned char)s[0], (unsigned char)s[n - 1]);
+    if (!(wset_word(set, b >> 6) >> (b & 63) & 1))
         return false;
     char f = (char)(s[0] | 32);
     for (const wlit *l = set->w; l->n; l++)
@@ -150,12 +181,30 @@ static size_t sentence_end(const ctx *c, size_t off)
     return k + 1 < c->n_sent ? c->sent[k + 1] : c->len;
 }
 
-/* First atom starting at or after off. Branch-free halving (the compiler
- * makes the step a conditional move): the passes call it often and its
- * comparisons are coin flips a branch predictor loses. */
+/* First atom of [lo, lo + n) (n > 0) starting at or after off, or lo + n.
+ * Branch-free halving (the compiler makes the step a conditional move):
+ * its comparisons are coin flips a branch predictor loses. */
+static size_t atom_search(const ccg__atom *a, size_t lo, size_t n, size_t off)
+{
+    const ccg__atom *b = a + lo;
+    while (n > 1) {
+        size_t half = n / 2;
+        b = b[half].start < off ? b + half : b;
+        n -= half;
+    }
+    return (size_t)(b - a) + (b->start < off);
+}
+
+/*
+ * First atom starting at or after off. The passes ask often, and the
+ * atoms of a text are about as dense everywhere: from a guess at the
+ * text's mean density (c->atom_rate), the answer is a few atoms away
+ * (sub10k: 2.5 steps; 6% of the guesses are more than STEPS off and
+ * halve the rest), where halving took 8 of 10 instructions each.
+ */
 static size_t atom_at(const ctx *c, size_t off)
 {
-    const ccg__atom *a = c->t.atoms, *b = a;
+    const ccg__atom *a = c->t.atoms;
     size_t n = c->t.n_atoms;
     /* the text's ends, which find is asked about most: every atom starts
      * inside the text */
@@ -163,12 +212,18 @@ static size_t atom_at(const ctx *c, size_t off)
         return 0;
     if (off >= c->len)
         return n;
-    while (n > 1) {
-        size_t half = n / 2;
-        b = b[half].start < off ? b + half : b;
-        n -= half;
+    enum { STEPS = 6 };
+    size_t k = (size_t)((uint64_t)off * c->atom_rate >> 32); /* < n: off < len */
+    if (a[k].start < off) {
+        for (int i = 0; i < STEPS; i++)
+            if (++k == n || a[k].start >= off)
+                return k;
+        return atom_search(a, k, n - k, off);
     }
-    return (size_t)(b - a) + (b->start < off);
+    for (int i = 0; i < STEPS; i++, k--)
+        if (k == 0 || a[k - 1].start < off)
+            return k;
+    return atom_search(a, 0, k, off);
 }
 
 /*
@@ -180,14 +235,15 @@ static size_t atom_at(const ctx *c, size_t off)
  * URL the atoms skip: those are tried one by one, before the first match
  * among atoms.
  */
-/* Does atom a's hash pass the filter of every pattern's first words (bloom,
- * ccg__match_lead_bloom)? A few atoms in a hundred do, and find walks those
- * instead of every atom. (A run of digits whose hash passes is turned away
- * by find's own tests or PCRE2's: the first words are letters.) */
-static inline uint64_t lead_bit(const uint64_t *bloom, const ccg__atom *a)
+/* Does atom a's hash pass the filter of every pattern's first words
+ * (ccg__match_lead_bytes)? A few atoms in a hundred do, and find walks
+ * those instead of every atom. (A run of digits whose hash passes is
+ * turned away by find's own tests or PCRE2's: the first words are
+ * letters.) The hash's 0 -> 1 fix is left out: the filter passes 0
+ * wherever it passes 1, and find tests the atoms it passes. */
+static inline uint64_t lead_bit(const uint8_t *filter, const ccg__atom *a)
 {
-    uint32_t h = a->fh ? a->fh : 1;
-    return bloom[h >> 6 & 3] >> (h & 63) & 1;
+    return filter[a->fh & 255];
 }
 
 static int lead_grow(ctx *c)
@@ -198,14 +254,14 @@ static int lead_grow(ctx *c)
 /* c->lead, for a text pass_lexicon did not sweep. */
 static int lead_atoms(ctx *c)
 {
-    const uint64_t *bloom = ccg__match_lead_bloom(c->x->patterns);
+    const uint8_t *filter = ccg__match_lead_bytes(c->x->patterns);
     if (lead_grow(c) < 0)
         return CCG_ENOMEM;
     for (size_t base = 0; base < c->t.n_atoms; base += 64) {
         size_t end = c->t.n_atoms - base < 64 ? c->t.n_atoms : base + 64;
         uint64_t lead = 0;
         for (size_t k = base; k < end; k++)
-            lead |= lead_bit(bloom, &c->t.atoms[k]) << (k - base);
+            lead |= lead_bit(filter, &c->t.atoms[k]) << (k - base);
         c->lead[base / 64] = lead;
     }
     c->lead_ready = true;
@@ -258,10 +314,9 @@ static int find(ctx *c, int pat, size_t len, size_t from, size_t *ov, int n_pair
             continue;
         if (fw->next[w]) {
             /* the word after must end so: "In introducing", "For this," */
-            size_t sl = strlen(fw->next[w]);
+            size_t sl = fw->next_len[w];
             const ccg__atom *b = k + 1 < c->t.n_atoms ? &c->t.atoms[k + 1] : NULL;
-            if (!b || b->end - b->start < sl ||
-                strncasecmp(c->s + b->end - sl, fw->next[w], sl) != 0)
+            if (!b || b->end - b->start < sl || !at_ci(c->s, b->end, b->end - sl, fw->next[w], sl))
                 continue;
         }
         if ((rc = ccg__match_at(pats, c->mt, pat, c->s, len, a->start, ov, n_pairs)) != 0) {
@@ -304,10 +359,24 @@ static int upper_words(ctx *c)
         return 0;
     if (ccg__grow((void **)&c->up, &c->cap_up, c->t.n_words + 1, sizeof *c->up) < 0)
         return CCG_ENOMEM;
-    size_t n = 0;
-    for (size_t wi = 0; wi < c->t.n_words; wi++) {
-        c->up[n] = (uint32_t)wi;
-        n += c->t.words[wi].upper;
+    /* every word is written, and kept if it has a capital: no branch; four
+     * a turn, the loop's own count and compare were 3 of 7 instructions */
+    const ccg__word *w = c->t.words;
+    uint32_t *up = c->up;
+    size_t n = 0, nw = c->t.n_words, wi = 0;
+    for (; wi + 4 <= nw; wi += 4) {
+        up[n] = (uint32_t)wi;
+        n += w[wi].upper;
+        up[n] = (uint32_t)wi + 1;
+        n += w[wi + 1].upper;
+        up[n] = (uint32_t)wi + 2;
+        n += w[wi + 2].upper;
+        up[n] = (uint32_t)wi + 3;
+        n += w[wi + 3].upper;
+    }
+    for (; wi < nw; wi++) {
+        up[n] = (uint32_t)wi;
+        n += w[wi].upper;
     }
     c->n_up = n;
     c->up_ready = true;
@@ -435,14 +504,25 @@ static int pick_form(const ctx *c, const ccg__slot *slot, size_t a0, size_t a1, 
     return -1;
 }
 
-/* Appends atom j's folded text to c->key (ccg__fold_atom). */
-static int append_atom(ctx *c, size_t j, bool first, uint32_t *h, uint32_t *hlast)
+/*
+ * Appends the bytes of atom j's key to c->key, as ccg__fold_atom writes
+ * them; lex_match has their hash already (folding again for it was half
+ * the instructions of a step).
+ */
+static int append_atom(ctx *c, size_t j, bool first)
 {
     const ccg__atom *a = &c->t.atoms[j];
-    if (ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
+    const ccg__word *w = &c->t.words[a->word];
+    if (c->key.len + (a->end - a->start) + 3 > c->key.cap &&
+        ccg__buf_reserve(&c->key, a->end - a->start + 2) < 0)
         return CCG_ENOMEM;
-    size_t klen = 0;
-    char *k = ccg__fold_atom(c->s, &c->t, j, first, h, hlast, &klen, c->key.data + c->key.len);
+    char *k = c->key.data + c->key.len;
+    if (!first && a->sep == SEP_OTHER && ccg__sep_kept(a->sepch))
+        *k++ = (char)a->sepch;
+    for (uint32_t i = a->start; i < a->end; i++)
+        *k++ = (char)ccg__lower((unsigned char)c->s[i]);
+    if (j + 1 == w->a1 && w->end > a->end)
+        *k++ = '+';
     *k = '\0';
     c->key.len = (size_t)(k - c->key.data);
     return 0;
@@ -469,17 +549,18 @@ static bool plural_end(const ctx *c, size_t j, size_t klen)
 }
 
 /*
- * One atom of lex_match, exactly: appends atom j to the key, looks it up and
- * records a match ending there in *best. Returns whether a longer key may
- * go on (the key is a prefix in the table).
+ * One atom of lex_match, exactly: appends atom j to the key (whose hash is
+ * h through it, hlast before its last byte), looks it up and records a
+ * match ending there in *best. Returns whether a longer key may go on (the
+ * key is a prefix in the table).
  */
-static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_t *h,
-                     uint32_t *hlast, size_t *best, int *entry, bool any_case)
+static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_t h,
+                     uint32_t hlast, size_t *best, int *entry, bool any_case)
 {
     const ccg__atom *a = &c->t.atoms[j];
-    if (append_atom(c, j, j == a0, h, hlast) < 0)
+    if (append_atom(c, j, j == a0) < 0)
         return false;
-    ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, *h ? *h : 1);
+    ccg__slot *slot = ccg__table_find(tab, c->key.data, c->key.len, h ? h : 1);
     bool found = false;
     if (slot && (slot->flags & KEY_FULL)) {
         int e = any_case ? slot->value : pick_form(c, slot, a0, j + 1, false);
@@ -497,7 +578,7 @@ static bool lex_step(ctx *c, const ccg__table *tab, size_t a0, size_t j, uint32_
     }
     if (!found && plural_end(c, j, c->key.len)) {
         /* plurals: LLMs, ViTs, Transformers, neural networks */
-        ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1, *hlast ? *hlast : 1);
+        ccg__slot *s2 = ccg__table_find(tab, c->key.data, c->key.len - 1, hlast ? hlast : 1);
         if (s2 && (s2->flags & KEY_FULL)) {
             int e = any_case ? s2->value : pick_form(c, s2, a0, j + 1, true);
             if (e >= 0 && boundary_ok(c, j + 1, false)) {
@@ -544,16 +625,19 @@ static size_t lex_match(ctx *c, const ccg__table *tab, size_t a0, int *entry, bo
     size_t best = 0, exact = a0; /* atoms [a0, exact) are stepped exactly */
     c->key.len = 0;
     uint32_t h = CCG_FNV_BASIS, hlast = h; /* hash through the current atom */
-    uint32_t he = h, hle = h;               /* hash through atom exact - 1 */
+    uint32_t hs[MAX_LEX_ATOMS], hls[MAX_LEX_ATOMS]; /* the same through atom a0 + i */
     size_t klen = 0;
     size_t end = c->t.n_atoms < a0 + MAX_LEX_ATOMS ? c->t.n_atoms : a0 + MAX_LEX_ATOMS;
     for (size_t j = a0; j < end; j++) {
         ccg__fold_atom(c->s, &c->t, j, j == a0, &h, &hlast, &klen, NULL);
+        hs[j - a0] = h;
+        hls[j - a0] = hlast;
         bool full = ccg__table_may_have_full(tab, h ? h : 1) ||
                     (ccg__table_may_have_full(tab, hlast ? hlast : 1) && plural_end(c, j, klen));
         if (full) {
             for (; exact <= j; exact++)
-                if (!lex_step(c, tab, a0, exact, &he, &hle, &best, entry, any_case))
+                if (!lex_step(c, tab, a0, exact, hs[exact - a0], hls[exact - a0], &best, entry,
+                              any_case))
                     return best;
         } else if (!ccg__table_may_have(tab, h ? h : 1)) {
             break; /* no key goes through atom j */
@@ -572,7 +656,7 @@ static const wlit suffix_words_words[] = {W("instruct"), W("chat"), W("base"), W
                                           /* sizes in words: T5-Large, BERT-base, ViT-Huge */
                                           W("large"), W("small"), W("medium"), W("tiny"), W("huge"),
                                           W("xl"), W("xxl"), W("giant"), {NULL, 0}};
-static wset suffix_words = {suffix_words_words, 0};
+static wset suffix_words = {.w = suffix_words_words};
 
 /* A size such as 8B, 1.5b, 70B, 8x7B, A3B: its end atom in *end. */
 static bool is_size(const ctx *c, size_t k, size_t *end)
@@ -848,6 +932,14 @@ static inline uint32_t pair_key(uint32_t h1, unsigned char sep, uint32_t h2)
     return (h1 ^ sep) * 0x85EBCA6Bu ^ h2;
 }
 
+/*
+ * The separator pair_key takes from an atom's sepch: the ones the fold
+ * keeps, else 0. The tokenizer gives those only to SEP_OTHER atoms (a
+ * SEP_HYPHEN has '-', the others 0), so this is pair_at's test without
+ * the compare of sep (test_extract checks it).
+ */
+static const unsigned char kept_sep[256] = {['@'] = '@', ['\''] = '\'', ['.'] = '.'};
+
 /* pair_key of atoms k and k + 1 (< n_atoms) from their fh: the sweeps' test */
 static inline uint32_t pair_at(const ctx *c, size_t k)
 {
@@ -956,6 +1048,10 @@ static int lex_walk_all(ctx *c)
  * the punctuation before atom k + 1 to the walk, which tests them anyway:
  * in the sweep they cost more than the walks they spared (sub5k: 13.6M of
  * 620M instructions of pass 1).
+ *
+ * The sweep tests the bits of the hashes without their 0 -> 1 fix (a hash
+ * 0 tests bits 0 and 1, which ccg__lexicon_seal sets), and takes the
+ * separator of a pair from kept_sep: 6 of its 46 instructions an atom.
  */
 static int pass_lexicon(ctx *c)
 {
@@ -965,21 +1061,31 @@ static int pass_lexicon(ctx *c)
         return lex_walk_all(c); /* without the filter (its seal ran out of memory) */
     /* the sweep also makes find's c->lead: one more filter test of the hash
      * it has loaded is cheaper than a sweep of its own */
-    const uint64_t *lb = ccg__match_lead_bloom(c->x->patterns);
+    const uint8_t *lb = ccg__match_lead_bytes(c->x->patterns);
     if (lead_grow(c) < 0)
         return CCG_ENOMEM;
     for (size_t base = 0; base < n; base += 64) {
         size_t end = n - base < 64 ? n : base + 64;
         size_t pend = end < n ? end : n - 1; /* atoms k with k + 1 < n */
+        /* each atom's bits come in at the top (shifts by a constant: x86
+         * shifts by a variable only through cl, one more move each) */
         uint64_t may = 0, lead = 0;
         for (size_t k = base; k < pend; k++) {
             const ccg__atom *a = &c->t.atoms[k];
-            may |= (starts_has(st, a->fh, 1) | starts_has(st, pair_at(c, k), 0)) << (k - base);
-            lead |= lead_bit(lb, a) << (k - base);
+            uint32_t h = a->fh, b1 = ccg__bloom_bit(h, st->log2) ^ 1,
+                     b2 = ccg__bloom_bit(pair_key(h, kept_sep[a[1].sepch], a[1].fh), st->log2);
+            may = may >> 1 |
+                  (st->bits[b1 >> 6] >> (b1 & 63) | st->bits[b2 >> 6] >> (b2 & 63)) << 63;
+            lead = lead >> 1 | lead_bit(lb, a) << 63;
         }
         if (pend < end) { /* the text's last atom: a match of one atom */
-            may |= starts_has(st, c->t.atoms[pend].fh, 1) << (pend - base);
-            lead |= lead_bit(lb, &c->t.atoms[pend]) << (pend - base);
+            uint32_t b1 = ccg__bloom_bit(c->t.atoms[pend].fh, st->log2) ^ 1;
+            may = may >> 1 | st->bits[b1 >> 6] >> (b1 & 63) << 63;
+            lead = lead >> 1 | lead_bit(lb, &c->t.atoms[pend]) << 63;
+        }
+        if (end - base < 64) {
+            may >>= 64 - (end - base);
+            lead >>= 64 - (end - base);
         }
         c->lead[base / 64] = lead;
         int err = lex_walk(c, base, may);
@@ -1181,7 +1287,11 @@ int ccg__overlay_seal(ccg__overlay *ov, unsigned threads)
 int ccg__lexicon_seal(ccg_extractor *x)
 {
     int err = ccg__table_bloom(&x->lex);
-    return err < 0 ? err : starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true);
+    if (err < 0 || (err = starts_build(&x->lex_starts, &x->lex, /* one_atom = */ true)) < 0)
+        return err;
+    /* pass_lexicon's sweep tests a hash 0 at these bits, not at those of 1 */
+    x->lex_starts.bits[0] |= 3;
+    return 0;
 }
 
 void ccg__overlay_free(ccg__overlay *ov)
@@ -1218,6 +1328,12 @@ static int add_def(ctx *c, const char *lf, size_t lfl, const char *name, size_t 
  * with the long-form window, the first character at the start of a word.
  * Returns the offset of the long form's start in lf, or -1.
  */
+/* The bit of a letter (either case) or digit in sh_align's set. */
+static inline unsigned sf_bit(char c)
+{
+    return c >= '0' && c <= '9' ? (unsigned)(c - '0') + 26 : (unsigned)((c | 32) - 'a');
+}
+
 static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
 {
     long s = (long)sfl - 1, l = (long)lfl - 1, first = 0, starts = 0;
@@ -1244,20 +1360,24 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
     }
     /* two words at least of a long form of several words start with a letter
      * of the short form: "existing methods (ESD)" aligns E, S and D but is
-     * no long form */
+     * no long form. The letters and digits of the short form as bits (case
+     * folded), and each word of the long form read once: a word a byte,
+     * and a pass over the short form a capital, were a fifth of this */
+    uint64_t in_sf = 0;
+    for (size_t k = 0; k < sfl; k++)
+        if (alnum_c(sf[k]))
+            in_sf |= (uint64_t)1 << sf_bit(sf[k]);
     long words = 0;
-    for (long i = l + 1; i < (long)lfl; i++) {
-        if (!alnum_c(lf[i]) || (i > l + 1 && alnum_c(lf[i - 1])))
+    for (long i = l + 1; i < (long)lfl;) {
+        if (!alnum_c(lf[i])) {
+            i++;
             continue;
+        }
         words++;
         /* its first letter, or a capital inside it (featUre fuSion) */
-        bool hit = false;
-        for (long j = i; j < (long)lfl && alnum_c(lf[j]) && !hit; j++) {
-            if (j > i && !up_c(lf[j]))
-                continue;
-            for (size_t k = 0; k < sfl && !hit; k++)
-                hit = alnum_c(sf[k]) && (sf[k] | 32) == (lf[j] | 32);
-        }
+        bool hit = in_sf >> sf_bit(lf[i]) & 1;
+        for (i++; i < (long)lfl && alnum_c(lf[i]); i++)
+            hit |= up_c(lf[i]) && (in_sf >> sf_bit(lf[i]) & 1);
         starts += hit;
     }
     if (starts < (words < 2 ? words : 2))
@@ -1268,7 +1388,7 @@ static long sh_align(const char *sf, size_t sfl, const char *lf, size_t lfl)
 static const wlit lf_skip_words[] = {W("the"), W("a"), W("an"), W("our"), W("of"), W("and"),
                                      W("or"), W("to"), W("for"), W("we"), W("its"), W("their"),
                                      W("this"), W("that"), W("with"), {NULL, 0}};
-static wset lf_skip = {lf_skip_words, 0};
+static wset lf_skip = {.w = lf_skip_words};
 
 static bool shaped_sf(const char *s, size_t n)
 {
@@ -1296,7 +1416,7 @@ static bool generic_lf(ctx *c, size_t ls, size_t le)
                                        W("parsing"), W("tagging"), W("labeling"), W("intelligence"),
                                        W("processing"), W("computing"), W("communication"),
                                        W("sensing"), {NULL, 0}};
-    static wset tasks = {tasks_words, 0};
+    static wset tasks = {.w = tasks_words};
     size_t e = le;
     while (e > ls && alnum_c(c->s[e - 1]))
         e--;
@@ -1637,11 +1757,11 @@ static int pass_phrases(ctx *c)
     static const wlit heads_words[] = {W("Dataset"), W("Benchmark"), W("Corpus"), W("Challenge"),
                                        W("Score"), W("Rate"), W("Index"), W("Ratio"), W("Suite"),
                                        W("Leaderboard"), W("Bench"), {NULL, 0}};
-    static wset heads = {heads_words, 0};
+    static wset heads = {.w = heads_words};
     static const wlit openers_words[] = {W("The"), W("A"), W("An"), W("Our"), W("This"), W("We"),
                                          W("In"), W("On"), W("For"), W("To"), W("With"), W("By"),
                                          W("From"), W("Using"), {NULL, 0}};
-    static wset openers = {openers_words, 0};
+    static wset openers = {.w = openers_words};
     size_t nw = c->t.n_words;
     if (upper_words(c) < 0)
         return CCG_ENOMEM;
@@ -1831,10 +1951,10 @@ static const wlit intro_skip_words[] = {W("a"), W("an"), W("the"), W("our"), W("
                                         W("highly"), W("open-source"), W("systematic"),
                                         W("holistic"), W("versatile"), W("powerful"), W("flexible"),
                                         W("this"), W("here"), W("also"), {NULL, 0}};
-static wset intro_skip = {intro_skip_words, 0};
+static wset intro_skip = {.w = intro_skip_words};
 static const wlit connectors_words[] = {W("of"), W("for"), W("and"), W("in"), W("with"), W("to"),
                                         W("via"), W("on"), W("from"), W("by"), W("as"), {NULL, 0}};
-static wset connectors = {connectors_words, 0};
+static wset connectors = {.w = connectors_words};
 
 /* After "we propose": a Title Case phrase (or one capitalised word before ",") is a name. */
 static int intro_phrase(ctx *c, size_t from, bool named)
@@ -1924,13 +2044,13 @@ static int pass_intro(ctx *c)
 static int title_phrase(ctx *c, size_t nw)
 {
     static const wlit articles_words[] = {W("The"), W("A"), W("An"), {NULL, 0}};
-    static wset articles = {articles_words, 0};
+    static wset articles = {.w = articles_words};
     static const wlit slogans_words[] = {W("Beyond"), W("Towards"), W("Toward"), W("Rethinking"),
                                          W("Revisiting"), W("Understanding"), W("When"), W("Why"),
                                          W("How"), W("What"), W("Is"), W("Are"), W("Do"), W("Does"),
                                          W("Can"), W("Mind"), W("Less"), W("More"), W("On"),
                                          W("Not"), W("Learning"), {NULL, 0}};
-    static wset slogans = {slogans_words, 0};
+    static wset slogans = {.w = slogans_words};
     size_t w0 = word_is(c, 0, &articles) ? 1 : 0;
     if (nw - w0 < 2 || nw - w0 > 4 || word_is(c, w0, &slogans))
         return 0;
@@ -2017,24 +2137,22 @@ static inline uint64_t name_bit(const char *s, size_t l)
     return (uint64_t)1 << ((k * 0x9E3779B1u) >> 26);
 }
 
-/* The single-word names among mentions [0, n0) -> the first mention of each. */
-static int recall_names(const ctx *c, size_t n0, ccg__table *names)
+/*
+ * The first of mentions [0, n0) whose span, of one word and not from the
+ * lexicon, is the bytes s[0, l); -1 if none. A text has a few such names,
+ * and only the words that pass the filter ask: a hash table of them was
+ * made and freed for each text that had one (5.8M instructions on sub10k
+ * for 6k lookups).
+ */
+static long recall_name(const ctx *c, size_t n0, const char *s, size_t l)
 {
     for (size_t i = 0; i < n0; i++) {
         const ccg__mention *m = &c->m[i];
-        size_t ml = m->end - m->start;
-        if (m->lexentry >= 0 || ml == 0 || memchr(c->s + m->start, ' ', ml))
-            continue;
-        ccg__slot *slot;
-        int err = ccg__table_put(names, c->s + m->start, ml, &slot);
-        if (err < 0)
-            return err;
-        if (!(slot->flags & KEY_FULL)) {
-            slot->flags |= KEY_FULL;
-            slot->value = (int32_t)i;
-        }
+        if (m->end - m->start == l && m->lexentry < 0 && memcmp(c->s + m->start, s, l) == 0 &&
+            !memchr(s, ' ', l))
+            return (long)i;
     }
-    return 0;
+    return -1;
 }
 
 /* Other occurrences of names found by shape, definition or introduction. */
@@ -2042,7 +2160,6 @@ static int pass_recall(ctx *c)
 {
     enum { MAX_MULTI = 32 };
     size_t multi[MAX_MULTI], n_multi = 0;
-    ccg__table names = {0};
     size_t n0 = c->n;
     int err = 0;
     uint64_t filter = 0; /* name_bit of each single-word name */
@@ -2059,10 +2176,8 @@ static int pass_recall(ctx *c)
         filter |= name_bit(c->s + m->start, ml);
     }
     if (filter && (err = upper_words(c)) < 0)
-        goto cleanup;
-    /* every single-word name found has a capital: the words of c->up; the
-     * table of the names is made when a word passes the filter */
-    bool made = false;
+        return err;
+    /* every single-word name found has a capital: the words of c->up */
     for (size_t i = 0; filter && i < c->n_up; i++) {
         const ccg__word *w = &c->t.words[c->up[i]];
         if (!span_free(c, w->a0, w->a1))
@@ -2078,14 +2193,11 @@ static int pass_recall(ctx *c)
         if (!(filter & name_bit(c->s + w->start, l)) &&
             !(plural && (filter & name_bit(c->s + w->start, l - 1))))
             continue;
-        if (!made && (err = recall_names(c, n0, &names)) < 0)
-            goto cleanup;
-        made = true;
-        ccg__slot *slot = ccg__table_find(&names, c->s + w->start, l, ccg__hash(c->s + w->start, l));
-        if (!slot && plural)
-            slot = ccg__table_find(&names, c->s + w->start, l - 1, ccg__hash(c->s + w->start, l - 1));
-        if (slot && (err = recall_at(c, (size_t)slot->value, w->start, e)) < 0)
-            goto cleanup;
+        long named = recall_name(c, n0, c->s + w->start, l);
+        if (named < 0 && plural)
+            named = recall_name(c, n0, c->s + w->start, l - 1);
+        if (named >= 0 && (err = recall_at(c, (size_t)named, w->start, e)) < 0)
+            return err;
     }
     /* A name starts a word: try word starts only, and of those the words
      * whose first atom hashes as the name's (ccg__atomize folds case, so a
@@ -2131,12 +2243,10 @@ static int pass_recall(ctx *c)
             if (e < c->len && alnum_c(c->s[e]))
                 continue;
             if ((err = recall_at(c, i, p, e)) < 0)
-                goto cleanup;
+                return err;
         }
     }
-cleanup:
-    ccg__table_free(&names);
-    return err;
+    return 0;
 }
 
 /* ---- types and introductions --------------------------------------------- */
@@ -2230,40 +2340,28 @@ static int noun_atom(const ctx *c, size_t k)
 }
 
 /*
- * Does s[i..n) start with w (lower-case letters), ASCII case ignored? A
- * byte with bit 5 set is a lower-case letter only if it is one or its
- * capital: the cues compare so, without ccg__lower's test.
- */
-static bool at_ci(const char *s, size_t n, size_t i, const char *w, size_t l)
-{
-    if (i + l > n)
-        return false;
-    for (size_t k = 0; k < l; k++)
-        if ((char)(s[i + k] | 32) != w[k])
-            return false;
-    return true;
-}
-
-/*
  * Cues inside a name: -Bench, -Net, GPT, Score. Every candidate name is
- * typed, so its tail is folded once for the suffix cues and the name is
- * scanned once for the inner ones (a strncasecmp a cue was 3% of
- * extraction). The cues are lower-case letters: bytes are folded as at_ci
- * does.
+ * typed: its tail is compared with the suffix cues in place (most fail at
+ * their first byte: a folded copy of the tail cost more than they do), and
+ * the name is scanned once for the inner ones (a strncasecmp a cue was 3%
+ * of extraction). The cues are lower-case letters: bytes are folded as
+ * at_ci does.
  */
 static int name_type(const char *s, size_t n)
 {
-    char t[9]; /* the longest suffix cue, "benchmark" */
-    size_t tl = n < sizeof t ? n : sizeof t;
-    for (size_t i = 0; i < tl; i++)
-        t[i] = (char)(s[n - tl + i] | 32);
-#define ENDS(w) (tl >= sizeof w - 1 && memcmp(t + tl - (sizeof w - 1), w, sizeof w - 1) == 0)
+#define ENDS(w) (n >= sizeof w - 1 && at_ci(s, n, n - (sizeof w - 1), w, sizeof w - 1))
     if (ENDS("bench") || ENDS("benchmark") || ENDS("dataset") || ENDS("corpus") || ENDS("qa") ||
         ENDS("eval"))
         return CCG_TYPE_DATASET;
     if (ENDS("score") || ENDS("rate") || ENDS("index"))
         return CCG_TYPE_METRIC;
+    /* the bytes that may begin an inner cue: most bytes of a name begin
+     * none, and a table tells so in one test instead of three compares */
+    static const bool cue_first[256] = {['g'] = 1, ['G'] = 1, ['b'] = 1, ['B'] = 1,
+                                        ['l'] = 1, ['L'] = 1};
     for (size_t i = 0; i + 3 <= n; i++) {
+        if (!cue_first[(unsigned char)s[i]])
+            continue;
         char ch = (char)(s[i] | 32);
         if ((ch == 'g' && at_ci(s, n, i, "gpt", 3)) || (ch == 'b' && at_ci(s, n, i, "bert", 4)) ||
             (ch == 'l' && (at_ci(s, n, i, "llm", 3) || at_ci(s, n, i, "llama", 5) ||
@@ -2331,9 +2429,9 @@ static void cues(ctx *c, ccg__mention *m)
                                             W("pre-trained"), W("gains"), W("improvements"),
                                             W("outperforms"), W("state-of-the-art"), W("art"),
                                             {NULL, 0}};
-    static wset eval_words = {eval_words_words, 0};
+    static wset eval_words = {.w = eval_words_words};
     static const wlit preps_words[] = {W("on"), W("across"), W("over"), W("using"), {NULL, 0}};
-    static wset preps = {preps_words, 0};
+    static wset preps = {.w = preps_words};
     size_t n = c->t.n_atoms;
     size_t b = atom_at(c, m->start), e = b;
     while (e < n && c->t.atoms[e].start < m->end)
@@ -2368,7 +2466,7 @@ static void cues(ctx *c, ccg__mention *m)
         static const wlit ends_words[] = {W("for"), W("that"), W("which"), W("to"), W("with"),
                                           W("on"), W("in"), W("of"), W("by"), W("from"),
                                           W("designed"), W("based"), {NULL, 0}};
-        static wset ends = {ends_words, 0};
+        static wset ends = {.w = ends_words};
         size_t k = atom_at(c, ov[1]);
         size_t send = sentence_end(c, m->end);
         int head = -1;
@@ -2480,10 +2578,18 @@ static int cmp_lexref(const void *a, const void *b)
  */
 static int family_to_version(ctx *c)
 {
+    /* A version's key has a digit after the family's, and loose folding
+     * keeps digits: without a lexicon name that has one, nothing changes
+     * (most texts; their keys and sort were 2% of pass 1). */
     size_t n = 0;
+    bool digit = false;
     for (size_t i = 0; i < c->n; i++)
-        n += c->m[i].lexentry >= 0;
-    if (n < 2)
+        if (c->m[i].lexentry >= 0) {
+            n++;
+            for (const char *p = c->m[i].name; *p && !digit; p++)
+                digit = *p >= '0' && *p <= '9';
+        }
+    if (n < 2 || !digit)
         return 0;
     lexref *v = ccg__calloc(n, sizeof *v);
     if (!v)
@@ -2548,8 +2654,6 @@ static int settle(ctx *c)
     int err = family_to_version(c);
     if (err < 0)
         return err;
-    for (size_t i = 0; i < c->n; i++)
-        cues(c, &c->m[i]);
     size_t *ix = ccg__malloc((c->n + 1) * sizeof *ix);
     if (!ix)
         return CCG_ENOMEM;
@@ -2593,12 +2697,16 @@ static int settle(ctx *c)
         uint32_t votes[CCG_TYPE_COUNT] = {0};
         int lex = -1;
         bool intro = false, coined = false;
+        for (size_t k = g; k < h && lex < 0; k++)
+            lex = c->m[ix[k]].lexentry;
+        /* a name the lexicon types is never introduced, and its votes go
+         * unread: its mentions need no cues (a third of them, sub10k) */
+        for (size_t k = g; k < h && lex < 0; k++)
+            cues(c, &c->m[ix[k]]);
         for (size_t k = g; k < h; k++) {
             const ccg__mention *m = &c->m[ix[k]];
             for (int t = 0; t < CCG_TYPE_COUNT; t++)
                 votes[t] += m->votes[t];
-            if (m->lexentry >= 0 && lex < 0)
-                lex = m->lexentry;
             intro |= m->introduced;
             coined |= m->coined;
         }
@@ -2644,7 +2752,7 @@ static bool abbrev_before(const char *s, size_t dot)
                                     W("approx"), W("resp"), W("Eq"), W("Eqs"), W("No"), W("Sec"),
                                     W("Tab"), W("etc"), W("Dr"), W("Mr"), W("Ms"), W("St"),
                                     W("Inc"), W("Ltd"), W("Co"), W("Corp"), {NULL, 0}};
-    static wset ab = {ab_words, 0};
+    static wset ab = {.w = ab_words};
     if (n == 1 && up_c(s[b]))
         return true;
     return word_in(s + b, n, &ab);
@@ -2661,7 +2769,8 @@ int ccg__sentences(const char *s, size_t len, uint32_t **out, uint32_t *n_out)
 {
     uint32_t *v = NULL;
     size_t n = 0, cap = 0;
-    if (ccg__grow((void **)&v, &cap, 1, sizeof *v) < 0)
+    /* (most abstracts have fewer than 16 sentences: one allocation) */
+    if (ccg__grow((void **)&v, &cap, 16, sizeof *v) < 0)
         return CCG_ENOMEM;
     v[n++] = 0;
     /* Most bytes end no sentence. The next of each byte that may, found by
@@ -2860,6 +2969,8 @@ static int ctx_init(ctx *c, const ccg_extractor *x, const char *text, size_t len
     if (ccg__grow((void **)&c->used, &c->cap_used, c->t.n_atoms + 1, 1) < 0)
         return CCG_ENOMEM;
     memset(c->used, 0, c->t.n_atoms + 1);
+    /* at most 1 << 32: an atom has a byte at least */
+    c->atom_rate = len ? ((uint64_t)c->t.n_atoms << 32) / len : 0;
     return 0;
 }
 

@@ -958,35 +958,50 @@ cleanup:
     return err;
 }
 
+/*
+ * The stop list's fold of a byte: ASCII lower case (tolower in the C
+ * locale), 0 for the bytes it drops (and for NUL, which it keeps).
+ */
+#define STOP_DROP(c) ((c) == ' ' || (c) == '-' || (c) == '_' || (c) == '\n' || (c) == '~')
+#define STOP_F(c) (STOP_DROP(c) ? 0 : (c) >= 'A' && (c) <= 'Z' ? (c) | 32 : (c))
+#define STOP_R4(c) STOP_F(c), STOP_F((c) + 1), STOP_F((c) + 2), STOP_F((c) + 3)
+#define STOP_R16(c) STOP_R4(c), STOP_R4((c) + 4), STOP_R4((c) + 8), STOP_R4((c) + 12)
+#define STOP_R64(c) STOP_R16(c), STOP_R16((c) + 16), STOP_R16((c) + 32), STOP_R16((c) + 48)
+static const unsigned char stop_fold[256] = {STOP_R64(0), STOP_R64(64), STOP_R64(128),
+                                             STOP_R64(192)};
+
 bool ccg__is_stop(const ccg_extractor *x, const char *s, size_t n)
 {
-    /* every candidate name comes here: fold and hash in one pass (ASCII
-     * lower case, as tolower in the C locale), with the hash before the
-     * last byte for the plural */
+    /* every candidate name comes here: fold and hash in one pass, a table
+     * lookup a byte (the compares of each byte with the five dropped ones
+     * and the case fold were 2% of pass 1, 23 instructions a byte) */
+    const unsigned char *u = (const unsigned char *)s;
     char buf[128];
     size_t k = 0;
-    unsigned char last = 0;
-    uint32_t h = CCG_FNV_BASIS, hl = h;
+    uint32_t h = CCG_FNV_BASIS;
     for (size_t i = 0; i < n; i++) {
-        unsigned char c = (unsigned char)s[i];
-        if (c == ' ' || c == '-' || c == '_' || c == '\n' || c == '~')
+        unsigned char f = stop_fold[u[i]];
+        if (!f && u[i])
             continue;
         if (k == sizeof buf)
             return false;
-        unsigned char f = ccg__lower(c);
         buf[k++] = (char)f;
-        hl = h;
         h = ccg__fnv_step(h, f);
-        last = c;
     }
     if (k == 0)
         return true;
     if (ccg__table_find(&x->stop, buf, k, h ? h : 1))
         return true;
+    if (k <= 2 || buf[k - 1] != 's')
+        return false;
     /* only a lower-case plural s: NMS, MDS and AES are not NM, MD and AE */
-    if (k > 2 && last == 's' && ccg__table_find(&x->stop, buf, k - 1, hl ? hl : 1))
-        return true;
-    return false;
+    size_t e = n;
+    while (!stop_fold[u[e - 1]] && u[e - 1])
+        e--;
+    if (u[e - 1] != 's')
+        return false;
+    uint32_t hl = ccg__fnv_unstep(h, 's');
+    return ccg__table_find(&x->stop, buf, k - 1, hl ? hl : 1) != NULL;
 }
 
 static int read_whole(const char *path, char **out, size_t *len)
@@ -1125,7 +1140,10 @@ int ccg_extractor_new(ccg_extractor **out, const ccg_extractor_options *opts)
         goto fail;
     if ((err = ccg__lexicon_load(x, NULL, ccg__lexicon_tsv, ccg__lexicon_tsv_len,
                                  /* stop list only = */ !opts->builtin_lexicon)) < 0 ||
-        (err = ccg__lexicon_seal(x)) < 0)
+        (err = ccg__lexicon_seal(x)) < 0 ||
+        /* most names asked about are no stop string: a filter turns them
+         * away without a probe (later puts keep it) */
+        (err = ccg__table_bloom(&x->stop)) < 0)
         goto fail;
     *out = x;
     return 0;

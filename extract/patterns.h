@@ -57,11 +57,15 @@ typedef struct {
     unsigned n;
     uint8_t len[PAT_MAX_WORDS];
     uint32_t hash[PAT_MAX_WORDS];
-    const char *next[PAT_MAX_WORDS]; /* what the next word must end with, or NULL */
+    const char *next[PAT_MAX_WORDS]; /* what the next word must end with (lower case), or NULL */
+    uint8_t next_len[PAT_MAX_WORDS];  /* its length */
     /* per word, a filter of what the text goes on with after it and white
      * space (ccg__then_may), or all zero: anything */
     bool has_then[PAT_MAX_WORDS];
     uint64_t then[PAT_MAX_WORDS][((size_t)1 << PAT_THEN_BITS) / 64];
+    /* the same for the word after that word and white space */
+    bool has_then2[PAT_MAX_WORDS];
+    uint64_t then2[PAT_MAX_WORDS][((size_t)1 << PAT_THEN_BITS) / 64];
 } ccg__first_words;
 
 /* The bit of ccg__first_words.then of three bytes, letters in lower case. */
@@ -76,9 +80,10 @@ static inline uint32_t ccg__then_bit(const char *s)
  * May first word w of fw, ending at byte end of text[0, len), begin a
  * match, as far as what comes after it and white space tells? False only
  * when the next three bytes begin none of the words the pattern lets
- * follow it: a test of a few instructions in place of a PCRE2 call of
- * several hundred that fails (PAT_INTRO's "we", "this", "our", "by" are
- * followed by another word three times in four).
+ * follow it, or (then2) those of the word after that one: a test of a few
+ * instructions in place of a PCRE2 call of several hundred that fails
+ * (PAT_INTRO's "we", "this", "our", "by" are followed by another word
+ * three times in four).
  */
 static inline bool ccg__then_may(const ccg__first_words *fw, unsigned w, const char *text,
                                  size_t len, size_t end)
@@ -90,17 +95,32 @@ static inline bool ccg__then_may(const ccg__first_words *fw, unsigned w, const c
     if (len - end < 3)
         return false;
     uint32_t b = ccg__then_bit(text + end);
-    return fw->then[w][b >> 6] >> (b & 63) & 1;
+    if (!(fw->then[w][b >> 6] >> (b & 63) & 1))
+        return false;
+    if (!fw->has_then2[w])
+        return true;
+    /* that word's letters, white space, and the word after */
+    while (end < len && (unsigned char)((text[end] | 32) - 'a') < 26)
+        end++;
+    size_t e0 = end;
+    while (end < len && (text[end] == ' ' || (text[end] >= '\t' && text[end] <= '\r')))
+        end++;
+    if (end == e0 || len - end < 3)
+        return false;
+    b = ccg__then_bit(text + end);
+    return fw->then2[w][b >> 6] >> (b & 63) & 1;
 }
 
 /** The first words of pat, or NULL if its matches may begin anywhere. */
 const ccg__first_words *ccg__match_first_words(const void *patterns, int pat);
 
 /**
- * A 256-bit filter of the first words of every pattern: bit (hash & 255)
- * of each, the hash as in ccg__first_words.
+ * A filter of the first words of every pattern: 256 bytes, 1 at (hash &
+ * 255) of each, the hash as in ccg__first_words (a byte, not a bit: the
+ * extractor tests every atom of every text without a variable shift),
+ * and 1 at 0 where it is at 1, for a hash tested without its 0 -> 1 fix.
  */
-const uint64_t *ccg__match_lead_bloom(const void *patterns);
+const uint8_t *ccg__match_lead_bytes(const void *patterns);
 
 /** As ccg__match, but the match must start at byte at. */
 int ccg__match_at(const void *patterns, ccg__matcher *m, int pat, const char *text, size_t len,

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 
 #include "ccgraph.h"
+#include "extractor.h"
 
 #define FIX CCG_FIXTURES "/extract/"
 
@@ -277,6 +278,48 @@ static void test_lexicon_walk(void **state)
         free(got);
     }
     ccg_extractor_free(x);
+}
+
+/*
+ * pass_lexicon's sweep takes a pair's separator from the second atom's
+ * sepch alone (kept_sep in extractor.c): the tokenizer must give a
+ * separator the fold keeps only to SEP_OTHER atoms, and any separator only
+ * to SEP_HYPHEN and SEP_OTHER ones. Checked on texts with every separator
+ * and on random bytes.
+ */
+static void test_atom_separators(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "Node.js, k_means, k-means, user@host, prisoner's dilemma, e.g. 3.5 GPT-4o",
+        "multi-\nmodal pre\xe2\x80\x90trained x--y a-'b c'.d .@_- LoRA+ v1.2.3 YOLOv8",
+        "see https://github.com/x/y.git, www.a.b and 'quoted' text@ the end-",
+    };
+    ccg__atoms t = {0};
+    char buf[512];
+    srand(7);
+    for (int r = 0; r < 200 + (int)(sizeof texts / sizeof *texts); r++) {
+        const char *s = buf;
+        size_t n;
+        if (r < (int)(sizeof texts / sizeof *texts)) {
+            s = texts[r];
+            n = strlen(s);
+        } else {
+            static const char bytes[] = "aZ9 -_@'.\n+\xe2\x80";
+            n = sizeof buf;
+            for (size_t i = 0; i < n; i++)
+                buf[i] = bytes[rand() % (sizeof bytes - 1)];
+        }
+        assert_int_equal(ccg__atomize(&t, s, n), 0);
+        for (size_t k = 0; k < t.n_atoms; k++) {
+            const ccg__atom *a = &t.atoms[k];
+            if (a->sepch == '@' || a->sepch == '\'' || a->sepch == '.')
+                assert_int_equal(a->sep, SEP_OTHER);
+            if (a->sep != SEP_HYPHEN && a->sep != SEP_OTHER)
+                assert_int_equal(a->sepch, 0);
+        }
+    }
+    ccg__atoms_free(&t);
 }
 
 static ccg_record *rec(const char *id, const char *title, const char *abstract, int year)
@@ -753,6 +796,7 @@ int main(void)
         cmocka_unit_test(test_granularity),
         cmocka_unit_test(test_user_files),
         cmocka_unit_test(test_lexicon_walk),
+        cmocka_unit_test(test_atom_separators),
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_hyphenated_long_form),
         cmocka_unit_test(test_annotate_two_atom_keys),
