@@ -119,7 +119,10 @@ int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out);
 /** Cleans text (ccg__text_clean) into *field, replacing it; empty text leaves NULL. */
 int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s, size_t n);
 
-/** Appends cleaned text to a string array (authors, categories); empty text is ignored. */
+/**
+ * Appends cleaned text to a string array (authors, categories); empty text
+ * is ignored, and so is all text for a field the options omit.
+ */
 int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const char *s,
                      size_t len);
 

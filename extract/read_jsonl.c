@@ -240,7 +240,8 @@ static int from_object(ccg_reader *r, ccg_jv *o, unsigned long line, const char 
         if ((err = inverted_index(r, rec, v)) < 0)
             goto fail;
     }
-    if ((err = authors(r, rec, o)) < 0)
+    /* omitted fields: not even looked up (ccg__record_push would drop them) */
+    if (!(r->opts.omit & CCG_FIELD_AUTHORS) && (err = authors(r, rec, o)) < 0)
         goto fail;
     /* date: explicit fields first, then the first arXiv version; else the arXiv id decides */
     if ((rec->year = year_of(ccg__jget(o, "year"))) != 0) {
@@ -302,7 +303,7 @@ static int from_object(ccg_reader *r, ccg_jv *o, unsigned long line, const char 
                                 "paperId")) < 0) {
         goto fail;
     }
-    if ((err = categories(r, rec, o)) < 0)
+    if (!(r->opts.omit & CCG_FIELD_CATEGORIES) && (err = categories(r, rec, o)) < 0)
         goto fail;
     /* ccgraph's own output keeps the format each paper was first read from */
     ccg_format f;

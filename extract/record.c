@@ -209,6 +209,10 @@ int ccg__strv_push(char ***v, size_t *n, const char *s, size_t len)
 int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const char *s,
                      size_t len)
 {
+    /* every reader adds these two through here: one test serves every format */
+    if ((v == &rec->authors && (r->opts.omit & CCG_FIELD_AUTHORS)) ||
+        (v == &rec->categories && (r->opts.omit & CCG_FIELD_CATEGORIES)))
+        return 0;
     char *t = NULL;
     int err = ccg__record_text(r, rec, &t, s, len);
     if (err < 0 || !t)

@@ -77,6 +77,16 @@ typedef enum { CCG_DIAG_WARNING, CCG_DIAG_SKIPPED } ccg_diag_kind;
 typedef void (*ccg_diag_fn)(void *ud, ccg_diag_kind kind, const char *file,
                             unsigned long line, const char *msg);
 
+/**
+ * Record fields a caller can do without (ccg_reader_options.omit), as bits.
+ * Extraction, graphs and exports read neither: leaving them out saves their
+ * cleanup and copies (about a tenth of reading an arXiv corpus) and their memory.
+ */
+typedef enum {
+    CCG_FIELD_AUTHORS = 1 << 0,    /**< authors, n_authors */
+    CCG_FIELD_CATEGORIES = 1 << 1, /**< categories, n_categories */
+} ccg_field;
+
 typedef struct {
     ccg_format format;     /**< CCG_FORMAT_AUTO to detect */
     bool strict;           /**< a malformed record is an error, not skipped */
@@ -99,6 +109,12 @@ typedef struct {
      */
     void (*prepare)(void *ud, ccg_record *rec);
     void *prepare_ud;
+    /**
+     * Fields not to read, a mask of ccg_field: they are left NULL (count 0)
+     * in every format, never cleaned or copied, and their text raises no
+     * warnings (invalid UTF-8). 0 keeps every field.
+     */
+    unsigned omit;
 } ccg_reader_options;
 
 typedef struct ccg_reader ccg_reader;
