@@ -346,34 +346,25 @@ static int next_in_array(ccg_reader *r, json_state *st, ccg_record **out)
     return from_object(r, e, st->line, where, out);
 }
 
-/* Parses one JSON text; on failure reports it at line (+ the lines before the error). */
-static int parse(ccg_reader *r, json_state *st, const char *s, size_t n, unsigned long line,
+/* Parses one JSON text (overwriting it); on failure reports it at line (+ the lines before the error). */
+static int parse(ccg_reader *r, json_state *st, char *s, size_t n, unsigned long line,
                  bool whole_doc, ccg_jv **out)
 {
-    char msg[128];
-    bool truncated;
-    size_t off;
-    int rc = ccg__json_parse(st->parser, s, n, out, msg, &truncated, &off);
+    ccg_json_error e;
+    int rc = ccg__json_parse(st->parser, s, n, out, &e);
     if (rc == 0 || rc == CCG_ENOMEM)
         return rc;
-    unsigned long col = 1;
-    for (size_t k = 0; k < off && k < n; k++) {
-        col++;
-        if (s[k] == '\n') {
-            line++;
-            col = 1;
-        }
-    }
+    line += e.line;
     if (rc == CCG_ELIMIT)
-        return ccg__reader_fatal(r, line, CCG_ELIMIT, "JSON too large or too deep: %s", msg);
+        return ccg__reader_fatal(r, line, CCG_ELIMIT, "JSON too large or too deep: %s", e.msg);
     /* a cut-off document, or an unfinished last line, is a truncated file, not one bad record */
-    if (truncated && (whole_doc || ccg__reader_at_last_line(r)))
-        return ccg__reader_fatal(r, line, CCG_EPARSE, "truncated JSON: %s", msg);
-    if (truncated)
-        snprintf(msg, sizeof msg, "the line ends inside a value");
+    if (e.truncated && (whole_doc || ccg__reader_at_last_line(r)))
+        return ccg__reader_fatal(r, line, CCG_EPARSE, "truncated JSON: %s", e.msg);
+    if (e.truncated)
+        snprintf(e.msg, sizeof e.msg, "the line ends inside a value");
     if (whole_doc)
-        return ccg__reader_fatal(r, line, CCG_EPARSE, "invalid JSON at column %lu: %s", col, msg);
-    return ccg__reader_bad(r, line, "invalid JSON at column %lu: %s", col, msg);
+        return ccg__reader_fatal(r, line, CCG_EPARSE, "invalid JSON at column %lu: %s", e.col, e.msg);
+    return ccg__reader_bad(r, line, "invalid JSON at column %lu: %s", e.col, e.msg);
 }
 
 /*
@@ -435,7 +426,8 @@ static int json_next(ccg_reader *r, ccg_record **out)
     if (k < 0)
         return (int)k;
     ccg_jv *v;
-    if ((err = parse(r, st, st->doc.data ? st->doc.data : "", st->doc.len, 1, true, &v)) < 0)
+    char empty[1] = "";
+    if ((err = parse(r, st, st->doc.data ? st->doc.data : empty, st->doc.len, 1, true, &v)) < 0)
         return err;
     return start(r, st, v, 1, true, out);
 }
