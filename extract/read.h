@@ -67,7 +67,6 @@ struct ccg_reader {
     bool fatal;            /* the current parse error cannot be skipped (no resync) */
     char msg[512];         /* message of the last parse error, without file:line */
     unsigned long msg_line;
-    ccg_buf scratch;       /* text cleanup output */
     /* JSON Lines parsed by threads (read_pool.c) */
     struct ccg__pool *pool;   /* the caller's reader: threads parse, next() replays */
     struct ccg__batch *batch; /* a worker's reader: the batch its lines come from */

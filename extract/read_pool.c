@@ -283,7 +283,6 @@ static void worker_reader_free(ccg_reader *w)
         w->ops->free(w->state);
     else
         free(w->state);
-    ccg__buf_free(&w->scratch);
     free(w);
 }
 

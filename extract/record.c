@@ -177,18 +177,34 @@ int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out)
 
 int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s, size_t n)
 {
+    /*
+     * Cleaned straight into the field's own memory, not into a scratch
+     * buffer and copied: a clean text is hardly ever much shorter than its
+     * input, and the copy was the second write of every abstract.
+     */
+    ccg_buf b = {ccg__malloc(CCG__TEXT_ROOM(n)), 0, CCG__TEXT_ROOM(n)};
     ccg_text_report rep;
-    int err = ccg__text_clean(s, n, &r->scratch, &rep);
-    if (err < 0)
+    int err;
+    if (!b.data)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    if ((err = ccg__text_clean(s, n, &b, &rep)) < 0) {
+        ccg__buf_free(&b);
         return err;
+    }
     if (rep.repaired_utf8)
         ccg__reader_warn(r, rec->line, "invalid UTF-8 replaced by U+FFFD");
     free(*field);
     *field = NULL;
-    if (r->scratch.len == 0)
+    if (b.len == 0) {
+        ccg__buf_free(&b);
         return 0;
-    if (!(*field = ccg__strndup(r->scratch.data, r->scratch.len)))
-        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    if (b.cap - b.len > 64 + b.len / 8) { /* markup went: give the rest back (or keep it) */
+        char *t = ccg__realloc(b.data, b.len + 1);
+        if (t)
+            b.data = t;
+    }
+    *field = b.data;
     return 0;
 }
 

@@ -862,7 +862,7 @@ int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
     ccg_buf fixed = CCG_BUF_INIT;
     int err = 0;
     out->len = 0;
-    if ((err = ccg__buf_reserve(out, n + 1)) < 0) /* what copy_run wants at the start */
+    if ((err = ccg__buf_reserve(out, CCG__TEXT_ROOM(n) - 1)) < 0) /* what copy_run wants at the start */
         return err;
     out->data[0] = '\0';
     if (rep)
@@ -915,9 +915,9 @@ bool ccg__arxiv_id(const char *s, size_t n, char out[64])
         "https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/",
         "http://arxiv.org/pdf/", "arxiv.org/abs/", "arXiv:", "arxiv:", "ARXIV:",
     };
-    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+    for (size_t k = 0; n && k < sizeof prefixes / sizeof *prefixes; k++) {
         size_t pl = strlen(prefixes[k]);
-        if (n > pl && strncmp(s, prefixes[k], pl) == 0) {
+        if (s[0] == prefixes[k][0] && n > pl && strncmp(s, prefixes[k], pl) == 0) {
             s += pl;
             n -= pl;
             break;

@@ -27,6 +27,12 @@ typedef struct {
  */
 int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep);
 
+/**
+ * The capacity out needs for ccg__text_clean of n bytes not to grow it (it
+ * may, where entities or LaTeX come out longer than they went in).
+ */
+#define CCG__TEXT_ROOM(n) ((n) + 2)
+
 /** ccg__text_clean into a new malloc'd string (NULL on ENOMEM). */
 char *ccg__text_clean_dup(const char *s, size_t n, ccg_text_report *rep);
 
