@@ -38,7 +38,7 @@ static ccg_jv *elems(const ccg_jv *v) { return ccg__jis(v, CCG_J_ARR) ? v->first
 /* A JSON document is parsed whole; beyond this it is refused, not swapped. */
 #define MAX_DOCUMENT ((size_t)512 << 20)
 
-static const char *str_of(ccg_jv *o, const char *key)
+static inline const char *str_of(ccg_jv *o, const char *key)
 {
     ccg_jv *v = ccg__jget(o, key);
     return ccg__jis(v, CCG_J_STR) ? v->s : NULL;

@@ -673,12 +673,13 @@ static bool plain8(const char *s, bool after_plain)
 /*
  * How many of the 16 bytes at s join the run of plain bytes that started
  * before them (after_plain) or at them, as the byte loop in copy_run would
- * let them; 16 also when the last one is whitespace that the next block
- * must confirm. The bytes go to d as they are, each whitespace byte as a
- * space. With SSE2 (every x86-64; compiler intrinsics): most of an
- * abstract is such blocks, and a block that ends the run says where.
+ * let them; next_bad: the byte after them is special or missing (so
+ * whitespace last ends the run). The bytes go to d as they are, each
+ * whitespace byte as a space. With SSE2 (every x86-64; compiler
+ * intrinsics): most of an abstract is such blocks, and a block that ends
+ * the run says where.
  */
-static unsigned plain16(const char *s, char *d, bool after_plain, bool *ws_last)
+static unsigned plain16(const char *s, char *d, bool after_plain, bool next_bad)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
     /* unsigned tests: v <= x is min(v, x) == v, v >= x is max(v, x) == v */
@@ -698,8 +699,8 @@ static unsigned plain16(const char *s, char *d, bool after_plain, bool *ws_last)
     unsigned st = (unsigned)_mm_movemask_epi8(stop);
     unsigned ws = (unsigned)_mm_movemask_epi8(_mm_or_si128(wsctl, _mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
     /* whitespace followed by whitespace or a special byte, or first but not after a plain byte */
-    unsigned bad = st | (ws & ((st | ws) >> 1)) | (after_plain ? 0 : ws & 1);
-    *ws_last = (ws & 0x8000) != 0;
+    unsigned bad = st | (ws & (((st | ws) >> 1) | (next_bad ? 0x8000u : 0))) |
+                   (after_plain ? 0 : ws & 1);
     return bad ? (unsigned)__builtin_ctz(bad) : 16;
 }
 #endif
@@ -724,13 +725,14 @@ static int copy_run(writer *w, const char *s, size_t n, size_t i, size_t *len)
     for (;;) {
 #ifdef __SSE2__
         while (n - run >= 16) {
-            bool ws_last;
-            unsigned k = plain16(s + run, d + (run - i), run > i, &ws_last);
+            /* where the next block is does not wait for this one's verdict */
+            bool next_bad = n - run == 16 || special((unsigned char)s[run + 16]);
+            unsigned k = plain16(s + run, d + (run - i), run > i, next_bad);
             if (k < 16) {
                 run += k;
                 break;
             }
-            run += ws_last ? 15 : 16; /* a space last: the next block decides on it */
+            run += 16;
         }
 #else
         while (n - run >= 8 && plain8(s + run, run > i)) {
@@ -916,8 +918,10 @@ bool ccg__arxiv_id(const char *s, size_t n, char out[64])
         "http://arxiv.org/pdf/", "arxiv.org/abs/", "arXiv:", "arxiv:", "ARXIV:",
     };
     for (size_t k = 0; n && k < sizeof prefixes / sizeof *prefixes; k++) {
+        if (s[0] != prefixes[k][0]) /* ids mostly start with a digit */
+            continue;
         size_t pl = strlen(prefixes[k]);
-        if (s[0] == prefixes[k][0] && n > pl && strncmp(s, prefixes[k], pl) == 0) {
+        if (n > pl && strncmp(s, prefixes[k], pl) == 0) {
             s += pl;
             n -= pl;
             break;
