@@ -86,11 +86,19 @@ static bool utf8_valid(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        /* ASCII sixteen or eight bytes at a time: most text is */
+        /* ASCII 64, 16 or 8 bytes at a time: most text is */
 #ifdef __SSE2__
-        while (n - i >= 16 &&
-               !_mm_movemask_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + i))))
+        const __m128i *q = (const __m128i *)(const void *)(p + i);
+        while (n - i >= 64 && !_mm_movemask_epi8(_mm_or_si128(
+                                  _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                  _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3))))) {
+            i += 64;
+            q += 4;
+        }
+        while (n - i >= 16 && !_mm_movemask_epi8(_mm_loadu_si128(q))) {
             i += 16;
+            q++;
+        }
 #endif
         while (n - i >= 8) {
             uint64_t w;
@@ -682,22 +690,21 @@ static bool plain8(const char *s, bool after_plain)
 static unsigned plain16(const char *s, char *d, bool after_plain, bool next_bad)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    /* unsigned tests: v <= x is min(v, x) == v, v >= x is max(v, x) == v */
-    __m128i ctl = _mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v);
-    __m128i v9 = _mm_sub_epi8(v, _mm_set1_epi8(0x09));
-    __m128i wsctl = _mm_cmpeq_epi8(_mm_min_epu8(v9, _mm_set1_epi8(0x0D - 0x09)), v9);
-    /* other control bytes, from 0x7B ('{', '}', '~', 0x7F, and '|') and non-ASCII, and the rest */
-    __m128i stop = _mm_or_si128(_mm_andnot_si128(wsctl, ctl),
-                                _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x7B)), v));
-    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))));
-    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
-                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
-    _mm_storeu_si128((__m128i *)(void *)d,
-                     _mm_or_si128(_mm_andnot_si128(wsctl, v),
-                                  _mm_and_si128(wsctl, _mm_set1_epi8(' '))));
+    /* '\t'..'\r' become spaces first; the other tests then take signed bytes */
+    __m128i wsctl = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
+    __m128i t = _mm_or_si128(_mm_andnot_si128(wsctl, v), _mm_and_si128(wsctl, _mm_set1_epi8(' ')));
+    _mm_storeu_si128((__m128i *)(void *)d, t);
+    /* below 0x20 (other control bytes) or from 0x80 (non-ASCII), signed; 0x7B-0x7F ('{', '|', '}', '~', 0x7F) */
+    __m128i stop = _mm_or_si128(_mm_cmplt_epi8(t, _mm_set1_epi8(0x20)),
+                                _mm_cmpgt_epi8(t, _mm_set1_epi8(0x7A)));
+    /* '$' and '&' are 0x24 | 2; '<' and '\\' are 0x1C, 0x3C, 0x5C or 0x7C with 0x60 set */
+    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(t, _mm_set1_epi8(0x02)),
+                                                          _mm_set1_epi8(0x26)),
+                                           _mm_cmpeq_epi8(_mm_or_si128(t, _mm_set1_epi8(0x60)),
+                                                          _mm_set1_epi8(0x7C))));
     unsigned st = (unsigned)_mm_movemask_epi8(stop);
-    unsigned ws = (unsigned)_mm_movemask_epi8(_mm_or_si128(wsctl, _mm_cmpeq_epi8(v, _mm_set1_epi8(' '))));
+    unsigned ws = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(t, _mm_set1_epi8(' ')));
     /* whitespace followed by whitespace or a special byte, or first but not after a plain byte */
     unsigned bad = st | (ws & (((st | ws) >> 1) | (next_bad ? 0x8000u : 0))) |
                    (after_plain ? 0 : ws & 1);
