@@ -52,6 +52,14 @@ typedef struct {
 } ccg_json_error;
 
 /**
+ * Members with one of these names (at any depth) are left out of the
+ * values parse returns: their values are still checked as JSON, with the
+ * same errors and limits, but make no nodes (a reader that omits authors
+ * skips their arrays). names must outlive j; n = 0 keeps every member.
+ */
+void ccg__json_skip(ccg_json *j, const char *const *names, size_t n);
+
+/**
  * Parses exactly one JSON value (surrounding whitespace allowed) from s,
  * decoding its strings in place: s is overwritten (past the value's end
  * nothing is touched). Returns 0 with *out set (valid until the next parse

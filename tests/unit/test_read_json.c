@@ -150,6 +150,32 @@ static void test_error_position(void **state)
     assert_int_equal(e.col, 12);
 }
 
+/* Members not kept: gone at any depth, their values still checked. */
+static void test_skip(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"a", "cats"};
+    ccg__json_skip(J, names, 2);
+    ccg_jv *v = ok("{\"a\": [\"x\", \"y z\"], \"b\": 1, \"c\": {\"a\": [1, {}], \"d\": 2},"
+                   " \"cats\": [], \"a\": \"s\", \"e\": [\"a\"]}");
+    assert_int_equal(v->count, 3);
+    assert_null(ccg__jget(v, "a"));
+    assert_null(ccg__jget(v, "cats"));
+    assert_int_equal(ccg__jget(v, "b")->i, 1);
+    assert_int_equal(ccg__jget(v, "c")->count, 1);
+    assert_null(ccg__jget(ccg__jget(v, "c"), "a"));
+    assert_string_equal(ccg__jstr(ccg__jfirst(ccg__jget(v, "e"))), "a");
+    /* errors inside them are those of a full parse, at the same place */
+    ccg_json_error e = bad("{\"a\": [\"x\", tru]}", false);
+    assert_int_equal(e.offset, 12);
+    bad("{\"a\": [\"x\", \"y\"", true);
+    e = bad("{\"a\": [\"x\",\n \"\x01\"]}", false);
+    assert_int_equal(e.line, 1);
+    assert_int_equal(e.col, 3);
+    ccg__json_skip(J, NULL, 0);
+    assert_non_null(ccg__jget(ok("{\"a\": [\"x\"]}"), "a"));
+}
+
 static void test_limits(void **state)
 {
     (void)state;
@@ -277,6 +303,7 @@ int main(void)
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_limits),
         cmocka_unit_test(test_reuse_and_large), cmocka_unit_test(test_alloc_failures),
         cmocka_unit_test(test_strings_every_offset), cmocka_unit_test(test_error_position),
+        cmocka_unit_test(test_skip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
