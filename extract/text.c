@@ -680,14 +680,15 @@ static bool plain8(const char *s, bool after_plain)
 #ifdef __SSE2__
 /*
  * How many of the 16 bytes at s join the run of plain bytes that started
- * before them (after_plain) or at them, as the byte loop in copy_run would
- * let them; next_bad: the byte after them is special or missing (so
- * whitespace last ends the run). The bytes go to d as they are, each
+ * before them or at them, as the byte loop in copy_run would let them;
+ * edge has bit 15 set when the byte after them is special or missing (so
+ * whitespace last ends the run), bit 0 when the run starts at them (so
+ * whitespace first does not join it). The bytes go to d as they are, each
  * whitespace byte as a space. With SSE2 (every x86-64; compiler
  * intrinsics): most of an abstract is such blocks, and a block that ends
  * the run says where.
  */
-static unsigned plain16(const char *s, char *d, bool after_plain, bool next_bad)
+static unsigned plain16(const char *s, char *d, unsigned edge)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
     /* '\t'..'\r' become spaces first; the other tests then take signed bytes */
@@ -705,9 +706,8 @@ static unsigned plain16(const char *s, char *d, bool after_plain, bool next_bad)
                                                           _mm_set1_epi8(0x7C))));
     unsigned st = (unsigned)_mm_movemask_epi8(stop);
     unsigned ws = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(t, _mm_set1_epi8(' ')));
-    /* whitespace followed by whitespace or a special byte, or first but not after a plain byte */
-    unsigned bad = st | (ws & (((st | ws) >> 1) | (next_bad ? 0x8000u : 0))) |
-                   (after_plain ? 0 : ws & 1);
+    /* whitespace followed by whitespace or a special byte, or at an edge that ends the run */
+    unsigned bad = st | (ws & (((st | ws) >> 1) | edge));
     return bad ? (unsigned)__builtin_ctz(bad) : 16;
 }
 #endif
@@ -733,8 +733,9 @@ static int copy_run(writer *w, const char *s, size_t n, size_t i, size_t *len)
 #ifdef __SSE2__
         while (n - run >= 16) {
             /* where the next block is does not wait for this one's verdict */
-            bool next_bad = n - run == 16 || special((unsigned char)s[run + 16]);
-            unsigned k = plain16(s + run, d + (run - i), run > i, next_bad);
+            unsigned edge = (n - run == 16 || special((unsigned char)s[run + 16]) ? 0x8000u : 0) |
+                            (run == i);
+            unsigned k = plain16(s + run, d + (run - i), edge);
             if (k < 16) {
                 run += k;
                 break;
