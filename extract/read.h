@@ -112,6 +112,13 @@ void ccg__reader_warn(ccg_reader *r, unsigned long line, const char *fmt, ...)
 /** Frees what ccg_extractor_prepare kept in a record (annotate.c). Accepts NULL. */
 void ccg__prepared_free(void *prepared);
 
+/**
+ * The text extraction reads (ccg_record_text's layout) where the record
+ * holds it already, its length in *len: its text, or its title or abstract
+ * when it has only one. NULL when that takes a copy (ccg_record_text).
+ */
+const char *ccg__record_joined(const ccg_record *rec, size_t *len);
+
 /** A new empty record of the reader's format starting at line. */
 int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out);
 

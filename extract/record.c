@@ -15,21 +15,49 @@ static void strv_free(char **v, size_t n)
     free(v);
 }
 
+/* Frees the abstract, and the text it lies in if it does. */
+static void abstract_free(ccg_record *rec)
+{
+    if (rec->text)
+        free(rec->text);
+    else
+        free(rec->abstract);
+    rec->text = rec->abstract = NULL;
+}
+
 void ccg_record_free(ccg_record *rec)
 {
     if (!rec)
         return;
+    ccg__prepared_free(rec->prepared); /* it may read text in place */
+    rec->prepared = NULL;
     free(rec->id);
     free(rec->title);
-    free(rec->abstract);
+    abstract_free(rec);
     strv_free(rec->authors, rec->n_authors);
     free(rec->venue);
     free(rec->doi);
     free(rec->arxiv_id);
     strv_free(rec->refs, rec->n_refs);
     strv_free(rec->categories, rec->n_categories);
-    ccg__prepared_free(rec->prepared);
     free(rec);
+}
+
+const char *ccg__record_joined(const ccg_record *rec, size_t *len)
+{
+    if (!rec->title || !rec->abstract) { /* one of them is the text */
+        const char *t = rec->title ? rec->title : rec->abstract;
+        if (t)
+            *len = strlen(t);
+        return t;
+    }
+    size_t tl = strlen(rec->title);
+    /* a title changed since the text was made makes it stale */
+    if (!rec->text || (uintptr_t)rec->abstract - (uintptr_t)rec->text != tl + 2 ||
+        memcmp(rec->text, rec->title, tl) != 0)
+        return NULL;
+    *len = tl + 2 + strlen(rec->abstract);
+    return rec->text;
 }
 
 char *ccg_record_text(const ccg_record *rec, size_t *len)
@@ -180,22 +208,34 @@ int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s
     /*
      * Cleaned straight into the field's own memory, not into a scratch
      * buffer and copied: a clean text is hardly ever much shorter than its
-     * input, and the copy was the second write of every abstract.
+     * input, and the copy was the second write of every abstract. An
+     * abstract read after its title goes after a copy of it and "\n\n" (the
+     * record's text): extraction reads that in place instead of a copy of
+     * title and abstract, which was kept as long as its results.
      */
-    ccg_buf b = {ccg__malloc(CCG__TEXT_ROOM(n)), 0, CCG__TEXT_ROOM(n)};
+    bool joined = field == &rec->abstract && rec->title;
+    size_t pre = joined ? strlen(rec->title) + 2 : 0;
+    ccg_buf b = {ccg__malloc(pre + CCG__TEXT_ROOM(n)), pre, pre + CCG__TEXT_ROOM(n)};
     ccg_text_report rep;
     int err;
     if (!b.data)
         return ccg__err(CCG_ENOMEM, "out of memory");
-    if ((err = ccg__text_clean(s, n, &b, &rep)) < 0) {
+    if (joined) {
+        memcpy(b.data, rec->title, pre - 2);
+        memcpy(b.data + pre - 2, "\n\n", 2);
+    }
+    if ((err = ccg__text_clean_append(s, n, &b, &rep)) < 0) {
         ccg__buf_free(&b);
         return err;
     }
     if (rep.repaired_utf8)
         ccg__reader_warn(r, rec->line, "invalid UTF-8 replaced by U+FFFD");
-    free(*field);
+    if (field == &rec->abstract)
+        abstract_free(rec);
+    else
+        free(*field);
     *field = NULL;
-    if (b.len == 0) {
+    if (b.len == pre) {
         ccg__buf_free(&b);
         return 0;
     }
@@ -204,7 +244,9 @@ int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s
         if (t)
             b.data = t;
     }
-    *field = b.data;
+    *field = b.data + pre;
+    if (joined)
+        rec->text = b.data;
     return 0;
 }
 

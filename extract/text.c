@@ -161,7 +161,7 @@ static bool nfc_sensitive_text(const char *s, size_t n)
 static bool nfc_boundary(unsigned char b) { return b < 0x80 || (b >= 0xC2 && b <= 0xCB); }
 
 /*
- * NFC of the valid UTF-8 in out, in place. Only the stretches around
+ * NFC of the valid UTF-8 in out from start, in place. Only the stretches around
  * sensitive characters go through utf8proc, which costs some 250
  * instructions a character: each from the last character below U+0300
  * before one to the first after it. A character below U+0300 is a
@@ -169,10 +169,10 @@ static bool nfc_boundary(unsigned char b) { return b < 0x80 || (b >= 0xC2 && b <
  * a non-starter and is the second half of no composition), so the NFC of
  * the text is that of its stretches, and the rest is its own NFC.
  */
-static int nfc_in_place(ccg_buf *out)
+static int nfc_in_place(ccg_buf *out, size_t start)
 {
     const unsigned char *d = (const unsigned char *)out->data;
-    size_t n = out->len, done = 0, i = 0;
+    size_t n = out->len, done = 0, lo = start, i = start; /* copied up to done; stretches from lo */
     ccg_buf res = CCG_BUF_INIT;
     int err = 0;
     while (i < n) {
@@ -183,7 +183,7 @@ static int nfc_in_place(ccg_buf *out)
             continue;
         }
         size_t a = i, b = i + k;
-        while (a > done && !nfc_boundary(d[a]))
+        while (a > lo && !nfc_boundary(d[a]))
             a--;
         while (b < n && !nfc_boundary(d[b]))
             b++;
@@ -201,7 +201,7 @@ static int nfc_in_place(ccg_buf *out)
         free(nfc);
         if (err < 0)
             goto cleanup;
-        done = i = b;
+        done = lo = i = b;
     }
     if (res.data) {
         if ((err = ccg__buf_add(&res, out->data + done, n - done)) < 0)
@@ -331,6 +331,7 @@ static const char *const known_tags[] = {
 
 typedef struct {
     ccg_buf *out;
+    size_t start;    /* where the text starts in out */
     bool space;      /* whitespace seen since the last visible character */
     bool need_nfc;   /* a character NFC may change was produced (nfc_sensitive) */
 } writer;
@@ -339,7 +340,7 @@ static int emit(writer *w, const char *s, size_t n)
 {
     if (n == 0)
         return 0;
-    if (w->space && w->out->len > 0) {
+    if (w->space && w->out->len > w->start) {
         int err = ccg__buf_putc(w->out, ' ');
         if (err < 0)
             return err;
@@ -726,7 +727,7 @@ static int copy_run(writer *w, const char *s, size_t n, size_t i, size_t *len)
         if (err < 0)
             return err;
     }
-    bool pending = w->space && b->len > 0;
+    bool pending = w->space && b->len > w->start;
     char *d = b->data + b->len + pending; /* d[k - i] is where s[k] goes */
     size_t run = i;
     for (;;) {
@@ -869,12 +870,18 @@ static int clean_valid(const char *s, size_t n, writer *w)
 
 int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
 {
-    ccg_buf fixed = CCG_BUF_INIT;
-    int err = 0;
     out->len = 0;
+    return ccg__text_clean_append(s, n, out, rep);
+}
+
+int ccg__text_clean_append(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
+{
+    ccg_buf fixed = CCG_BUF_INIT;
+    size_t start = out->len;
+    int err = 0;
     if ((err = ccg__buf_reserve(out, CCG__TEXT_ROOM(n) - 1)) < 0) /* what copy_run wants at the start */
         return err;
-    out->data[0] = '\0';
+    out->data[start] = '\0';
     if (rep)
         rep->repaired_utf8 = false;
     if (!utf8_valid(s, n)) {
@@ -885,11 +892,11 @@ int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
         if (rep)
             rep->repaired_utf8 = true;
     }
-    writer w = {out, false, false};
+    writer w = {out, start, false, false};
     if ((err = clean_valid(s, n, &w)) < 0)
         goto cleanup;
     if (w.need_nfc)
-        err = nfc_in_place(out);
+        err = nfc_in_place(out, start);
 cleanup:
     ccg__buf_free(&fixed);
     return err;

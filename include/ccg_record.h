@@ -62,6 +62,12 @@ typedef struct ccg_record {
     unsigned long line;/**< line of the record's start in that file */
     void *prepared;    /**< the library's: a first extraction pass kept by
                         *   ccg_extractor_prepare (NULL); freed with the record */
+    char *text;        /**< the library's: NULL, or the memory a reader put the
+                        *   abstract in, after a copy of the title and "\n\n"
+                        *   (ccg_record_text's layout, which extraction then reads
+                        *   in place); freed with the record, abstract with it.
+                        *   To replace the abstract of such a record, free text
+                        *   instead of abstract and set it to NULL. */
 } ccg_record;
 
 /** Frees a record and everything it owns. Accepts NULL. */

@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ccg_record.h"
+#include "read.h"
 
 #define FIX(name) CCG_FIXTURES "/read/" name
 
@@ -443,6 +444,41 @@ static void test_corpus_dedup(void **state)
     ccg_corpus_free(c);
 }
 
+/*
+ * A reader puts the abstract after a copy of the title and "\n\n": the
+ * text extraction reads, in place, as long as title and abstract are those.
+ */
+static void test_record_joined(void **state)
+{
+    (void)state;
+    ccg_record **recs;
+    diag_log d = {0};
+    size_t n = read_all(FIX("sources.jsonl"), CCG_FORMAT_AUTO, &recs, &d, NULL);
+    size_t joined = 0;
+    for (size_t i = 0; i < n; i++) {
+        ccg_record *r = recs[i];
+        size_t len, want_len;
+        char *want = ccg_record_text(r, &want_len);
+        const char *got = ccg__record_joined(r, &len);
+        if (r->title && r->abstract) {
+            assert_non_null(r->text);
+            assert_ptr_equal(r->abstract, r->text + strlen(r->title) + 2);
+            joined++;
+        }
+        assert_non_null(got);
+        assert_int_equal(len, want_len);
+        assert_memory_equal(got, want, len);
+        free(want);
+        if (r->title && r->abstract) { /* a new title makes the text stale */
+            free(r->title);
+            assert_non_null(r->title = strdup("Another title"));
+            assert_null(ccg__record_joined(r, &len));
+        }
+    }
+    assert_true(joined > 0);
+    free_all(recs, n);
+}
+
 static void test_record_text_and_json(void **state)
 {
     (void)state;
@@ -859,6 +895,7 @@ int main(void)
         cmocka_unit_test(test_alloc_failures),    cmocka_unit_test(test_detection),
         cmocka_unit_test(test_jsonl_threads),     cmocka_unit_test(test_jsonl_threads_strict),
         cmocka_unit_test(test_json_escapes_every_offset), cmocka_unit_test(test_omit),
+        cmocka_unit_test(test_record_joined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -179,6 +179,19 @@ static void test_nfc(void **state)
     expect("\xE2\x80\xA6 \xE2\x84\x93 \xEF\xAC\x81", "\xE2\x80\xA6 \xE2\x84\x93 \xEF\xAC\x81");
 }
 
+/* Cleaning after what a buffer holds leaves that as it is: NFC and spacing start after it. */
+static void test_append(void **state)
+{
+    (void)state;
+    ccg_buf b = CCG_BUF_INIT;
+    ccg_text_report rep;
+    assert_int_equal(ccg__buf_add(&b, "Te\xCC\x81 \n\n", 7), 0);
+    const char *s = "  A\xCC\x81 \\'e  x ";
+    assert_int_equal(ccg__text_clean_append(s, strlen(s), &b, &rep), 0);
+    assert_string_equal(b.data, "Te\xCC\x81 \n\n\xC3\x81 \xC3\xA9 x");
+    ccg__buf_free(&b);
+}
+
 static void test_invalid_utf8(void **state)
 {
     (void)state;
@@ -287,7 +300,7 @@ int main(void)
         cmocka_unit_test(test_nfc),            cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_clean_is_idempotent), cmocka_unit_test(test_arxiv_id),
         cmocka_unit_test(test_doi),            cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_whitespace_every_offset),
+        cmocka_unit_test(test_whitespace_every_offset), cmocka_unit_test(test_append),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
