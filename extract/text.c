@@ -124,13 +124,20 @@ static bool utf8_valid(const char *s, size_t n)
 
 /* ---- NFC -------------------------------------------------------------- */
 
+/* The second half of a composition? utf8proc 2.9 has a bit for it; before,
+ * such code points have a comb_index from 0x8000 (checked on 2.8.0). */
+#if UTF8PROC_VERSION_MAJOR > 2 || (UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR >= 9)
+#define SECOND_HALF(p) ((p)->comb_issecond)
+#else
+#define SECOND_HALF(p) ((p)->comb_index != UINT16_MAX && (p)->comb_index >= 0x8000)
+#endif
+
 /*
  * Can NFC change a text because it holds this code point? True for
  * combining marks, Hangul jamo, anything with a canonical decomposition and
- * the other second halves of compositions (utf8proc marks them with a
- * comb_index from 0x8000: U+0B3E, U+0DCF, …). Not for what has only a
- * compatibility decomposition ("…", "ℓ"), which NFC leaves alone. A text
- * none of whose characters is sensitive is its own NFC.
+ * the other second halves of compositions (U+0B3E, U+0DCF, …). Not for
+ * what has only a compatibility decomposition ("…", "ℓ"), which NFC leaves
+ * alone. A text none of whose characters is sensitive is its own NFC.
  */
 static bool nfc_sensitive(uint32_t cp)
 {
@@ -140,8 +147,7 @@ static bool nfc_sensitive(uint32_t cp)
         return true;
     const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
     return p->combining_class != 0 || p->comp_exclusion ||
-           (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) ||
-           (p->comb_index != UINT16_MAX && p->comb_index >= 0x8000);
+           (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) || SECOND_HALF(p);
 }
 
 /* Is any character of the valid UTF-8 s[0, n) sensitive to NFC? */

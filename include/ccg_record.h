@@ -86,7 +86,7 @@ typedef void (*ccg_diag_fn)(void *ud, ccg_diag_kind kind, const char *file,
 /**
  * Record fields a caller can do without (ccg_reader_options.omit), as bits.
  * Extraction, graphs and exports read neither: leaving them out saves their
- * cleanup and copies (about a tenth of reading an arXiv corpus) and their memory.
+ * cleanup and copies (some 15% of reading an arXiv corpus) and their memory.
  */
 typedef enum {
     CCG_FIELD_AUTHORS = 1 << 0,    /**< authors, n_authors */
