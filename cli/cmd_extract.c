@@ -15,6 +15,8 @@ void xcli_init(xcli *o)
     ccg_extractor_options_init(&o->xo);
     o->ro.format = CCG_FORMAT_AUTO;
     o->ro.diag = cli_diag;
+    /* extract, eval, rank and build never look at them; `ccgraph read` keeps them */
+    o->ro.omit = CCG_FIELD_AUTHORS | CCG_FIELD_CATEGORIES;
 }
 
 static int add_path(const char **v, int *n, const char *arg, const char *what)

@@ -46,7 +46,8 @@ enum {
 };
 
 typedef struct {
-    char *text;
+    const char *text;   /* the record's own (ccg__record_joined), else a copy */
+    bool own_text;      /* a copy: freed with the results */
     size_t len;
     ccg__mention *m;
     size_t n;
@@ -140,7 +141,8 @@ static int overlay_keys(docres *r)
 
 static void docres_free(docres *r)
 {
-    free(r->text);
+    if (r->own_text)
+        free((char *)r->text);
     ccg__mentions_free_raw(r->m, r->n);
     for (size_t k = 0; k < r->n_defs; k++)
         free(r->defs[k]);
@@ -163,8 +165,11 @@ static int free_doc(job *j, size_t d)
  * found, and the overlay keys of the definitions. */
 static int first_pass(const ccg_extractor *x, const ccg_record *rec, docres *r)
 {
-    if (!(r->text = ccg_record_text(rec, &r->len)))
-        return CCG_ENOMEM;
+    if (!(r->text = ccg__record_joined(rec, &r->len))) {
+        if (!(r->text = ccg_record_text(rec, &r->len)))
+            return CCG_ENOMEM;
+        r->own_text = true;
+    }
     int err = ccg__extract(x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs, &r->sent,
                            &r->n_sent);
     return err < 0 ? err : overlay_keys(r);

@@ -21,11 +21,18 @@ typedef struct chunk {
 
 struct ccg_json {
     chunk *chunks;      /* current chunk first; reset keeps the largest */
-    const char *s, *p, *end;
+    char *s, *p, *end;  /* strings are decoded where they are */
     size_t values;
-    char *err;
-    bool *truncated;
+    ccg_json_error *err;
     int depth;
+    /* the newlines of the input so far: strings are overwritten, so an error's
+     * line and column cannot be counted from the text afterwards */
+    unsigned long lines;
+    const char *line_start;
+    /* member names whose values are checked but not kept (ccg__json_skip) */
+    const char *const *skip;
+    size_t n_skip;
+    uint64_t skip_keys;  /* their ccg__jkey_bit */
 };
 
 ccg_json *ccg__json_new(void)
@@ -85,16 +92,24 @@ static void reset(ccg_json *j)
 static int fail(ccg_json *j, const char *what)
 {
     bool at_end = j->p >= j->end;
-    if (j->truncated)
-        *j->truncated = at_end;
-    snprintf(j->err, 128, "%s", at_end ? "premature end of input" : what);
+    j->err->truncated = at_end;
+    snprintf(j->err->msg, sizeof j->err->msg, "%s", at_end ? "premature end of input" : what);
     return CCG_EPARSE;
 }
 
-static void skip_ws(ccg_json *j)
+static inline void skip_ws(ccg_json *j)
 {
-    while (j->p < j->end && (*j->p == ' ' || *j->p == '\n' || *j->p == '\r' || *j->p == '\t'))
-        j->p++;
+    char *p = j->p;
+    /* every whitespace byte is at most ' ': most tokens are followed by none, or one space */
+    for (; p < j->end && (unsigned char)*p <= ' '; p++) {
+        if (*p == '\n') {
+            j->lines++;
+            j->line_start = p + 1;
+        } else if (*p != ' ' && *p != '\r' && *p != '\t') {
+            break;
+        }
+    }
+    j->p = p;
 }
 
 static int hex4(const char *p, uint32_t *out)
@@ -174,57 +189,62 @@ static const char *skip_plain(const char *p, const char *end)
     return p;
 }
 
-/* A string at j->p (just after the opening quote); decoded into the arena. */
-static int string(ccg_json *j, const char **out, size_t *len)
+/* The closing quote of the string whose text starts at p, or end. */
+static const char *closing_quote(const char *p, const char *end)
 {
-    const char *start = j->p;
-    /* find the closing quote; escapes only make the text shorter */
-    const char *q = start;
-    bool plain = true; /* no escape, no control character: copied as is */
     for (;;) {
-        q = skip_plain(q, j->end);
-        if (q >= j->end || *q == '"')
-            break;
-        if (*q == '\\') {
-            plain = false;
-            q++;
-        } else if ((unsigned char)*q < 0x20) {
-            plain = false;
-        }
-        q++;
+        p = skip_plain(p, end);
+        if (p >= end || *p == '"')
+            return p;
+        p += *p == '\\' ? 2 : 1;
     }
-    if (q >= j->end) {
+}
+
+/*
+ * Fails on a bad byte at p inside the string that starts at start: as an
+ * unterminated string (truncated, the newlines to the end counted as the
+ * text's) if it has no closing quote, else with what.
+ */
+static int string_fail(ccg_json *j, const char *p, const char *what)
+{
+    if (closing_quote(p, j->end) >= j->end) {
+        for (const char *nl = p; (nl = memchr(nl, '\n', (size_t)(j->end - nl))) != NULL; nl++) {
+            j->lines++;
+            j->line_start = nl + 1;
+        }
         j->p = j->end;
         return fail(j, "unterminated string");
     }
-    char *d = alloc(j, (size_t)(q - start) + 1);
-    if (!d)
-        return ccg__err(CCG_ENOMEM, "out of memory");
-    if (plain) {
-        memcpy(d, start, (size_t)(q - start));
-        d[q - start] = '\0';
-        *out = d;
-        *len = (size_t)(q - start);
-        j->p = q + 1;
-        return 0;
-    }
-    char *w = d;
-    const char *p = start;
-    while (p < q) {
+    j->p = (char *)p;
+    return fail(j, what);
+}
+
+/*
+ * A string at j->p (just after the opening quote), decoded where it is: an
+ * escape is never shorter than what it stands for, so the text moves left
+ * over its escapes and ends in a NUL at most at its closing quote. One pass;
+ * a string without escapes is not copied.
+ */
+static int string(ccg_json *j, const char **out, size_t *len)
+{
+    char *start = j->p, *w = start;
+    const char *p = start, *end = j->end;
+    for (;;) {
         const char *run = p;
-        p = skip_plain(p, q);
-        while (p < q && *p != '\\' && (unsigned char)*p >= 0x20)
+        p = skip_plain(p, end);
+        while (p < end && *p != '"' && *p != '\\' && (unsigned char)*p >= 0x20)
             p++;
-        memcpy(w, run, (size_t)(p - run));
+        if (w != run)
+            memmove(w, run, (size_t)(p - run));
         w += p - run;
-        if (p >= q)
+        if (p >= end)
+            return string_fail(j, p, "");
+        if (*p == '"')
             break;
-        if ((unsigned char)*p < 0x20) {
-            j->p = p;
-            return fail(j, "control character in a string");
-        }
+        if (*p != '\\')
+            return string_fail(j, p, "control character in a string");
         p++; /* the backslash */
-        char e = *p++;
+        char e = p < end ? *p++ : '\0';
         switch (e) {
         case '"': *w++ = '"'; break;
         case '\\': *w++ = '\\'; break;
@@ -236,12 +256,10 @@ static int string(ccg_json *j, const char **out, size_t *len)
         case 't': *w++ = '\t'; break;
         case 'u': {
             uint32_t c, lo;
-            if (q - p < 4 || hex4(p, &c) < 0) {
-                j->p = p;
-                return fail(j, "invalid \\u escape");
-            }
+            if (end - p < 4 || hex4(p, &c) < 0)
+                return string_fail(j, p, "invalid \\u escape");
             p += 4;
-            if (c >= 0xD800 && c <= 0xDBFF && q - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
+            if (c >= 0xD800 && c <= 0xDBFF && end - p >= 6 && p[0] == '\\' && p[1] == 'u' &&
                 hex4(p + 2, &lo) == 0 && lo >= 0xDC00 && lo <= 0xDFFF) {
                 c = 0x10000 + ((c - 0xD800) << 10) + (lo - 0xDC00);
                 p += 6;
@@ -254,20 +272,20 @@ static int string(ccg_json *j, const char **out, size_t *len)
             break;
         }
         default:
-            j->p = p - 1;
-            return fail(j, "invalid escape in a string");
+            return string_fail(j, p - 1, "invalid escape in a string");
         }
     }
     *w = '\0';
-    *out = d;
-    *len = (size_t)(w - d);
-    j->p = q + 1;
+    *out = start;
+    *len = (size_t)(w - start);
+    j->p = (char *)p + 1;
     return 0;
 }
 
 static int number(ccg_json *j, ccg_jv *v)
 {
-    const char *p = j->p, *start = p;
+    char *p = j->p;
+    const char *start = p;
     bool neg = false, is_int = true;
     uint64_t mag = 0;
     if (p < j->end && *p == '-') {
@@ -329,6 +347,26 @@ static int literal(ccg_json *j, const char *word, ccg_jtype t, ccg_jv *v)
 
 static int value(ccg_json *j, ccg_jv *v);
 
+void ccg__json_skip(ccg_json *j, const char *const *names, size_t n)
+{
+    j->skip = names;
+    j->n_skip = n;
+    j->skip_keys = 0;
+    for (size_t k = 0; k < n; k++)
+        j->skip_keys |= ccg__jkey_bit(names[k], strlen(names[k]));
+}
+
+/* Is a member named key (klen bytes) one whose value is not kept? */
+static bool skipped(const ccg_json *j, const char *key, size_t klen)
+{
+    if (!klen || !(j->skip_keys & ccg__jkey_bit(key, klen)))
+        return false;
+    for (size_t k = 0; k < j->n_skip; k++)
+        if (strcmp(j->skip[k], key) == 0)
+            return true;
+    return false;
+}
+
 static ccg_jv *new_value(ccg_json *j)
 {
     if (++j->values > MAX_VALUES) {
@@ -344,12 +382,57 @@ static ccg_jv *new_value(ccg_json *j)
     return v;
 }
 
+/*
+ * Passes over a value that is not kept when it is an array of strings
+ * without escapes or control bytes, spaces only between them (authors,
+ * categories): what the general path would accept, and count, there, at a
+ * fraction of its cost. Anything else: false, j->p where it was, and the
+ * general path parses it (with its errors).
+ */
+static bool pass_strings(ccg_json *j)
+{
+    skip_ws(j);
+    const char *p = j->p, *end = j->end;
+    size_t n = 0;
+    if (p >= end || *p != '[' || j->depth + 1 > MAX_DEPTH)
+        return false;
+    for (p++; p < end && *p == ' '; p++)
+        ;
+    if (p < end && *p == ']') {
+        j->p = (char *)p + 1;
+        return true;
+    }
+    for (;;) {
+        if (p >= end || *p != '"')
+            return false;
+        const char *q = skip_plain(p + 1, end);
+        while (q < end && *q != '"' && *q != '\\' && (unsigned char)*q >= 0x20)
+            q++;
+        if (q >= end || *q != '"')
+            return false;
+        n++;
+        for (p = q + 1; p < end && *p == ' '; p++)
+            ;
+        if (p < end && *p == ']')
+            break;
+        if (p >= end || *p != ',')
+            return false;
+        for (p++; p < end && *p == ' '; p++)
+            ;
+    }
+    if (j->values + n > MAX_VALUES)
+        return false;
+    j->values += n;
+    j->p = (char *)p + 1;
+    return true;
+}
+
 static int container(ccg_json *j, ccg_jv *v, bool object)
 {
     int err;
     char close = object ? '}' : ']';
     if (++j->depth > MAX_DEPTH) {
-        snprintf(j->err, 128, "nesting deeper than %d", MAX_DEPTH);
+        snprintf(j->err->msg, sizeof j->err->msg, "nesting deeper than %d", MAX_DEPTH);
         return CCG_ELIMIT;
     }
     v->type = object ? CCG_J_OBJ : CCG_J_ARR;
@@ -363,6 +446,7 @@ static int container(ccg_json *j, ccg_jv *v, bool object)
     ccg_jv **tail = &v->first;
     for (;;) {
         ccg_jv *e = new_value(j);
+        bool drop = false; /* a member not kept */
         if (!e)
             return j->values > MAX_VALUES ? CCG_ELIMIT : CCG_ENOMEM;
         if (object) {
@@ -373,16 +457,20 @@ static int container(ccg_json *j, ccg_jv *v, bool object)
             size_t klen;
             if ((err = string(j, &e->key, &klen)) < 0)
                 return err;
+            if (!(drop = skipped(j, e->key, klen)) && klen)
+                v->keys |= ccg__jkey_bit(e->key, klen);
             skip_ws(j);
             if (j->p >= j->end || *j->p != ':')
                 return fail(j, "expected ':'");
             j->p++;
         }
-        if ((err = value(j, e)) < 0)
+        if (!(drop && pass_strings(j)) && (err = value(j, e)) < 0)
             return err;
-        *tail = e;
-        tail = &e->next;
-        v->count++;
+        if (!drop) {
+            *tail = e;
+            tail = &e->next;
+            v->count++;
+        }
         skip_ws(j);
         if (j->p < j->end && *j->p == ',') {
             j->p++;
@@ -416,8 +504,7 @@ static int value(ccg_json *j, ccg_jv *v)
     }
 }
 
-int ccg__json_parse(ccg_json *j, const char *s, size_t n, ccg_jv **out, char err[128],
-                    bool *truncated, size_t *err_offset)
+int ccg__json_parse(ccg_json *j, char *s, size_t n, ccg_jv **out, ccg_json_error *err)
 {
     reset(j);
     j->s = j->p = s;
@@ -425,9 +512,10 @@ int ccg__json_parse(ccg_json *j, const char *s, size_t n, ccg_jv **out, char err
     j->values = 0;
     j->depth = 0;
     j->err = err;
-    j->truncated = truncated;
-    *truncated = false;
-    err[0] = '\0';
+    j->lines = 0;
+    j->line_start = s;
+    err->truncated = false;
+    err->msg[0] = '\0';
     ccg_jv *v = new_value(j);
     int rc = v ? value(j, v) : CCG_ENOMEM;
     if (rc == 0) {
@@ -435,15 +523,17 @@ int ccg__json_parse(ccg_json *j, const char *s, size_t n, ccg_jv **out, char err
         if (j->p < j->end)
             rc = fail(j, "end of input expected after the value");
     }
-    if (rc == CCG_ELIMIT && !err[0])
-        snprintf(err, 128, "more than %zu values", MAX_VALUES);
-    *err_offset = (size_t)(j->p - s);
+    if (rc == CCG_ELIMIT && !err->msg[0])
+        snprintf(err->msg, sizeof err->msg, "more than %zu values", MAX_VALUES);
+    err->offset = (size_t)(j->p - s);
+    err->line = j->lines;
+    err->col = (unsigned long)(j->p - j->line_start) + 1;
     if (rc == 0)
         *out = v;
     return rc;
 }
 
-ccg_jv *ccg__jget(const ccg_jv *o, const char *key)
+ccg_jv *ccg__jget_scan(const ccg_jv *o, const char *key)
 {
     if (!o || o->type != CCG_J_OBJ)
         return NULL;

@@ -67,7 +67,6 @@ struct ccg_reader {
     bool fatal;            /* the current parse error cannot be skipped (no resync) */
     char msg[512];         /* message of the last parse error, without file:line */
     unsigned long msg_line;
-    ccg_buf scratch;       /* text cleanup output */
     /* JSON Lines parsed by threads (read_pool.c) */
     struct ccg__pool *pool;   /* the caller's reader: threads parse, next() replays */
     struct ccg__batch *batch; /* a worker's reader: the batch its lines come from */
@@ -113,13 +112,23 @@ void ccg__reader_warn(ccg_reader *r, unsigned long line, const char *fmt, ...)
 /** Frees what ccg_extractor_prepare kept in a record (annotate.c). Accepts NULL. */
 void ccg__prepared_free(void *prepared);
 
+/**
+ * The text extraction reads (ccg_record_text's layout) where the record
+ * holds it already, its length in *len: its text, or its title or abstract
+ * when it has only one. NULL when that takes a copy (ccg_record_text).
+ */
+const char *ccg__record_joined(const ccg_record *rec, size_t *len);
+
 /** A new empty record of the reader's format starting at line. */
 int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out);
 
 /** Cleans text (ccg__text_clean) into *field, replacing it; empty text leaves NULL. */
 int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s, size_t n);
 
-/** Appends cleaned text to a string array (authors, categories); empty text is ignored. */
+/**
+ * Appends cleaned text to a string array (authors, categories); empty text
+ * is ignored, and so is all text for a field the options omit.
+ */
 int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const char *s,
                      size_t len);
 

@@ -403,7 +403,6 @@ void ccg_reader_free(ccg_reader *r)
     if (r->ops && r->ops->free)
         r->ops->free(r->state);
     ccg__input_free(r->in);
-    ccg__buf_free(&r->scratch);
     free(r->buf);
     free(r->file);
     free(r);

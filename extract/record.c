@@ -15,21 +15,49 @@ static void strv_free(char **v, size_t n)
     free(v);
 }
 
+/* Frees the abstract, and the text it lies in if it does. */
+static void abstract_free(ccg_record *rec)
+{
+    if (rec->text)
+        free(rec->text);
+    else
+        free(rec->abstract);
+    rec->text = rec->abstract = NULL;
+}
+
 void ccg_record_free(ccg_record *rec)
 {
     if (!rec)
         return;
+    ccg__prepared_free(rec->prepared); /* it may read text in place */
+    rec->prepared = NULL;
     free(rec->id);
     free(rec->title);
-    free(rec->abstract);
+    abstract_free(rec);
     strv_free(rec->authors, rec->n_authors);
     free(rec->venue);
     free(rec->doi);
     free(rec->arxiv_id);
     strv_free(rec->refs, rec->n_refs);
     strv_free(rec->categories, rec->n_categories);
-    ccg__prepared_free(rec->prepared);
     free(rec);
+}
+
+const char *ccg__record_joined(const ccg_record *rec, size_t *len)
+{
+    if (!rec->title || !rec->abstract) { /* one of them is the text */
+        const char *t = rec->title ? rec->title : rec->abstract;
+        if (t)
+            *len = strlen(t);
+        return t;
+    }
+    size_t tl = strlen(rec->title);
+    /* a title changed since the text was made makes it stale */
+    if (!rec->text || (uintptr_t)rec->abstract - (uintptr_t)rec->text != tl + 2 ||
+        memcmp(rec->text, rec->title, tl) != 0)
+        return NULL;
+    *len = tl + 2 + strlen(rec->abstract);
+    return rec->text;
 }
 
 char *ccg_record_text(const ccg_record *rec, size_t *len)
@@ -177,18 +205,48 @@ int ccg__record_new(ccg_reader *r, unsigned long line, ccg_record **out)
 
 int ccg__record_text(ccg_reader *r, ccg_record *rec, char **field, const char *s, size_t n)
 {
+    /*
+     * Cleaned straight into the field's own memory, not into a scratch
+     * buffer and copied: a clean text is hardly ever much shorter than its
+     * input, and the copy was the second write of every abstract. An
+     * abstract read after its title goes after a copy of it and "\n\n" (the
+     * record's text): extraction reads that in place instead of a copy of
+     * title and abstract, which was kept as long as its results.
+     */
+    bool joined = field == &rec->abstract && rec->title;
+    size_t pre = joined ? strlen(rec->title) + 2 : 0;
+    ccg_buf b = {ccg__malloc(pre + CCG__TEXT_ROOM(n)), pre, pre + CCG__TEXT_ROOM(n)};
     ccg_text_report rep;
-    int err = ccg__text_clean(s, n, &r->scratch, &rep);
-    if (err < 0)
+    int err;
+    if (!b.data)
+        return ccg__err(CCG_ENOMEM, "out of memory");
+    if (joined) {
+        memcpy(b.data, rec->title, pre - 2);
+        memcpy(b.data + pre - 2, "\n\n", 2);
+    }
+    if ((err = ccg__text_clean_append(s, n, &b, &rep)) < 0) {
+        ccg__buf_free(&b);
         return err;
+    }
     if (rep.repaired_utf8)
         ccg__reader_warn(r, rec->line, "invalid UTF-8 replaced by U+FFFD");
-    free(*field);
+    if (field == &rec->abstract)
+        abstract_free(rec);
+    else
+        free(*field);
     *field = NULL;
-    if (r->scratch.len == 0)
+    if (b.len == pre) {
+        ccg__buf_free(&b);
         return 0;
-    if (!(*field = ccg__strndup(r->scratch.data, r->scratch.len)))
-        return ccg__err(CCG_ENOMEM, "out of memory");
+    }
+    if (b.cap - b.len > 64 + b.len / 8) { /* markup went: give the rest back (or keep it) */
+        char *t = ccg__realloc(b.data, b.len + 1);
+        if (t)
+            b.data = t;
+    }
+    *field = b.data + pre;
+    if (joined)
+        rec->text = b.data;
     return 0;
 }
 
@@ -209,6 +267,10 @@ int ccg__strv_push(char ***v, size_t *n, const char *s, size_t len)
 int ccg__record_push(ccg_reader *r, ccg_record *rec, char ***v, size_t *n, const char *s,
                      size_t len)
 {
+    /* every reader adds these two through here: one test serves every format */
+    if ((v == &rec->authors && (r->opts.omit & CCG_FIELD_AUTHORS)) ||
+        (v == &rec->categories && (r->opts.omit & CCG_FIELD_CATEGORIES)))
+        return 0;
     char *t = NULL;
     int err = ccg__record_text(r, rec, &t, s, len);
     if (err < 0 || !t)

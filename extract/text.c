@@ -86,7 +86,20 @@ static bool utf8_valid(const char *s, size_t n)
     const unsigned char *p = (const unsigned char *)s;
     size_t i = 0;
     while (i < n) {
-        /* ASCII eight bytes at a time: most text is */
+        /* ASCII 64, 16 or 8 bytes at a time: most text is */
+#ifdef __SSE2__
+        const __m128i *q = (const __m128i *)(const void *)(p + i);
+        while (n - i >= 64 && !_mm_movemask_epi8(_mm_or_si128(
+                                  _mm_or_si128(_mm_loadu_si128(q), _mm_loadu_si128(q + 1)),
+                                  _mm_or_si128(_mm_loadu_si128(q + 2), _mm_loadu_si128(q + 3))))) {
+            i += 64;
+            q += 4;
+        }
+        while (n - i >= 16 && !_mm_movemask_epi8(_mm_loadu_si128(q))) {
+            i += 16;
+            q++;
+        }
+#endif
         while (n - i >= 8) {
             uint64_t w;
             memcpy(&w, p + i, 8);
@@ -107,6 +120,105 @@ static bool utf8_valid(const char *s, size_t n)
         i += k;
     }
     return true;
+}
+
+/* ---- NFC -------------------------------------------------------------- */
+
+/* The second half of a composition? utf8proc 2.9 has a bit for it; before,
+ * such code points have a comb_index from 0x8000 (checked on 2.8.0). */
+#if UTF8PROC_VERSION_MAJOR > 2 || (UTF8PROC_VERSION_MAJOR == 2 && UTF8PROC_VERSION_MINOR >= 9)
+#define SECOND_HALF(p) ((p)->comb_issecond)
+#else
+#define SECOND_HALF(p) ((p)->comb_index != UINT16_MAX && (p)->comb_index >= 0x8000)
+#endif
+
+/*
+ * Can NFC change a text because it holds this code point? True for
+ * combining marks, Hangul jamo, anything with a canonical decomposition and
+ * the other second halves of compositions (U+0B3E, U+0DCF, …). Not for
+ * what has only a compatibility decomposition ("…", "ℓ"), which NFC leaves
+ * alone. A text none of whose characters is sensitive is its own NFC.
+ */
+static bool nfc_sensitive(uint32_t cp)
+{
+    if (cp < 0x300)
+        return false;
+    if (cp >= 0x1100 && cp <= 0x11FF)
+        return true;
+    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
+    return p->combining_class != 0 || p->comp_exclusion ||
+           (p->decomp_seqindex != UINT16_MAX && p->decomp_type == 0) || SECOND_HALF(p);
+}
+
+/* Is any character of the valid UTF-8 s[0, n) sensitive to NFC? */
+static bool nfc_sensitive_text(const char *s, size_t n)
+{
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = utf8_decode((const unsigned char *)s + i, n - i, &cp);
+        if (k == 0 || nfc_sensitive(cp))
+            return true;
+        i += k;
+    }
+    return false;
+}
+
+/* Does a character below U+0300 start at this byte? Such a one never composes with what precedes it. */
+static bool nfc_boundary(unsigned char b) { return b < 0x80 || (b >= 0xC2 && b <= 0xCB); }
+
+/*
+ * NFC of the valid UTF-8 in out from start, in place. Only the stretches around
+ * sensitive characters go through utf8proc, which costs some 250
+ * instructions a character: each from the last character below U+0300
+ * before one to the first after it. A character below U+0300 is a
+ * composition boundary (it has no canonical decomposition that starts with
+ * a non-starter and is the second half of no composition), so the NFC of
+ * the text is that of its stretches, and the rest is its own NFC.
+ */
+static int nfc_in_place(ccg_buf *out, size_t start)
+{
+    const unsigned char *d = (const unsigned char *)out->data;
+    size_t n = out->len, done = 0, lo = start, i = start; /* copied up to done; stretches from lo */
+    ccg_buf res = CCG_BUF_INIT;
+    int err = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = d[i] < 0x80 ? 1 : utf8_decode(d + i, n - i, &cp);
+        if (d[i] < 0x80 || !nfc_sensitive(cp)) {
+            i += k ? k : 1;
+            continue;
+        }
+        size_t a = i, b = i + k;
+        while (a > lo && !nfc_boundary(d[a]))
+            a--;
+        while (b < n && !nfc_boundary(d[b]))
+            b++;
+        utf8proc_uint8_t *nfc = NULL;
+        utf8proc_ssize_t m = utf8proc_map(d + a, (utf8proc_ssize_t)(b - a), &nfc,
+                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
+        if (m < 0) {
+            /* only ENOMEM is possible on valid input */
+            err = ccg__err(CCG_ENOMEM, "out of memory");
+            goto cleanup;
+        }
+        err = ccg__buf_add(&res, out->data + done, a - done);
+        if (err == 0)
+            err = ccg__buf_add(&res, (const char *)nfc, (size_t)m);
+        free(nfc);
+        if (err < 0)
+            goto cleanup;
+        done = lo = i = b;
+    }
+    if (res.data) {
+        if ((err = ccg__buf_add(&res, out->data + done, n - done)) < 0)
+            goto cleanup;
+        ccg_buf t = *out;
+        *out = res;
+        res = t;
+    }
+cleanup:
+    ccg__buf_free(&res);
+    return err;
 }
 
 /* ---- tables ---------------------------------------------------------- */
@@ -208,8 +320,8 @@ static uint32_t accent_mark(const char *name, size_t n)
 
 static const char *lookup(const pair *t, size_t nt, const char *name, size_t n)
 {
-    for (size_t i = 0; i < nt; i++)
-        if (strlen(t[i].name) == n && memcmp(t[i].name, name, n) == 0)
+    for (size_t i = 0; i < nt; i++) /* most names differ at once */
+        if (t[i].name[0] == name[0] && strlen(t[i].name) == n && memcmp(t[i].name, name, n) == 0)
             return t[i].text;
     return NULL;
 }
@@ -225,15 +337,16 @@ static const char *const known_tags[] = {
 
 typedef struct {
     ccg_buf *out;
+    size_t start;    /* where the text starts in out */
     bool space;      /* whitespace seen since the last visible character */
-    bool need_nfc;   /* a combining mark was produced */
+    bool need_nfc;   /* a character NFC may change was produced (nfc_sensitive) */
 } writer;
 
 static int emit(writer *w, const char *s, size_t n)
 {
     if (n == 0)
         return 0;
-    if (w->space && w->out->len > 0) {
+    if (w->space && w->out->len > w->start) {
         int err = ccg__buf_putc(w->out, ' ');
         if (err < 0)
             return err;
@@ -415,6 +528,8 @@ static int latex(writer *w, const char *s, size_t n, size_t i, size_t *next)
         return 0;
     }
     unsigned char c = (unsigned char)s[j];
+    if (c >= 0x80) /* what follows keeps a character the byte loop does not see whole */
+        w->need_nfc = true;
     if (strchr("%&$#_{}", c)) {
         *next = j + 1;
         return emit(w, s + j, 1);
@@ -470,7 +585,10 @@ static int latex(writer *w, const char *s, size_t n, size_t i, size_t *next)
         if (j + 1 < n && s[j] == '{' && s[j + 1] == '}')
             j += 2;
         *next = j;
-        return emit(w, sym, strlen(sym));
+        size_t slen = strlen(sym);
+        if (!w->need_nfc && nfc_sensitive_text(sym, slen)) /* \neq is U+2260 */
+            w->need_nfc = true;
+        return emit(w, sym, slen);
     }
     for (size_t k = 0; k < sizeof latex_drop_arg / sizeof *latex_drop_arg; k++)
         if (strlen(latex_drop_arg[k]) == nlen && memcmp(latex_drop_arg[k], s + name, nlen) == 0) {
@@ -516,17 +634,6 @@ static int latex(writer *w, const char *s, size_t n, size_t i, size_t *next)
     return emit(w, s + name, nlen);
 }
 
-/* Does a code point need NFC? True for combining marks, jamo, anything with a canonical decomposition. */
-static bool nfc_sensitive(uint32_t cp)
-{
-    if (cp < 0x300)
-        return false;
-    if (cp >= 0x1100 && cp <= 0x11FF)
-        return true;
-    const utf8proc_property_t *p = utf8proc_get_property((utf8proc_int32_t)cp);
-    return p->combining_class != 0 || p->decomp_seqindex != UINT16_MAX || p->comp_exclusion;
-}
-
 /* Bytes the cleanup looks at; every other byte is copied as is. */
 #define SPECIAL_BYTE(c)                                                                        \
     ((c) < 0x21 || (c) == '\\' || (c) == '$' || (c) == '{' || (c) == '}' || (c) == '~' ||        \
@@ -545,13 +652,14 @@ static bool special(unsigned char c) { return special_tab[c]; }
 
 /*
  * Can the 8 bytes at s join a run of plain bytes as the byte loop in
- * clean_valid would let them (no special byte, each space single and
+ * copy_run would let them (no special byte, each space single and
  * followed by a plain byte inside the word, a leading space only after a
  * plain byte)? Tested a word at a time (SWAR, portable C; no SIMD library
- * among the dependencies): most of an abstract is such words. False means
- * "let the byte loop decide": '|' and bytes 0x80-0xC1 are refused though
- * plain.
+ * among the dependencies), where SSE2 is missing. False means "let the
+ * byte loop decide": '|' and bytes 0x80-0xC1 are refused though plain, and
+ * so is whitespace other than ' ', which the byte loop turns into spaces.
  */
+#ifndef __SSE2__
 static bool plain8(const char *s, bool after_plain)
 {
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
@@ -574,26 +682,103 @@ static bool plain8(const char *s, bool after_plain)
     return false;
 #endif
 }
+#endif
 
 #ifdef __SSE2__
-/* plain8 for 16 bytes, with SSE2 (every x86-64; compiler intrinsics): the
- * same byte classes, the same rules for spaces. */
-static bool plain16(const char *s, bool after_plain)
+/*
+ * How many of the 16 bytes at s join the run of plain bytes that started
+ * before them or at them, as the byte loop in copy_run would let them;
+ * edge has bit 15 set when the byte after them is special or missing (so
+ * whitespace last ends the run), bit 0 when the run starts at them (so
+ * whitespace first does not join it). The bytes go to d as they are, each
+ * whitespace byte as a space. With SSE2 (every x86-64; compiler
+ * intrinsics): most of an abstract is such blocks, and a block that ends
+ * the run says where.
+ */
+static unsigned plain16(const char *s, char *d, unsigned edge)
 {
     __m128i v = _mm_loadu_si128((const __m128i *)(const void *)s);
-    /* unsigned v <= 0x1F: min(v, 0x1F) == v; v >= 0x7B (and non-ASCII): max(v, 0x7B) == v */
-    __m128i stop = _mm_or_si128(_mm_cmpeq_epi8(_mm_min_epu8(v, _mm_set1_epi8(0x1F)), v),
-                                _mm_cmpeq_epi8(_mm_max_epu8(v, _mm_set1_epi8(0x7B)), v));
-    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('\\')),
-                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('$'))));
-    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8('&')),
-                                           _mm_cmpeq_epi8(v, _mm_set1_epi8('<'))));
-    if (_mm_movemask_epi8(stop))
-        return false;
-    unsigned sp = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, _mm_set1_epi8(' ')));
-    return !(sp & (sp << 1)) && !(sp & 0x8000) && (after_plain || !(sp & 1));
+    /* '\t'..'\r' become spaces first; the other tests then take signed bytes */
+    __m128i wsctl = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8(0x08)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8(0x0E)));
+    __m128i t = _mm_or_si128(_mm_andnot_si128(wsctl, v), _mm_and_si128(wsctl, _mm_set1_epi8(' ')));
+    _mm_storeu_si128((__m128i *)(void *)d, t);
+    /* below 0x20 (other control bytes) or from 0x80 (non-ASCII), signed; 0x7B-0x7F ('{', '|', '}', '~', 0x7F) */
+    __m128i stop = _mm_or_si128(_mm_cmplt_epi8(t, _mm_set1_epi8(0x20)),
+                                _mm_cmpgt_epi8(t, _mm_set1_epi8(0x7A)));
+    /* '$' and '&' are 0x24 | 2; '<' and '\\' are 0x1C, 0x3C, 0x5C or 0x7C with 0x60 set */
+    stop = _mm_or_si128(stop, _mm_or_si128(_mm_cmpeq_epi8(_mm_or_si128(t, _mm_set1_epi8(0x02)),
+                                                          _mm_set1_epi8(0x26)),
+                                           _mm_cmpeq_epi8(_mm_or_si128(t, _mm_set1_epi8(0x60)),
+                                                          _mm_set1_epi8(0x7C))));
+    unsigned st = (unsigned)_mm_movemask_epi8(stop);
+    unsigned ws = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(t, _mm_set1_epi8(' ')));
+    /* whitespace followed by whitespace or a special byte, or at an edge that ends the run */
+    unsigned bad = st | (ws & (((st | ws) >> 1) | edge));
+    return bad ? (unsigned)__builtin_ctz(bad) : 16;
 }
 #endif
+
+/*
+ * Copies the run of plain bytes at s[i] to the output, whitespace single
+ * between two plain bytes as a space (a pending space first); *len is its
+ * length in the input, 0 if s[i] needs the byte loop of clean_valid.
+ */
+static int copy_run(writer *w, const char *s, size_t n, size_t i, size_t *len)
+{
+    ccg_buf *b = w->out;
+    /* room for a pending space, the run (it fits in its input) and the NUL */
+    if (b->cap - b->len < n - i + 2) {
+        int err = ccg__buf_reserve(b, n - i + 1);
+        if (err < 0)
+            return err;
+    }
+    bool pending = w->space && b->len > w->start;
+    char *d = b->data + b->len + pending; /* d[k - i] is where s[k] goes */
+    size_t run = i;
+    for (;;) {
+#ifdef __SSE2__
+        while (n - run >= 16) {
+            /* where the next block is does not wait for this one's verdict */
+            unsigned edge = (n - run == 16 || special((unsigned char)s[run + 16]) ? 0x8000u : 0) |
+                            (run == i);
+            unsigned k = plain16(s + run, d + (run - i), edge);
+            if (k < 16) {
+                run += k;
+                break;
+            }
+            run += 16;
+        }
+#else
+        while (n - run >= 8 && plain8(s + run, run > i)) {
+            memcpy(d + (run - i), s + run, 8);
+            run += 8;
+        }
+#endif
+        if (run >= n)
+            break;
+        unsigned char c = (unsigned char)s[run];
+        if (!special(c)) {
+            d[run - i] = (char)c;
+            run++;
+        } else if (is_ws(c) && run > i && run + 1 < n && !special((unsigned char)s[run + 1])) {
+            d[run - i] = ' '; /* single whitespace between plain characters needs no collapsing */
+            d[run - i + 1] = s[run + 1];
+            run += 2;
+        } else {
+            break;
+        }
+    }
+    *len = run - i;
+    if (run > i) {
+        if (pending)
+            b->data[b->len] = ' ';
+        b->len += pending + run - i;
+        w->space = false;
+    }
+    b->data[b->len] = '\0';
+    return 0;
+}
 
 static int clean_valid(const char *s, size_t n, writer *w)
 {
@@ -601,32 +786,11 @@ static int clean_valid(const char *s, size_t n, writer *w)
     bool in_math = false;
     size_t i = 0;
     while (i < n) {
-        /* copy the longest run of plain bytes at once */
-        size_t run = i;
-        while (run < n) {
-#ifdef __SSE2__
-            if (n - run >= 16 && plain16(s + run, run > i)) {
-                run += 16;
-                continue;
-            }
-#endif
-            if (n - run >= 8 && plain8(s + run, run > i)) {
-                run += 8;
-                continue;
-            }
-            unsigned char c = (unsigned char)s[run];
-            if (!special(c)) {
-                run++;
-            } else if (c == ' ' && run > i && run + 1 < n && !special((unsigned char)s[run + 1])) {
-                run += 2; /* a single space between plain characters needs no collapsing */
-            } else {
-                break;
-            }
-        }
-        if (run > i) {
-            if ((err = emit(w, s + i, run - i)) < 0)
-                return err;
-            i = run;
+        size_t run;
+        if ((err = copy_run(w, s, n, i, &run)) < 0)
+            return err;
+        if (run) {
+            i += run;
             continue;
         }
         unsigned char c = (unsigned char)s[i];
@@ -671,6 +835,10 @@ static int clean_valid(const char *s, size_t n, writer *w)
             size_t blen = 0, k = entity(s + i, n - i, buf, &blen);
             if (k && blen == 1 && buf[0] == ' ') {
                 w->space = true;
+            } else if (k && blen > 1 && !w->need_nfc && nfc_sensitive_text(buf, blen)) {
+                w->need_nfc = true; /* "&#x301;" */
+                if ((err = emit(w, buf, blen)) < 0)
+                    return err;
             } else if ((err = emit(w, k ? buf : "&", k ? blen : 1)) < 0) {
                 return err;
             }
@@ -708,12 +876,18 @@ static int clean_valid(const char *s, size_t n, writer *w)
 
 int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
 {
-    ccg_buf fixed = CCG_BUF_INIT;
-    int err = 0;
     out->len = 0;
-    if ((err = ccg__buf_reserve(out, n)) < 0)
+    return ccg__text_clean_append(s, n, out, rep);
+}
+
+int ccg__text_clean_append(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
+{
+    ccg_buf fixed = CCG_BUF_INIT;
+    size_t start = out->len;
+    int err = 0;
+    if ((err = ccg__buf_reserve(out, CCG__TEXT_ROOM(n) - 1)) < 0) /* what copy_run wants at the start */
         return err;
-    out->data[0] = '\0';
+    out->data[start] = '\0';
     if (rep)
         rep->repaired_utf8 = false;
     if (!utf8_valid(s, n)) {
@@ -724,25 +898,11 @@ int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep)
         if (rep)
             rep->repaired_utf8 = true;
     }
-    writer w = {out, false, false};
+    writer w = {out, start, false, false};
     if ((err = clean_valid(s, n, &w)) < 0)
         goto cleanup;
-    if (w.need_nfc && out->len > 0) {
-        utf8proc_uint8_t *nfc = NULL;
-        utf8proc_ssize_t m = utf8proc_map((const utf8proc_uint8_t *)out->data,
-                                          (utf8proc_ssize_t)out->len, &nfc,
-                                          UTF8PROC_STABLE | UTF8PROC_COMPOSE);
-        if (m < 0) {
-            /* only ENOMEM is possible on valid input */
-            err = ccg__err(CCG_ENOMEM, "out of memory");
-            goto cleanup;
-        }
-        out->len = 0;
-        err = ccg__buf_add(out, (const char *)nfc, (size_t)m);
-        free(nfc);
-        if (err < 0)
-            goto cleanup;
-    }
+    if (w.need_nfc)
+        err = nfc_in_place(out, start);
 cleanup:
     ccg__buf_free(&fixed);
     return err;
@@ -778,7 +938,9 @@ bool ccg__arxiv_id(const char *s, size_t n, char out[64])
         "https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/",
         "http://arxiv.org/pdf/", "arxiv.org/abs/", "arXiv:", "arxiv:", "ARXIV:",
     };
-    for (size_t k = 0; k < sizeof prefixes / sizeof *prefixes; k++) {
+    for (size_t k = 0; n && k < sizeof prefixes / sizeof *prefixes; k++) {
+        if (s[0] != prefixes[k][0]) /* ids mostly start with a digit */
+            continue;
         size_t pl = strlen(prefixes[k]);
         if (n > pl && strncmp(s, prefixes[k], pl) == 0) {
             s += pl;

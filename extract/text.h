@@ -27,6 +27,19 @@ typedef struct {
  */
 int ccg__text_clean(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep);
 
+/**
+ * ccg__text_clean after what out holds already, which stays as it is (and
+ * must end where a character may start).
+ */
+int ccg__text_clean_append(const char *s, size_t n, ccg_buf *out, ccg_text_report *rep);
+
+/**
+ * The capacity out needs, beyond what it holds, for ccg__text_clean(_append)
+ * of n bytes not to grow it (it may, where entities or LaTeX come out
+ * longer than they went in).
+ */
+#define CCG__TEXT_ROOM(n) ((n) + 2)
+
 /** ccg__text_clean into a new malloc'd string (NULL on ENOMEM). */
 char *ccg__text_clean_dup(const char *s, size_t n, ccg_text_report *rep);
 

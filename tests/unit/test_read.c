@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "ccg_record.h"
+#include "read.h"
 
 #define FIX(name) CCG_FIXTURES "/read/" name
 
@@ -35,13 +36,12 @@ static void on_diag(void *ud, ccg_diag_kind kind, const char *file, unsigned lon
     snprintf(d->last, sizeof d->last, "%s:%lu: %s", base ? base + 1 : file, line, msg);
 }
 
-/* Reads every record of a file; returns how many, *recs the array (caller frees). */
-static size_t read_all(const char *path, ccg_format fmt, ccg_record ***recs, diag_log *d,
-                       ccg_format *detected)
+/* Reads every record of a file with options o; returns how many, *recs the array (caller frees). */
+static size_t read_with(const char *path, const ccg_reader_options *o, ccg_record ***recs,
+                        ccg_format *detected)
 {
-    ccg_reader_options o = {.format = fmt, .diag = on_diag, .diag_ud = d};
     ccg_reader *r = NULL;
-    assert_int_equal(ccg_reader_open(&r, path, &o), 0);
+    assert_int_equal(ccg_reader_open(&r, path, o), 0);
     if (detected)
         *detected = ccg_reader_format(r);
     size_t n = 0;
@@ -55,6 +55,14 @@ static size_t read_all(const char *path, ccg_format fmt, ccg_record ***recs, dia
     assert_int_equal(rc, 0);
     ccg_reader_free(r);
     return n;
+}
+
+/* Reads every record of a file; returns how many, *recs the array (caller frees). */
+static size_t read_all(const char *path, ccg_format fmt, ccg_record ***recs, diag_log *d,
+                       ccg_format *detected)
+{
+    ccg_reader_options o = {.format = fmt, .diag = on_diag, .diag_ud = d};
+    return read_with(path, &o, recs, detected);
 }
 
 static void free_all(ccg_record **recs, size_t n)
@@ -436,6 +444,41 @@ static void test_corpus_dedup(void **state)
     ccg_corpus_free(c);
 }
 
+/*
+ * A reader puts the abstract after a copy of the title and "\n\n": the
+ * text extraction reads, in place, as long as title and abstract are those.
+ */
+static void test_record_joined(void **state)
+{
+    (void)state;
+    ccg_record **recs;
+    diag_log d = {0};
+    size_t n = read_all(FIX("sources.jsonl"), CCG_FORMAT_AUTO, &recs, &d, NULL);
+    size_t joined = 0;
+    for (size_t i = 0; i < n; i++) {
+        ccg_record *r = recs[i];
+        size_t len, want_len;
+        char *want = ccg_record_text(r, &want_len);
+        const char *got = ccg__record_joined(r, &len);
+        if (r->title && r->abstract) {
+            assert_non_null(r->text);
+            assert_ptr_equal(r->abstract, r->text + strlen(r->title) + 2);
+            joined++;
+        }
+        assert_non_null(got);
+        assert_int_equal(len, want_len);
+        assert_memory_equal(got, want, len);
+        free(want);
+        if (r->title && r->abstract) { /* a new title makes the text stale */
+            free(r->title);
+            assert_non_null(r->title = strdup("Another title"));
+            assert_null(ccg__record_joined(r, &len));
+        }
+    }
+    assert_true(joined > 0);
+    free_all(recs, n);
+}
+
 static void test_record_text_and_json(void **state)
 {
     (void)state;
@@ -776,6 +819,70 @@ static void test_jsonl_threads_strict(void **state)
     }
 }
 
+static void drop_strv(char ***v, size_t *n)
+{
+    for (size_t i = 0; i < *n; i++)
+        free((*v)[i]);
+    free(*v);
+    *v = NULL;
+    *n = 0;
+}
+
+/*
+ * ccg_reader_options.omit: in every format, the records are those read
+ * with every field, less the omitted ones, and the skipped records the same.
+ */
+static void test_omit(void **state)
+{
+    (void)state;
+    static const char *const files[] = {
+        FIX("listing_seed.txt"),    FIX("arxiv_slice50.jsonl.gz"), FIX("sources.jsonl"),
+        FIX("openalex_page.json"),  FIX("openalex_work.json"),     FIX("s2_batch.json"),
+        FIX("atom_sample.xml"),     FIX("sample.bib"),             FIX("sample.ris"),
+        FIX("sample_wos.txt"),      FIX("sample_scopus.csv"),      FIX("paragraphs.txt"),
+    };
+    static const unsigned masks[] = {CCG_FIELD_AUTHORS, CCG_FIELD_CATEGORIES,
+                                     CCG_FIELD_AUTHORS | CCG_FIELD_CATEGORIES};
+    size_t had_authors = 0, had_categories = 0;
+    for (size_t f = 0; f < sizeof files / sizeof *files; f++)
+        for (size_t m = 0; m < sizeof masks / sizeof *masks; m++)
+            for (unsigned threads = 1; threads <= 2; threads++) {
+                ccg_record **all, **some;
+                diag_log da = {0}, ds = {0};
+                ccg_reader_options oa = {.diag = on_diag, .diag_ud = &da, .threads = threads};
+                ccg_reader_options os = oa;
+                os.diag_ud = &ds;
+                os.omit = masks[m];
+                size_t n = read_with(files[f], &oa, &all, NULL);
+                assert_int_equal(read_with(files[f], &os, &some, NULL), n);
+                assert_int_equal(ds.skipped, da.skipped);
+                for (size_t i = 0; i < n; i++) {
+                    had_authors += all[i]->n_authors > 0;
+                    had_categories += all[i]->n_categories > 0;
+                    if (masks[m] & CCG_FIELD_AUTHORS) {
+                        assert_null(some[i]->authors);
+                        assert_int_equal(some[i]->n_authors, 0);
+                        drop_strv(&all[i]->authors, &all[i]->n_authors);
+                    }
+                    if (masks[m] & CCG_FIELD_CATEGORIES) {
+                        assert_null(some[i]->categories);
+                        assert_int_equal(some[i]->n_categories, 0);
+                        drop_strv(&all[i]->categories, &all[i]->n_categories);
+                    }
+                    char *want, *got;
+                    assert_int_equal(ccg_record_to_json(all[i], &want), 0);
+                    assert_int_equal(ccg_record_to_json(some[i], &got), 0);
+                    assert_string_equal(got, want);
+                    assert_int_equal(some[i]->line, all[i]->line);
+                    free(want);
+                    free(got);
+                }
+                free_all(all, n);
+                free_all(some, n);
+            }
+    assert_true(had_authors > 0 && had_categories > 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -787,7 +894,8 @@ int main(void)
         cmocka_unit_test(test_corpus_dedup),      cmocka_unit_test(test_record_text_and_json),
         cmocka_unit_test(test_alloc_failures),    cmocka_unit_test(test_detection),
         cmocka_unit_test(test_jsonl_threads),     cmocka_unit_test(test_jsonl_threads_strict),
-        cmocka_unit_test(test_json_escapes_every_offset),
+        cmocka_unit_test(test_json_escapes_every_offset), cmocka_unit_test(test_omit),
+        cmocka_unit_test(test_record_joined),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -16,35 +16,40 @@
 #include "json.h"
 
 static ccg_json *J;
+static char *input; /* what the values of the last parse point into */
 
-static int parse(const char *s, ccg_jv **v, char err[128], bool *truncated)
+/* Parses a copy of s (the parser overwrites its input), in a buffer of exactly its size. */
+static int parse(const char *s, ccg_jv **v, ccg_json_error *e)
 {
-    size_t off;
-    return ccg__json_parse(J, s, strlen(s), v, err, truncated, &off);
+    size_t n = strlen(s);
+    free(input);
+    input = malloc(n ? n : 1);
+    assert_non_null(input);
+    memcpy(input, s, n);
+    return ccg__json_parse(J, input, n, v, e);
 }
 
 static ccg_jv *ok(const char *s)
 {
     ccg_jv *v = NULL;
-    char err[128];
-    bool t;
-    int rc = parse(s, &v, err, &t);
+    ccg_json_error e;
+    int rc = parse(s, &v, &e);
     if (rc != 0)
-        fail_msg("'%s' did not parse: %s", s, err);
+        fail_msg("'%s' did not parse: %s", s, e.msg);
     return v;
 }
 
-static void bad(const char *s, bool want_truncated)
+static ccg_json_error bad(const char *s, bool want_truncated)
 {
     ccg_jv *v;
-    char err[128];
-    bool t;
-    int rc = parse(s, &v, err, &t);
+    ccg_json_error e;
+    int rc = parse(s, &v, &e);
     if (rc != CCG_EPARSE)
         fail_msg("'%s' should fail, rc %d", s, rc);
-    assert_true(err[0] != '\0');
-    if (t != want_truncated)
-        fail_msg("'%s': truncated is %d", s, t);
+    assert_true(e.msg[0] != '\0');
+    if (e.truncated != want_truncated)
+        fail_msg("'%s': truncated is %d", s, e.truncated);
+    return e;
 }
 
 static void test_values(void **state)
@@ -116,6 +121,59 @@ static void test_errors(void **state)
     bad("nul", true);
     bad("[1,]", false);
     bad("{'a': 1}", false);
+    /* an unterminated string says so, whatever bad byte comes first */
+    bad("\"a\tb", true);
+    bad("\"a\\qb", true);
+    bad("\"a\\", true);
+}
+
+/*
+ * Where an error is: the newlines before it and its column, counted in the
+ * input as it was, though the strings before it were decoded over it.
+ */
+static void test_error_position(void **state)
+{
+    (void)state;
+    ccg_json_error e = bad("{\"a\": \"x\\n\\ny\",\n  \"b\": 1,\n  \"c\": nul}", false);
+    assert_int_equal(e.line, 2);
+    assert_int_equal(e.col, 8);
+    e = bad("[\"a\\n\", \"b\\n\\x\"]", false);
+    assert_int_equal(e.line, 0);
+    assert_int_equal(e.col, 14);
+    assert_int_equal(e.offset, 13);
+    /* an unterminated string: its raw newlines count */
+    e = bad("[\"a\\n\",\n\"b\n\nc", true);
+    assert_int_equal(e.line, 3);
+    assert_int_equal(e.col, 2);
+    e = bad("{\"a\": \"\\n\" \"b\"}", false);
+    assert_int_equal(e.line, 0);
+    assert_int_equal(e.col, 12);
+}
+
+/* Members not kept: gone at any depth, their values still checked. */
+static void test_skip(void **state)
+{
+    (void)state;
+    static const char *const names[] = {"a", "cats"};
+    ccg__json_skip(J, names, 2);
+    ccg_jv *v = ok("{\"a\": [\"x\", \"y z\"], \"b\": 1, \"c\": {\"a\": [1, {}], \"d\": 2},"
+                   " \"cats\": [], \"a\": \"s\", \"e\": [\"a\"]}");
+    assert_int_equal(v->count, 3);
+    assert_null(ccg__jget(v, "a"));
+    assert_null(ccg__jget(v, "cats"));
+    assert_int_equal(ccg__jget(v, "b")->i, 1);
+    assert_int_equal(ccg__jget(v, "c")->count, 1);
+    assert_null(ccg__jget(ccg__jget(v, "c"), "a"));
+    assert_string_equal(ccg__jstr(ccg__jfirst(ccg__jget(v, "e"))), "a");
+    /* errors inside them are those of a full parse, at the same place */
+    ccg_json_error e = bad("{\"a\": [\"x\", tru]}", false);
+    assert_int_equal(e.offset, 12);
+    bad("{\"a\": [\"x\", \"y\"", true);
+    e = bad("{\"a\": [\"x\",\n \"\x01\"]}", false);
+    assert_int_equal(e.line, 1);
+    assert_int_equal(e.col, 3);
+    ccg__json_skip(J, NULL, 0);
+    assert_non_null(ccg__jget(ok("{\"a\": [\"x\"]}"), "a"));
 }
 
 static void test_limits(void **state)
@@ -126,14 +184,12 @@ static void test_limits(void **state)
     memset(deep + 1000, ']', 1000);
     deep[1999] = '\0';
     ccg_jv *v;
-    char err[128];
-    bool t;
-    size_t off;
-    assert_int_equal(ccg__json_parse(J, deep, 2000, &v, err, &t, &off), CCG_ELIMIT);
-    assert_non_null(strstr(err, "nesting"));
+    ccg_json_error e;
+    assert_int_equal(ccg__json_parse(J, deep, 2000, &v, &e), CCG_ELIMIT);
+    assert_non_null(strstr(e.msg, "nesting"));
     memset(deep, '[', 500);
     memset(deep + 500, ']', 500);
-    assert_int_equal(ccg__json_parse(J, deep, 1000, &v, err, &t, &off), 0);
+    assert_int_equal(ccg__json_parse(J, deep, 1000, &v, &e), 0);
 }
 
 static void test_reuse_and_large(void **state)
@@ -151,10 +207,8 @@ static void test_reuse_and_large(void **state)
     big[k - 1] = ']';
     big[k] = '\0';
     ccg_jv *v;
-    char err[128];
-    bool t;
-    size_t off;
-    assert_int_equal(ccg__json_parse(J, big, k, &v, err, &t, &off), 0);
+    ccg_json_error e;
+    assert_int_equal(ccg__json_parse(J, big, k, &v, &e), 0);
     assert_int_equal(v->count, n);
     free(big);
     for (int i = 0; i < 100; i++)
@@ -169,10 +223,9 @@ static void test_alloc_failures(void **state)
         ccg_alloc_fail_after(n);
         j = ccg__json_new();
         ccg_jv *v;
-        char err[128];
-        bool t;
-        size_t off;
-        int rc = j ? ccg__json_parse(j, "{\"a\": [\"b\", 2]}", 15, &v, err, &t, &off) : CCG_ENOMEM;
+        ccg_json_error e;
+        char text[] = "{\"a\": [\"b\", 2]}";
+        int rc = j ? ccg__json_parse(j, text, strlen(text), &v, &e) : CCG_ENOMEM;
         ccg_alloc_fail_after(0);
         assert_true(rc == 0 || rc == CCG_ENOMEM);
         ccg__json_free(j);
@@ -190,11 +243,12 @@ static int teardown(void **state)
 {
     (void)state;
     ccg__json_free(J);
+    free(input);
     return 0;
 }
 
 /*
- * Strings are scanned eight bytes at a time: escapes, quotes, control
+ * Strings are scanned 16 bytes at a time: escapes, quotes, control
  * characters and non-ASCII bytes at every offset of random strings decode
  * as written (or fail where a raw control character is).
  */
@@ -248,7 +302,8 @@ int main(void)
         cmocka_unit_test(test_values),          cmocka_unit_test(test_strings),
         cmocka_unit_test(test_errors),          cmocka_unit_test(test_limits),
         cmocka_unit_test(test_reuse_and_large), cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_strings_every_offset),
+        cmocka_unit_test(test_strings_every_offset), cmocka_unit_test(test_error_position),
+        cmocka_unit_test(test_skip),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }

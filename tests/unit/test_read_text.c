@@ -50,19 +50,20 @@ static void test_whitespace(void **state)
 }
 
 /*
- * Whitespace collapsing at every alignment: the plain runs are tested eight
+ * Whitespace collapsing at every alignment: the plain runs are tested 16
  * bytes at a time, so spaces single, doubled, leading and trailing, tabs,
- * '|' and non-ASCII letters are put at every offset of random texts and
+ * line breaks, '|' and non-ASCII letters are put at every offset of random texts and
  * checked against the plain rule (runs of whitespace become one space,
  * trimmed).
  */
 static void test_whitespace_every_offset(void **state)
 {
     (void)state;
-    static const char *const pieces[] = {"a", "b", "Z", "1", " ", " ", "  ", "\t", "|", "\xC3\xA9", ".", "-"};
+    static const char *const pieces[] = {"a", "b", "Z", "1", " ", " ", "  ", "\t", "|", "\xC3\xA9", ".",
+                                         "-", "\n", "\r\n", "\f", "abcdefghijklmno"};
     unsigned long seed = 12345;
     for (int t = 0; t < 4000; t++) {
-        char in[256] = "", want[256] = "";
+        char in[1024] = "", want[1024] = "";
         size_t n = 0, k = 0;
         seed = seed * 6364136223846793005ul + 1442695040888963407ul;
         int parts = (int)((seed >> 33) % 40);
@@ -75,7 +76,7 @@ static void test_whitespace_every_offset(void **state)
         in[n] = '\0';
         bool space = false;
         for (size_t i = 0; i < n; i++) {
-            if (in[i] == ' ' || in[i] == '\t') {
+            if (in[i] == ' ' || (in[i] >= '\t' && in[i] <= '\r')) {
                 space = true;
                 continue;
             }
@@ -167,6 +168,28 @@ static void test_nfc(void **state)
     expect("Scho\xCC\x88n \xE2\x84\xAB", "Sch\xC3\xB6n \xC3\x85");
     /* Hangul jamo compose */
     expect("\xE1\x84\x80\xE1\x85\xA1", "\xEA\xB0\x80");
+    /* only the stretches around what NFC changes go through it, each from the
+     * character below U+0300 before: Greek Alpha + acute → U+0386; marks reordered */
+    expect("Ame\xCC\x81lie, \xCE\x91\xCC\x81 and x\xCC\x81\xCC\x96 in \xC3\xA9t\xC3\xA9",
+           "Am\xC3\xA9lie, \xCE\x86 and x\xCC\x96\xCC\x81 in \xC3\xA9t\xC3\xA9");
+    /* a mark from an entity, a second half of no combining class (Oriya AA) */
+    expect("e&#x301;t&#xE9;", "\xC3\xA9t\xC3\xA9");
+    expect("\xE0\xAD\x87\xE0\xAC\xBE", "\xE0\xAD\x8B");
+    /* compatibility characters stay: NFC is not NFKC */
+    expect("\xE2\x80\xA6 \xE2\x84\x93 \xEF\xAC\x81", "\xE2\x80\xA6 \xE2\x84\x93 \xEF\xAC\x81");
+}
+
+/* Cleaning after what a buffer holds leaves that as it is: NFC and spacing start after it. */
+static void test_append(void **state)
+{
+    (void)state;
+    ccg_buf b = CCG_BUF_INIT;
+    ccg_text_report rep;
+    assert_int_equal(ccg__buf_add(&b, "Te\xCC\x81 \n\n", 7), 0);
+    const char *s = "  A\xCC\x81 \\'e  x ";
+    assert_int_equal(ccg__text_clean_append(s, strlen(s), &b, &rep), 0);
+    assert_string_equal(b.data, "Te\xCC\x81 \n\n\xC3\x81 \xC3\xA9 x");
+    ccg__buf_free(&b);
 }
 
 static void test_invalid_utf8(void **state)
@@ -277,7 +300,7 @@ int main(void)
         cmocka_unit_test(test_nfc),            cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_clean_is_idempotent), cmocka_unit_test(test_arxiv_id),
         cmocka_unit_test(test_doi),            cmocka_unit_test(test_alloc_failures),
-        cmocka_unit_test(test_whitespace_every_offset),
+        cmocka_unit_test(test_whitespace_every_offset), cmocka_unit_test(test_append),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
