@@ -1088,11 +1088,9 @@ static int add_form(part *pt, tally *t, const char *s, size_t len)
     return 0;
 }
 
-/* Counts mention i of paper d, whose key is in part pt. */
-static int count_mention(job *j, part *pt, size_t d, size_t i)
+/* The tally of mention i of paper d, whose key is in part pt, made if new; appended to pt->ids. */
+static int find_tally(part *pt, const docres *r, size_t d, size_t i, uint32_t *out)
 {
-    const docres *r = &j->res[d];
-    const ccg__mention *m = &r->m[i];
     const mkey *mk = &r->keys[i];
     ccg__slot *s;
     int err = ccg__table_put_hashed(&pt->keys, r->pool.data + mk->key, mk->len, mk->hash, &s);
@@ -1110,17 +1108,27 @@ static int count_mention(job *j, part *pt, size_t d, size_t i)
         t->names = t->forms = UINT32_MAX;
         t->lexentry = -1;
         t->intro = t->intro_coined = -1;
-        t->rule = m->rule;
+        t->rule = r->m[i].rule;
         s->flags |= KEY_FULL;
         s->value = (int32_t)pt->n_t++;
     }
-    uint32_t k = (uint32_t)s->value;
     if (pt->n_ids >= UINT32_MAX - 1)
         return ccg__err(CCG_ELIMIT, "too many mentions");
     if (pt->n_ids == pt->cap_ids &&
         ccg__grow((void **)&pt->ids, &pt->cap_ids, pt->n_ids + 1, sizeof *pt->ids) < 0)
         return CCG_ENOMEM;
-    pt->ids[pt->n_ids++] = k;
+    pt->ids[pt->n_ids++] = (uint32_t)s->value;
+    *out = (uint32_t)s->value;
+    return 0;
+}
+
+/* Counts mention i of paper d in its tally k. */
+static int count_mention(job *j, part *pt, size_t d, size_t i, uint32_t k)
+{
+    const docres *r = &j->res[d];
+    const ccg__mention *m = &r->m[i];
+    const mkey *mk = &r->keys[i];
+    int err;
     tally *t = &pt->t[k];
     bool lex = m->lexentry >= 0;
     t->lexicon |= lex;
@@ -1224,6 +1232,8 @@ static int make_entity(job *j, part *pt, size_t e, const named *nm)
     return 0;
 }
 
+enum { TALLY_BATCH = 256, TALLY_AHEAD = 8 };
+
 /*
  * One part of the merge: counts the mentions of its keys in corpus order,
  * drops the keys whose long forms are generic, and makes the entities of
@@ -1236,13 +1246,60 @@ static int tally_part(job *j, size_t p)
     named *order = NULL;
     uint32_t *at = NULL;
     int err = 0;
-    for (size_t d = 0; d < j->c->n_records; d++) {
-        const docres *r = &j->res[d];
-        pt->doc_start[d] = (uint32_t)pt->n_ids;
-        for (size_t i = 0; i < r->n; i++) {
-            const mkey *mk = &r->keys[i];
-            if (mk->name && mk->len && part_of(mk->hash, mg->n_parts) == p &&
-                (err = count_mention(j, pt, d, i)) < 0)
+    /*
+     * In batches of the part's mentions, in corpus order: first each one's
+     * tally, then its counts. A mention reads a table slot, its tally and
+     * the tally's lists, each most likely a cache miss; a batch asks for
+     * them ahead (the slots as it is gathered, each tally as it is found,
+     * the lists' first nodes a few mentions ahead), so that they arrive
+     * together, not one after the other.
+     */
+    size_t n_docs = j->c->n_records, d = 0, i = 0, seen = 0;
+    while (d < n_docs) {
+        struct {
+            uint32_t d, i, k;
+        } b[TALLY_BATCH];
+        size_t n = 0;
+        size_t mask = pt->keys.cap ? pt->keys.cap - 1 : 0;
+        while (d < n_docs && n < TALLY_BATCH) {
+            const docres *r = &j->res[d];
+            if (i == 0)
+                pt->doc_start[d] = (uint32_t)seen;
+            for (; i < r->n && n < TALLY_BATCH; i++) {
+                const mkey *mk = &r->keys[i];
+                if (!mk->name || !mk->len || part_of(mk->hash, mg->n_parts) != p)
+                    continue;
+                if (pt->keys.slots)
+                    __builtin_prefetch(&pt->keys.slots[mk->hash & mask]);
+                __builtin_prefetch(&r->m[i]);
+                b[n].d = (uint32_t)d;
+                b[n++].i = (uint32_t)i;
+                seen++;
+            }
+            if (i == r->n) {
+                d++;
+                i = 0;
+            }
+        }
+        for (size_t q = 0; q < n; q++) {
+            const docres *r = &j->res[b[q].d];
+            if ((err = find_tally(pt, r, b[q].d, b[q].i, &b[q].k)) < 0)
+                return err;
+            const tally *t = &pt->t[b[q].k];
+            __builtin_prefetch(t);
+            __builtin_prefetch((const char *)t + 64);
+            __builtin_prefetch(r->text + r->m[b[q].i].start);
+            __builtin_prefetch(r->keys[b[q].i].name);
+        }
+        for (size_t q = 0; q < n; q++) {
+            if (q + TALLY_AHEAD < n) {
+                const tally *t = &pt->t[b[q + TALLY_AHEAD].k];
+                if (t->names != UINT32_MAX)
+                    __builtin_prefetch(&pt->names[t->names]);
+                if (t->forms != UINT32_MAX)
+                    __builtin_prefetch(&pt->forms[t->forms]);
+            }
+            if ((err = count_mention(j, pt, b[q].d, b[q].i, b[q].k)) < 0)
                 return err;
         }
     }
