@@ -34,6 +34,8 @@ typedef struct {
     const char *name;   /* its name after the thesaurus; NULL: the thesaurus drops it */
     uint32_t key, len;  /* its key (entity_key) in the paper's pool; len 0: none */
     uint32_t hash;      /* ccg__hash of the key */
+    uint32_t start, end; /* the mention's span: the merge and items_doc read the mentions
+                          * only here, apart from a few fields the merge prefetches */
     uint8_t flags;      /* MK_* */
     uint8_t words;      /* MK_LONG: its content words (long_form_case), 255 at most */
 } mkey;
@@ -43,6 +45,7 @@ enum {
     MK_LONG = 1,   /* a long form written out, after the title */
     MK_TITLE = 2,  /* that long form in Title Case */
     MK_COINED = 4, /* introduced only by a Title Case definition (ccg__mention.coined) */
+    MK_INTRO = 8,  /* introduced (ccg__mention.introduced): items_doc reads it here */
 };
 
 typedef struct {
@@ -889,6 +892,8 @@ static int prepare_keys(job *j, size_t d)
         mk->key = (uint32_t)base;
         mk->len = (uint32_t)(r->pool.len - base);
         mk->hash = hash;
+        mk->start = m->start;
+        mk->end = m->end;
         unsigned words = 0, caps = 0;
         if (m->lexentry < 0 && m->start >= tend &&
             (rule_is(m->rule, "definition") || rule_is(m->rule, "corpus long form") ||
@@ -900,8 +905,8 @@ static int prepare_keys(job *j, size_t d)
                 mk->flags |= MK_TITLE;
             mk->words = (uint8_t)(words < 255 ? words : 255);
         }
-        if (m->introduced && m->coined)
-            mk->flags |= MK_COINED;
+        if (m->introduced)
+            mk->flags |= m->coined ? MK_INTRO | MK_COINED : MK_INTRO;
     }
     ccg__buf_free(&tk);
     return err;
@@ -1151,7 +1156,7 @@ static int count_mention(job *j, part *pt, size_t d, size_t i, uint32_t k)
         }
     }
     if ((err = count_name(pt, t, mk->name)) < 0 ||
-        (err = add_form(pt, t, r->text + m->start, m->end - m->start)) < 0)
+        (err = add_form(pt, t, r->text + mk->start, mk->end - mk->start)) < 0)
         return err;
     if (lex && t->lexentry < 0) {
         t->lexentry = m->lexentry;
@@ -1164,7 +1169,7 @@ static int count_mention(job *j, part *pt, size_t d, size_t i, uint32_t k)
         t->last_doc = d1;
         t->n_papers++;
     }
-    if (m->introduced) {
+    if (mk->flags & MK_INTRO) {
         long *by = (mk->flags & MK_COINED) ? &t->intro_coined : &t->intro;
         if (earlier(j->c, d, *by))
             *by = (long)d;
@@ -1288,7 +1293,7 @@ static int tally_part(job *j, size_t p)
             const tally *t = &pt->t[b[q].k];
             __builtin_prefetch(t);
             __builtin_prefetch((const char *)t + 64);
-            __builtin_prefetch(r->text + r->m[b[q].i].start);
+            __builtin_prefetch(r->text + r->keys[b[q].i].start);
             __builtin_prefetch(r->keys[b[q].i].name);
         }
         for (size_t q = 0; q < n; q++) {
@@ -1467,10 +1472,9 @@ static int items_doc(job *j, size_t d)
             tab[h] = (uint32_t)++n_items;
         }
         uint32_t it = tab[h] - 1;
-        const ccg__mention *m = &r->m[i];
         ms[i] = it;
         icount[it]++;
-        iintro[it] |= m->introduced && !(m->coined && (rk & 1));
+        iintro[it] |= (mk->flags & MK_INTRO) && !((mk->flags & MK_COINED) && (rk & 1));
         kept++;
     }
     int err = 0;
@@ -1497,9 +1501,9 @@ static int items_doc(job *j, size_t d)
             if (ms[i] == UINT32_MAX)
                 continue;
             ccg_doc_entity *it = &de->items[ms[i]];
-            uint32_t start = r->m[i].start;
+            uint32_t start = r->keys[i].start;
             it->spans[2 * it->count] = start;
-            it->spans[2 * it->count + 1] = r->m[i].end;
+            it->spans[2 * it->count + 1] = r->keys[i].end;
             it->sentences[it->count++] = ccg__sentence_of(de->sentence_starts, de->n_sentences, start);
         }
     }
