@@ -430,8 +430,16 @@ static int sort_prefixed(void *base, size_t n, size_t size, int (*cmp)(const voi
             pos[v] = sum;
             sum += count[d][v];
         }
-        for (size_t i = 0; i < n; i++)
-            memcpy(b + pos[lead(a + i * size) >> (8 * d) & 255]++ * size, a + i * size, size);
+        for (size_t i = 0; i < n; i++) {
+            char *to = b + pos[lead(a + i * size) >> (8 * d) & 255]++ * size;
+            /* sizes the compiler knows: a copy inline, not a call per item and pass */
+            if (size == sizeof(named))
+                memcpy(to, a + i * size, sizeof(named));
+            else if (size == sizeof(pair))
+                memcpy(to, a + i * size, sizeof(pair));
+            else
+                memcpy(to, a + i * size, size);
+        }
         char *t = a;
         a = b;
         b = t;
