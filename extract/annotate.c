@@ -866,10 +866,16 @@ static int prepare_keys(job *j, size_t d)
     if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
         return CCG_ENOMEM;
     r->pool.len = 0;
+    for (size_t i = 0; i < r->n; i += 64 / sizeof *r->m)
+        __builtin_prefetch(&r->m[i]);
     size_t tend = title_end_of(r->text, r->len);
     for (size_t i = 0; i < r->n; i++) {
         ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
+        if (i + 1 < r->n) {
+            __builtin_prefetch(r->m[i + 1].name);
+            __builtin_prefetch(r->text + r->m[i + 1].start);
+        }
         size_t base = r->pool.len;
         bool folded = false;
         uint32_t hash = 0;
