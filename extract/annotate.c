@@ -626,8 +626,7 @@ static uint64_t word_pre(const char *w, size_t n)
 
 /* The sense of acronym h that a long form of first word [w, w+n) has, or
  * SIZE_MAX. The senses' prefixes end most comparisons without reading
- * their words, in the memory of other papers (cache misses: this was a
- * third of prepare_keys). */
+ * their words, in the memory of other papers. */
 static size_t find_sense(const sense *sn, const hname *h, const char *w, size_t n)
 {
     uint64_t pre = word_pre(w, n);
@@ -643,11 +642,40 @@ static size_t find_sense(const sense *sn, const hname *h, const char *w, size_t 
  * keeps the acronym; a paper defining it in another sense has that entity
  * called by its long form (and so do the long form's occurrences elsewhere).
  */
+/*
+ * What rename_mention compares of a sense of an acronym of several senses,
+ * in 24 bytes, the senses of one acronym side by side: a third of the
+ * corpus's mentions are looked up there, and walking the list of senses
+ * (sense.next) took a cache miss a sense, and another for a long word.
+ */
+typedef struct {
+    uint64_t pre, pre2;  /* word_pre of the first word, and of its bytes from the 9th on */
+    uint32_t wn;         /* the word's length */
+    uint32_t sense;      /* its sense */
+} sense_key;
+
+typedef struct {
+    uint32_t keys, n;    /* its senses' keys [keys, keys + n) */
+    uint32_t best;       /* the sense most papers define */
+} acronym;
+
 typedef struct {
     const sense *sn;
-    const hname *hn;
-    const ccg__table *names; /* merge key of an acronym -> its hname */
+    const acronym *acr;
+    const sense_key *keys;
+    const ccg__table *names; /* merge key of an acronym of several senses -> its acronym */
 } homonyms;
+
+/* The sense of acronym a that a long form of first word [w, w+n) has, or SIZE_MAX. */
+static size_t acronym_sense(const homonyms *h, const acronym *a, const char *w, size_t n)
+{
+    uint64_t pre = word_pre(w, n), pre2 = n > 8 ? word_pre(w + 8, n - 8) : 0;
+    for (const sense_key *sk = h->keys + a->keys, *e = sk + a->n; sk < e; sk++)
+        if (sk->wn == n && sk->pre == pre && sk->pre2 == pre2 &&
+            (n <= 16 || strncasecmp(h->sn[sk->sense].w + 16, w + 16, n - 16) == 0))
+            return sk->sense;
+    return SIZE_MAX;
+}
 
 /* Mention m of paper r, whose name has the merge key [k, k+n) of ccg__hash kh,
  * is called by its sense's long form if that is not the acronym's main sense:
@@ -657,9 +685,9 @@ static bool rename_mention(const homonyms *h, const docres *r, const ccg__mentio
                            size_t n, uint32_t kh, const char **name)
 {
     const ccg__slot *s = ccg__table_find(h->names, k, n, kh);
-    if (!s || h->hn[s->value].n < 2)
-        return 0;
-    const hname *hn = &h->hn[s->value];
+    if (!s)
+        return false;
+    const acronym *a = &h->acr[s->value];
     /* the sense: this paper's definition, else the long form written here */
     size_t si = SIZE_MAX;
     const char *w;
@@ -667,13 +695,13 @@ static bool rename_mention(const homonyms *h, const docres *r, const ccg__mentio
     for (size_t q = 0; q + 1 < r->n_defs && q < 512 && si == SIZE_MAX; q += 2) /* bounded */
         if (strcmp(r->defs[q + 1], m->name) == 0) {
             wn = first_word(r->defs[q], SIZE_MAX, &w);
-            si = find_sense(h->sn, hn, w, wn);
+            si = acronym_sense(h, a, w, wn);
         }
     if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
         wn = first_word(r->text + m->start, m->end - m->start, &w);
-        si = find_sense(h->sn, hn, w, wn);
+        si = acronym_sense(h, a, w, wn);
     }
-    if (si == SIZE_MAX || si == hn->best)
+    if (si == SIZE_MAX || si == a->best)
         return false;
     *name = h->sn[si].lf;
     return true;
@@ -691,6 +719,8 @@ static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
     ccg_buf k = CCG_BUF_INIT;
     sense *sn = NULL;
     hname *hn = NULL;
+    acronym *acr = NULL;
+    sense_key *keys = NULL;
     size_t n_sn = 0, cap_sn = 0, n_hn = 0, cap_hn = 0;
     bool any = false;
     int err = 0;
@@ -752,26 +782,51 @@ static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
      * the full corpus), so most lookups end at its Bloom filter, not at a
      * slot of the large table, a cache miss.
      */
+    size_t n_acr = 0, n_keys = 0;
+    for (size_t i = 0; i < names->cap; i++)
+        if (names->slots[i].len && hn[names->slots[i].value].n > 1) {
+            n_acr++;
+            n_keys += hn[names->slots[i].value].n;
+        }
+    if (n_sn >= UINT32_MAX) {
+        err = ccg__err(CCG_ELIMIT, "too many senses of acronyms");
+        goto cleanup;
+    }
+    if (!(acr = ccg__malloc(n_acr * sizeof *acr)) || !(keys = ccg__malloc(n_keys * sizeof *keys))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
     ccg__table several = {0};
+    n_acr = n_keys = 0;
     for (size_t i = 0; i < names->cap && err >= 0; i++) {
         const ccg__slot *s = &names->slots[i];
         ccg__slot *t;
-        if (s->len && hn[s->value].n > 1 &&
-            (err = ccg__table_put_hashed(&several, names->pool.data + s->key, s->len, s->hash, &t)) >= 0) {
-            t->flags |= KEY_FULL;
-            t->value = s->value;
+        if (!s->len || hn[s->value].n < 2 ||
+            (err = ccg__table_put_hashed(&several, names->pool.data + s->key, s->len, s->hash, &t)) < 0)
+            continue;
+        const hname *a = &hn[s->value];
+        t->flags |= KEY_FULL;
+        t->value = (int32_t)n_acr;
+        acr[n_acr++] = (acronym){(uint32_t)n_keys, (uint32_t)a->n, (uint32_t)a->best};
+        for (size_t q = a->first; q != SIZE_MAX; q = sn[q].next) {
+            size_t wn = sn[q].wn;
+            keys[n_keys++] = (sense_key){sn[q].pre, wn > 8 ? word_pre(sn[q].w + 8, wn - 8) : 0,
+                                         (uint32_t)wn, (uint32_t)q};
         }
     }
     ccg__table_free(names);
     *names = several;
     if (err < 0 || (err = ccg__table_bloom(names)) < 0)
         goto cleanup;
-    *h = (homonyms){sn, hn, names};
+    *h = (homonyms){sn, acr, keys, names};
     sn = NULL;
-    hn = NULL;
+    acr = NULL;
+    keys = NULL;
 cleanup:
     free(sn);
     free(hn);
+    free(acr);
+    free(keys);
     if (!h->names)
         ccg__table_free(names);
     ccg__buf_free(&k);
@@ -1563,7 +1618,7 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     int err = 0;
     ccg__overlay ov;
     memset(&ov, 0, sizeof ov);
-    homonyms hom = {NULL, NULL, NULL};
+    homonyms hom = {NULL, NULL, NULL, NULL};
     ccg__table hnames = {0};
     ccg_annotation *a = NULL;
     docres *res = ccg__calloc(c->n_records + 1, sizeof *res);
@@ -1604,7 +1659,8 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     a = NULL;
 cleanup:
     free((void *)hom.sn);
-    free((void *)hom.hn);
+    free((void *)hom.acr);
+    free((void *)hom.keys);
     ccg__table_free(&hnames);
     ccg_annotation_free(a);
     for (size_t d = 0; d < c->n_records; d++)
