@@ -58,7 +58,8 @@ typedef struct {
     size_t n_defs;
     uint32_t *sent;
     uint32_t n_sent;
-    mkey *keys;         /* per mention, once the names are final (prepare_keys) */
+    mkey *keys;         /* per mention, once the names are final (prepare_keys); borrowed from
+                         * the corpus's array (ccg_extractor_annotate) */
     ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
 } docres;
 
@@ -151,7 +152,6 @@ static void docres_free(docres *r)
         free(r->defs[k]);
     free(r->defs);
     free(r->sent);
-    free(r->keys);
     ccg__buf_free(&r->pool);
 }
 
@@ -915,8 +915,6 @@ static int prepare_keys(job *j, size_t d)
     docres *r = &j->res[d];
     ccg_buf tk = CCG_BUF_INIT;
     int err = 0;
-    if (!(r->keys = ccg__calloc(r->n + 1, sizeof *r->keys)))
-        return CCG_ENOMEM;
     r->pool.len = 0;
     for (size_t i = 0; i < r->n; i += 64 / sizeof *r->m)
         __builtin_prefetch(&r->m[i]);
@@ -924,6 +922,7 @@ static int prepare_keys(job *j, size_t d)
     for (size_t i = 0; i < r->n; i++) {
         ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
+        memset(mk, 0, sizeof *mk);
         if (i + 1 < r->n) {
             __builtin_prefetch(r->m[i + 1].name);
             __builtin_prefetch(r->text + r->m[i + 1].start);
@@ -1621,6 +1620,7 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
     homonyms hom = {NULL, NULL, NULL, NULL};
     ccg__table hnames = {0};
     ccg_annotation *a = NULL;
+    mkey *keys = NULL;
     docres *res = ccg__calloc(c->n_records + 1, sizeof *res);
     if (!res)
         return CCG_ENOMEM;
@@ -1648,6 +1648,18 @@ int ccg_extractor_annotate(const ccg_extractor *x, const ccg_corpus *c, ccg_anno
         err = CCG_ENOMEM;
         goto cleanup;
     }
+    /* the keys of every paper's mentions in one array: the merge reads
+     * them in corpus order, twice (each part, then items_doc), and each
+     * paper's own allocation started a new stream of cache misses */
+    size_t n_keys = 0;
+    for (size_t d = 0; d < c->n_records; d++)
+        n_keys += res[d].n;
+    if (!(keys = ccg__malloc((n_keys + 1) * sizeof *keys))) {
+        err = CCG_ENOMEM;
+        goto cleanup;
+    }
+    for (size_t d = 0, at = 0; d < c->n_records; at += res[d++].n)
+        res[d].keys = keys + at;
     j.ctx = hom.names ? &hom : NULL;
     err = run_docs(&j, prepare_keys, threads);
     j.ctx = NULL;
@@ -1666,6 +1678,7 @@ cleanup:
     for (size_t d = 0; d < c->n_records; d++)
         docres_free(&res[d]);
     free(res);
+    free(keys);
     ccg__overlay_free(&ov);
     return err;
 }
