@@ -82,6 +82,14 @@ struct job {
 
 #define MAX_THREADS CCG__MAX_THREADS
 
+/* A hint that p will be read soon: the merge's loops ask for what they
+ * read next while they work (a compiler builtin; nothing elsewhere). */
+#if defined(__GNUC__) || defined(__clang__)
+#define PREFETCH(p) __builtin_prefetch(p)
+#else
+#define PREFETCH(p) ((void)(p))
+#endif
+
 static int job_index(void *ctx, size_t i, unsigned w)
 {
     (void)w;
@@ -644,12 +652,6 @@ static size_t find_sense(const sense *sn, const hname *h, const char *w, size_t 
 }
 
 /*
- * ESD is Endoscopic Submucosal Dissection in some papers, empirical spectral
- * density or Error Span Detection in others. The sense most papers define
- * keeps the acronym; a paper defining it in another sense has that entity
- * called by its long form (and so do the long form's occurrences elsewhere).
- */
-/*
  * What rename_mention compares of a sense of an acronym of several senses,
  * in 24 bytes, the senses of one acronym side by side: a third of the
  * corpus's mentions are looked up there, and walking the list of senses
@@ -666,6 +668,12 @@ typedef struct {
     uint32_t best;       /* the sense most papers define */
 } acronym;
 
+/*
+ * ESD is Endoscopic Submucosal Dissection in some papers, empirical spectral
+ * density or Error Span Detection in others. The sense most papers define
+ * keeps the acronym; a paper defining it in another sense has that entity
+ * called by its long form (and so do the long form's occurrences elsewhere).
+ */
 typedef struct {
     const sense *sn;
     const acronym *acr;
@@ -853,7 +861,10 @@ cleanup:
  */
 
 /* The rules are a few literals (extractor.c) whose first letters differ: most tests end there. */
-static bool rule_is(const char *rule, const char *r) { return rule && rule[0] == r[0] && strcmp(rule, r) == 0; }
+static bool rule_is(const char *rule, const char *r)
+{
+    return rule && rule[0] == r[0] && strcmp(rule, r) == 0;
+}
 
 /*
  * Is the mention text [s, s+n) a long form (two parts or more with a
@@ -925,15 +936,15 @@ static int prepare_keys(job *j, size_t d)
     r->pool.len = 0;
     j->when[d] = when_of(j->c->records[d]);
     for (size_t i = 0; i < r->n; i += 64 / sizeof *r->m)
-        __builtin_prefetch(&r->m[i]);
+        PREFETCH(&r->m[i]);
     size_t tend = title_end_of(r->text, r->len);
     for (size_t i = 0; i < r->n; i++) {
         ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
         memset(mk, 0, sizeof *mk);
         if (i + 1 < r->n) {
-            __builtin_prefetch(r->m[i + 1].name);
-            __builtin_prefetch(r->text + r->m[i + 1].start);
+            PREFETCH(r->m[i + 1].name);
+            PREFETCH(r->text + r->m[i + 1].start);
         }
         size_t base = r->pool.len;
         bool folded = false;
@@ -1349,8 +1360,8 @@ static int tally_part(job *j, size_t p)
                 if (!mk->name || !mk->len || part_of(mk->hash, mg->n_parts) != p)
                     continue;
                 if (pt->keys.slots)
-                    __builtin_prefetch(&pt->keys.slots[mk->hash & mask]);
-                __builtin_prefetch(&r->m[i]);
+                    PREFETCH(&pt->keys.slots[mk->hash & mask]);
+                PREFETCH(&r->m[i]);
                 b[n].d = (uint32_t)d;
                 b[n++].i = (uint32_t)i;
                 seen++;
@@ -1365,18 +1376,18 @@ static int tally_part(job *j, size_t p)
             if ((err = find_tally(pt, r, b[q].d, b[q].i, &b[q].k)) < 0)
                 return err;
             const tally *t = &pt->t[b[q].k];
-            __builtin_prefetch(t);
-            __builtin_prefetch((const char *)t + 64);
-            __builtin_prefetch(r->text + r->keys[b[q].i].start);
-            __builtin_prefetch(r->keys[b[q].i].name);
+            PREFETCH(t);
+            PREFETCH((const char *)t + 64);
+            PREFETCH(r->text + r->keys[b[q].i].start);
+            PREFETCH(r->keys[b[q].i].name);
         }
         for (size_t q = 0; q < n; q++) {
             if (q + TALLY_AHEAD < n) {
                 const tally *t = &pt->t[b[q + TALLY_AHEAD].k];
                 if (t->names != UINT32_MAX)
-                    __builtin_prefetch(&pt->names[t->names]);
+                    PREFETCH(&pt->names[t->names]);
                 if (t->forms != UINT32_MAX)
-                    __builtin_prefetch(&pt->forms[t->forms]);
+                    PREFETCH(&pt->forms[t->forms]);
             }
             if ((err = count_mention(j, pt, b[q].d, b[q].i, b[q].k)) < 0)
                 return err;
