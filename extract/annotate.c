@@ -61,7 +61,14 @@ typedef struct {
     mkey *keys;         /* per mention, once the names are final (prepare_keys); borrowed from
                          * the corpus's array (ccg_extractor_annotate) */
     ccg_buf pool;       /* overlay keys of its definitions (overlay_keys), then its mkeys' keys */
+    long when;          /* when_of its record, read while the record is at hand (first_pass) */
 } docres;
+
+/* When a paper was published, as earlier compares it: year and month, the unknown last. */
+static long when_of(const ccg_record *r)
+{
+    return r->year ? r->year * 12L + r->month : 1L << 30;
+}
 
 /* Work on every paper, shared by threads (ccg__parallel_for): each takes
  * the next index, and writes only its paper's docres, so results never
@@ -75,9 +82,8 @@ struct job {
     docres *res;
     doc_fn fn;
     const void *ctx;    /* what fn reads besides res */
-    long *when;         /* when_of each paper (prepare_keys): the merge compares the papers
-                         * introducing an entity, for half of its mentions, and the records
-                         * are a cache miss each */
+    long *when;         /* docres.when of each paper (prepare_keys), side by side: the merge
+                         * compares the papers introducing an entity, for half of its mentions */
 };
 
 #define MAX_THREADS CCG__MAX_THREADS
@@ -184,6 +190,7 @@ static int first_pass(const ccg_extractor *x, const ccg_record *rec, docres *r)
             return CCG_ENOMEM;
         r->own_text = true;
     }
+    r->when = when_of(rec);
     int err = ccg__extract(x, r->text, r->len, &r->m, &r->n, &r->defs, &r->n_defs, &r->sent,
                            &r->n_sent);
     return err < 0 ? err : overlay_keys(r);
@@ -467,12 +474,6 @@ static int sort_prefixed(void *base, size_t n, size_t size, int (*cmp)(const voi
             qsort(a + i * size, e - i, size, cmp);
     }
     return 0;
-}
-
-/* When paper d was published, as earlier compares it: year and month, the unknown last. */
-static long when_of(const ccg_record *r)
-{
-    return r->year ? r->year * 12L + r->month : 1L << 30;
 }
 
 /* Was paper a published before paper b (when[] of each: when_of), or is b none (-1)? */
@@ -934,7 +935,7 @@ static int prepare_keys(job *j, size_t d)
     ccg_buf tk = CCG_BUF_INIT;
     int err = 0;
     r->pool.len = 0;
-    j->when[d] = when_of(j->c->records[d]);
+    j->when[d] = r->when;
     for (size_t i = 0; i < r->n; i += 64 / sizeof *r->m)
         PREFETCH(&r->m[i]);
     size_t tend = title_end_of(r->text, r->len);
