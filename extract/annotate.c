@@ -653,20 +653,21 @@ static size_t find_sense(const sense *sn, const hname *h, const char *w, size_t 
 }
 
 /*
- * What rename_mention compares of a sense of an acronym of several senses,
- * in 24 bytes, the senses of one acronym side by side: a third of the
- * corpus's mentions are looked up there, and walking the list of senses
- * (sense.next) took a cache miss a sense, and another for a long word.
+ * What rename_mention reads of a sense of an acronym of several senses,
+ * the senses of one acronym side by side: a third of the corpus's mentions
+ * are looked up there, and walking the list of senses (sense.next) took a
+ * cache miss a sense, and another for a long word.
  */
 typedef struct {
     uint64_t pre, pre2;  /* word_pre of the first word, and of its bytes from the 9th on */
+    const char *lf;      /* sense.lf */
     uint32_t wn;         /* the word's length */
     uint32_t sense;      /* its sense */
 } sense_key;
 
 typedef struct {
     uint32_t keys, n;    /* its senses' keys [keys, keys + n) */
-    uint32_t best;       /* the sense most papers define */
+    uint32_t best;       /* the key of the sense most papers define */
 } acronym;
 
 /*
@@ -682,15 +683,15 @@ typedef struct {
     const ccg__table *names; /* merge key of an acronym of several senses -> its acronym */
 } homonyms;
 
-/* The sense of acronym a that a long form of first word [w, w+n) has, or SIZE_MAX. */
-static size_t acronym_sense(const homonyms *h, const acronym *a, const char *w, size_t n)
+/* The key of the sense of acronym a that a long form of first word [w, w+n) has, or NULL. */
+static const sense_key *acronym_sense(const homonyms *h, const acronym *a, const char *w, size_t n)
 {
     uint64_t pre = word_pre(w, n), pre2 = n > 8 ? word_pre(w + 8, n - 8) : 0;
     for (const sense_key *sk = h->keys + a->keys, *e = sk + a->n; sk < e; sk++)
         if (sk->wn == n && sk->pre == pre && sk->pre2 == pre2 &&
             (n <= 16 || strncasecmp(h->sn[sk->sense].w + 16, w + 16, n - 16) == 0))
-            return sk->sense;
-    return SIZE_MAX;
+            return sk;
+    return NULL;
 }
 
 /* Mention m of paper r, whose name has the merge key [k, k+n) of ccg__hash kh,
@@ -705,21 +706,21 @@ static bool rename_mention(const homonyms *h, const docres *r, const ccg__mentio
         return false;
     const acronym *a = &h->acr[s->value];
     /* the sense: this paper's definition, else the long form written here */
-    size_t si = SIZE_MAX;
+    const sense_key *sk = NULL;
     const char *w;
     size_t wn;
-    for (size_t q = 0; q + 1 < r->n_defs && q < 512 && si == SIZE_MAX; q += 2) /* bounded */
+    for (size_t q = 0; q + 1 < r->n_defs && q < 512 && !sk; q += 2) /* bounded */
         if (strcmp(r->defs[q + 1], m->name) == 0) {
             wn = first_word(r->defs[q], SIZE_MAX, &w);
-            si = acronym_sense(h, a, w, wn);
+            sk = acronym_sense(h, a, w, wn);
         }
-    if (si == SIZE_MAX && strcmp(m->rule, "corpus long form") == 0) {
+    if (!sk && strcmp(m->rule, "corpus long form") == 0) {
         wn = first_word(r->text + m->start, m->end - m->start, &w);
-        si = acronym_sense(h, a, w, wn);
+        sk = acronym_sense(h, a, w, wn);
     }
-    if (si == SIZE_MAX || si == a->best)
+    if (!sk || sk == h->keys + a->best)
         return false;
-    *name = h->sn[si].lf;
+    *name = sk->lf;
     return true;
 }
 
@@ -823,12 +824,15 @@ static int split_homonyms(const job *j, homonyms *h, ccg__table *names)
         const hname *a = &hn[s->value];
         t->flags |= KEY_FULL;
         t->value = (int32_t)n_acr;
-        acr[n_acr++] = (acronym){(uint32_t)n_keys, (uint32_t)a->n, (uint32_t)a->best};
+        acr[n_acr] = (acronym){(uint32_t)n_keys, (uint32_t)a->n, 0};
         for (size_t q = a->first; q != SIZE_MAX; q = sn[q].next) {
             size_t wn = sn[q].wn;
-            keys[n_keys++] = (sense_key){sn[q].pre, wn > 8 ? word_pre(sn[q].w + 8, wn - 8) : 0,
+            if (q == a->best)
+                acr[n_acr].best = (uint32_t)n_keys;
+            keys[n_keys++] = (sense_key){sn[q].pre, wn > 8 ? word_pre(sn[q].w + 8, wn - 8) : 0, sn[q].lf,
                                          (uint32_t)wn, (uint32_t)q};
         }
+        n_acr++;
     }
     ccg__table_free(names);
     *names = several;
