@@ -1513,9 +1513,10 @@ static int gather(part *parts, unsigned n_parts, ccg_annotation *a)
 /*
  * The entities of paper d, in order of first mention, with their spans and
  * sentences (in one array, the first item's). The paper's extraction
- * results are freed at the end, on one thread: freed here, each thread
- * freeing the many small strings of papers the other thread extracted, this
- * pass took longer on two threads than on one (0.21 s against 0.12 s).
+ * results are freed by a pass of their own (free_doc): freed here, between
+ * this pass's allocations, the many small strings of papers other threads
+ * extracted took longer (full corpus: 0.135 s CPU for both, against 0.035 s
+ * and 0.05 s apart).
  */
 static int items_doc(job *j, size_t d)
 {
