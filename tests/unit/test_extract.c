@@ -586,6 +586,36 @@ static void test_annotate_two_atom_keys(void **state)
 }
 
 /*
+ * Past its first two atoms, the second pass follows a long form only where
+ * the next atom's first byte (or the separator the key keeps before it)
+ * continues one, or the two end it: each paper here spells out another's
+ * long form with a next atom the filter must let through.
+ */
+static void test_annotate_next_byte(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "We define the Deep Wave Transform (DWT) first.", /* three atoms, three words */
+        "A deep wave transform is fast.",
+        "We define Agent Smith's Law (ASL) here.", /* a separator the key keeps, next */
+        "By agent smith's law it holds.",
+        "We propose Vision Mamba2 Encoder (VME) today.", /* a digit joined to the second */
+        "A vision mamba2 encoder is used.",
+        "We define Sparse Block Codes (SBC).", /* the text's last two atoms, a plural */
+        "We use sparse block codes", NULL};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        annotated t = annotate_all(threads, texts);
+        static const char *const names[] = {"DWT", "ASL", "VME", "SBC"};
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+            const ccg_entity *e = must_find(t.a, names[i]);
+            if (e->n_papers != 2)
+                fail_msg("%s: %zu papers", names[i], (size_t)e->n_papers);
+        }
+        annotated_free(&t);
+    }
+}
+
+/*
  * A name two papers define in Title Case without saying they introduce it
  * is established: no paper introduced it. One paper's definition coins it.
  */
@@ -800,6 +830,7 @@ int main(void)
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_hyphenated_long_form),
         cmocka_unit_test(test_annotate_two_atom_keys),
+        cmocka_unit_test(test_annotate_next_byte),
         cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_annotate_homonyms),
         cmocka_unit_test(test_annotate_spread),
