@@ -1311,7 +1311,11 @@ static int starts_build(ccg__starts *st, const ccg__table *tab, bool one_atom, b
         uint32_t h = CCG_FNV_BASIS;
         for (size_t p = 1; p <= len; p++) {
             h = ccg__fnv_step(h, k[p - 1]);
-            const ccg__slot *ps = p < len ? ccg__table_find(tab, (const char *)k, p, h ? h : 1) : sl;
+            /* most prefixes are not keys: the table's filter (built before) says so first */
+            const ccg__slot *ps = p == len ? sl
+                                  : ccg__table_may_have(tab, h ? h : 1)
+                                      ? ccg__table_find(tab, (const char *)k, p, h ? h : 1)
+                                      : NULL;
             ends[p] = ps != NULL;
             if (ps && (ps->flags & KEY_PREFIX)) { /* the key itself: split before a plural's s */
                 cut[2 * n_cut] = (uint32_t)p;
