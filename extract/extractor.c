@@ -3123,6 +3123,36 @@ cleanup:
     return err;
 }
 
+/*
+ * Puts the mentions pass_overlay added, [before, c->n) in text order, among
+ * those pass 1 found, which settle sorted (by_start): one merge, where the
+ * insertion sort moved the old mentions after each new one again for each,
+ * and qsort sorted past 32 mentions (sort_few was 1.5% of pass 2's time).
+ * A new mention has atoms no old one has, so by_start tells it from each
+ * of them, and the order is the sort's; if the old ones are somehow out of
+ * order (or the new ones), sort_few sorts as before.
+ */
+static void merge_added(ctx *c, size_t before)
+{
+    ccg__mention *m = c->m, few[8];
+    size_t r = c->n - before;
+    for (size_t i = 1; i < c->n; i++)
+        if (i != before && by_start(&m[i - 1], &m[i]) > 0) {
+            sort_few(m, c->n, sizeof *m, by_start);
+            return;
+        }
+    ccg__mention *t = r <= sizeof few / sizeof *few ? few : ccg__malloc(r * sizeof *t);
+    if (!t) { /* no room to merge in: sort */
+        sort_few(m, c->n, sizeof *m, by_start);
+        return;
+    }
+    memcpy(t, m + before, r * sizeof *t);
+    for (size_t i = before, j = r, out = c->n; j > 0;)
+        m[--out] = i > 0 && by_start(&m[i - 1], &t[j - 1]) > 0 ? m[--i] : t[--j];
+    if (t != few)
+        free(t);
+}
+
 int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const char *text,
                         size_t len, ccg__mention **m, size_t *n)
 {
@@ -3142,7 +3172,7 @@ int ccg__overlay_extend(const ccg_extractor *x, const ccg__overlay *ov, const ch
     if ((err = pass_overlay(&c, ov)) < 0)
         goto cleanup;
     if (c.n > before)
-        sort_few(c.m, c.n, sizeof *c.m, by_start);
+        merge_added(&c, before);
 cleanup:
     *m = c.m;
     *n = c.n;
