@@ -1160,18 +1160,24 @@ static bool pair_goes_on(const ctx *c, const ccg__starts *st, size_t k)
 
 /* The bits of the atoms k in [base, end) (k + 1 < n_atoms) where a match
  * of the overlay may start: their pair is in st, atom k + 1 follows no
- * punctuation and neither is used. Not inlined into the walk's loop, whose
- * values took the registers the sweep's loop needs. */
+ * punctuation and neither is used. The filter's words are asked for first,
+ * all of them, then tested: 2% less time in pass 2 for 2% more
+ * instructions. Not inlined into the walk's loop, whose values took the
+ * registers the sweep's loop needs. */
 static __attribute__((noinline)) uint64_t overlay_sweep(const ctx *c, const ccg__starts *st,
                                                         size_t base, size_t end)
 {
     const ccg__atom *at = c->t.atoms;
     const uint8_t *used = c->used;
     const uint64_t *bits = st->bits, size = ((uint64_t)1 << (st->log2 - 6)) - 1;
-    uint64_t may = 0;
+    uint64_t may = 0, mix[64];
     for (size_t k = base; k < end; k++) {
-        uint64_t mix = pair_mix(pair_at(c, k));
-        uint64_t m = word_has(bits[mix >> 40 & size], pair_mask(mix)) &
+        mix[k - base] = pair_mix(pair_at(c, k));
+        __builtin_prefetch(&bits[mix[k - base] >> 40 & size]);
+    }
+    for (size_t k = base; k < end; k++) {
+        uint64_t x = mix[k - base];
+        uint64_t m = word_has(bits[x >> 40 & size], pair_mask(x)) &
                      (at[k + 1].sep != SEP_PUNCT) & !(used[k] | used[k + 1]);
         may = may >> 1 | m << 63; /* shifts by a constant */
     }
