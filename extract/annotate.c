@@ -253,9 +253,9 @@ static int extend_doc(job *j, size_t d)
     if (d + 2 < j->c->n_records) {
         const docres *next = &j->res[d + 2];
         for (size_t b = 0; b < next->len; b += 64)
-            __builtin_prefetch(next->text + b);
+            PREFETCH(next->text + b);
         for (size_t b = 0; b < next->n * sizeof *next->m; b += 64)
-            __builtin_prefetch((const char *)next->m + b);
+            PREFETCH((const char *)next->m + b);
     }
     docres *r = &j->res[d];
     return ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
