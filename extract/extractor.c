@@ -1172,7 +1172,7 @@ static __attribute__((noinline)) uint64_t overlay_sweep(const ctx *c, const ccg_
     const uint64_t *bits = st->bits, size = ((uint64_t)1 << (st->log2 - 6)) - 1;
     uint64_t may = 0, mix[64];
     for (size_t k = base; k < end; k++) {
-        mix[k - base] = pair_mix(pair_at(c, k));
+        mix[k - base] = pair_mix(pair_key(at[k].fh, kept_sep[at[k + 1].sepch], at[k + 1].fh));
         __builtin_prefetch(&bits[mix[k - base] >> 40 & size]);
     }
     for (size_t k = base; k < end; k++) {
