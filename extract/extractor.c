@@ -924,13 +924,6 @@ static long shadowed(const ctx *c, size_t k, size_t e)
     return -1;
 }
 
-/* Is the key of hash h in st: of two atoms, or (one_atom = 1) of one? */
-static inline uint64_t starts_has(const ccg__starts *st, uint32_t h, unsigned one_atom)
-{
-    uint32_t b = ccg__bloom_bit(h ? h : 1, st->log2) ^ one_atom; /* one atom: the bit beside */
-    return st->bits[b >> 6] >> (b & 63) & 1;
-}
-
 /*
  * The overlay's starts (starts_build with next_bytes) say more of a pair of
  * atoms than whether a match may start there. A pair's key has a word of 64
