@@ -242,9 +242,21 @@ static int extract_doc(job *j, size_t d)
     return first_pass(j->x, rec, &j->res[d]);
 }
 
-/* The second pass: long forms defined in other papers. */
+/*
+ * The second pass: long forms defined in other papers. Each paper's text
+ * and mentions were last read in pass 1, long out of the caches; the
+ * paper after the next, this thread's next when two take papers in turn
+ * (ccg__parallel_for), is asked for now, to come while this one is read.
+ */
 static int extend_doc(job *j, size_t d)
 {
+    if (d + 2 < j->c->n_records) {
+        const docres *next = &j->res[d + 2];
+        for (size_t b = 0; b < next->len; b += 64)
+            PREFETCH(next->text + b);
+        for (size_t b = 0; b < next->n * sizeof *next->m; b += 64)
+            PREFETCH((const char *)next->m + b);
+    }
     docres *r = &j->res[d];
     return ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
 }

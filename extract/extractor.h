@@ -247,7 +247,8 @@ typedef struct {
  * after, each split at a prefix key: pair_key), and for the lexicon of the
  * keys of one atom that may end one (the full keys, and the same plurals):
  * pass_overlay and pass_lexicon in extractor.c sweep a text's atoms with it
- * (starts_build).
+ * (starts_build). The overlay's also holds, in the word of each pair, the
+ * bytes a key goes on with after it (next_mask in extractor.c).
  */
 typedef struct {
     uint64_t *bits;

@@ -586,6 +586,72 @@ static void test_annotate_two_atom_keys(void **state)
 }
 
 /*
+ * Past its first two atoms, the second pass follows a long form only where
+ * the next atom's first byte (or the separator the key keeps before it)
+ * continues one, or the two end it: each paper here spells out another's
+ * long form with a next atom the filter must let through.
+ */
+static void test_annotate_next_byte(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "We define the Deep Wave Transform (DWT) first.", /* three atoms, three words */
+        "A deep wave transform is fast.",
+        "We define Agent Smith's Law (ASL) here.", /* a separator the key keeps, next */
+        "By agent smith's law it holds.",
+        "We propose Vision Mamba2 Encoder (VME) today.", /* a digit joined to the second */
+        "A vision mamba2 encoder is used.",
+        "We define Sparse Block Codes (SBC).", /* the text's last two atoms, a plural */
+        "We use sparse block codes", NULL};
+    for (unsigned threads = 1; threads <= 2; threads++) {
+        annotated t = annotate_all(threads, texts);
+        static const char *const names[] = {"DWT", "ASL", "VME", "SBC"};
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+            const ccg_entity *e = must_find(t.a, names[i]);
+            if (e->n_papers != 2)
+                fail_msg("%s: %zu papers", names[i], (size_t)e->n_papers);
+        }
+        annotated_free(&t);
+    }
+}
+
+/*
+ * The second pass puts the long forms it finds among the paper's other
+ * mentions, in order of start: here ten of another paper's, between names
+ * of the lexicon.
+ */
+static void test_annotate_many_added(void **state)
+{
+    (void)state;
+    static const char *const texts[] = {
+        "We define Alpha Beta Net (ABN), Gamma Delta Loss (GDL), Echo Fox Score (EFS), "
+        "Golf Hotel Set (GHS), India Juliet Tool (IJT), Kilo Lima Model (KLM), Mike Nov "
+        "Bench (MNB), Oscar Papa Rank (OPR), Quebec Romeo Map (QRM) and Sierra Tango Gate (STG).",
+        "The alpha beta net beats BERT, the gamma delta loss trains GPT-4, and the echo fox "
+        "score, golf hotel set and india juliet tool help RoBERTa; a kilo lima model, LLaMA, "
+        "the mike nov bench, oscar papa rank, quebec romeo map, T5 and a sierra tango gate too.",
+        NULL};
+    annotated t = annotate_all(1, texts);
+    static const char *const names[] = {"ABN", "GDL", "EFS", "GHS", "IJT",
+                                        "KLM", "MNB", "OPR", "QRM", "STG"};
+    for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+        const ccg_entity *e = must_find(t.a, names[i]);
+        if (e->n_papers != 2)
+            fail_msg("%s: %zu papers", names[i], (size_t)e->n_papers);
+    }
+    const ccg_doc_entities *d = &t.a->docs[1];
+    assert_true(d->n >= 14);
+    for (size_t i = 0; i < d->n; i++) {
+        const ccg_doc_entity *e = &d->items[i];
+        if (i > 0)
+            assert_true(d->items[i - 1].spans[0] < e->spans[0]);
+        for (uint32_t k = 1; k < e->count; k++)
+            assert_true(e->spans[2 * k - 2] < e->spans[2 * k]);
+    }
+    annotated_free(&t);
+}
+
+/*
  * A name two papers define in Title Case without saying they introduce it
  * is established: no paper introduced it. One paper's definition coins it.
  */
@@ -800,6 +866,8 @@ int main(void)
         cmocka_unit_test(test_annotate),
         cmocka_unit_test(test_annotate_hyphenated_long_form),
         cmocka_unit_test(test_annotate_two_atom_keys),
+        cmocka_unit_test(test_annotate_next_byte),
+        cmocka_unit_test(test_annotate_many_added),
         cmocka_unit_test(test_annotate_generic),
         cmocka_unit_test(test_annotate_homonyms),
         cmocka_unit_test(test_annotate_spread),
