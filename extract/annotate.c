@@ -88,14 +88,6 @@ struct job {
 
 #define MAX_THREADS CCG__MAX_THREADS
 
-/* A hint that p will be read soon: the merge's loops ask for what they
- * read next while they work (a compiler builtin; nothing elsewhere). */
-#if defined(__GNUC__) || defined(__clang__)
-#define PREFETCH(p) __builtin_prefetch(p)
-#else
-#define PREFETCH(p) ((void)(p))
-#endif
-
 static int job_index(void *ctx, size_t i, unsigned w)
 {
     (void)w;
@@ -253,9 +245,9 @@ static int extend_doc(job *j, size_t d)
     if (d + 2 < j->c->n_records) {
         const docres *next = &j->res[d + 2];
         for (size_t b = 0; b < next->len; b += 64)
-            PREFETCH(next->text + b);
+            CCG__PREFETCH(next->text + b);
         for (size_t b = 0; b < next->n * sizeof *next->m; b += 64)
-            PREFETCH((const char *)next->m + b);
+            CCG__PREFETCH((const char *)next->m + b);
     }
     docres *r = &j->res[d];
     return ccg__overlay_extend(j->x, j->ov, r->text, r->len, &r->m, &r->n);
@@ -706,6 +698,12 @@ static const sense_key *acronym_sense(const homonyms *h, const acronym *a, const
     return NULL;
 }
 
+/* The rules are a few literals (extractor.c) whose first letters differ: most tests end there. */
+static bool rule_is(const char *rule, const char *r)
+{
+    return rule && rule[0] == r[0] && strcmp(rule, r) == 0;
+}
+
 /* Mention m of paper r, whose name has the merge key [k, k+n) of ccg__hash kh,
  * is called by its sense's long form if that is not the acronym's main sense:
  * true if so, the long form in *name (borrowed from the paper that defined
@@ -726,7 +724,7 @@ static bool rename_mention(const homonyms *h, const docres *r, const ccg__mentio
             wn = first_word(r->defs[q], SIZE_MAX, &w);
             sk = acronym_sense(h, a, w, wn);
         }
-    if (!sk && strcmp(m->rule, "corpus long form") == 0) {
+    if (!sk && rule_is(m->rule, "corpus long form")) {
         wn = first_word(r->text + m->start, m->end - m->start, &w);
         sk = acronym_sense(h, a, w, wn);
     }
@@ -877,11 +875,6 @@ cleanup:
  * in which case; the merge counts the papers per key (tally_part).
  */
 
-/* The rules are a few literals (extractor.c) whose first letters differ: most tests end there. */
-static bool rule_is(const char *rule, const char *r)
-{
-    return rule && rule[0] == r[0] && strcmp(rule, r) == 0;
-}
 
 /*
  * Is the mention text [s, s+n) a long form (two parts or more with a
@@ -953,15 +946,15 @@ static int prepare_keys(job *j, size_t d)
     r->pool.len = 0;
     j->when[d] = r->when;
     for (size_t i = 0; i < r->n; i += 64 / sizeof *r->m)
-        PREFETCH(&r->m[i]);
+        CCG__PREFETCH(&r->m[i]);
     size_t tend = title_end_of(r->text, r->len);
     for (size_t i = 0; i < r->n; i++) {
         ccg__mention *m = &r->m[i];
         mkey *mk = &r->keys[i];
         memset(mk, 0, sizeof *mk);
         if (i + 1 < r->n) {
-            PREFETCH(r->m[i + 1].name);
-            PREFETCH(r->text + r->m[i + 1].start);
+            CCG__PREFETCH(r->m[i + 1].name);
+            CCG__PREFETCH(r->text + r->m[i + 1].start);
         }
         size_t base = r->pool.len;
         bool folded = false;
@@ -1377,8 +1370,8 @@ static int tally_part(job *j, size_t p)
                 if (!mk->name || !mk->len || part_of(mk->hash, mg->n_parts) != p)
                     continue;
                 if (pt->keys.slots)
-                    PREFETCH(&pt->keys.slots[mk->hash & mask]);
-                PREFETCH(&r->m[i]);
+                    CCG__PREFETCH(&pt->keys.slots[mk->hash & mask]);
+                CCG__PREFETCH(&r->m[i]);
                 b[n].d = (uint32_t)d;
                 b[n++].i = (uint32_t)i;
                 seen++;
@@ -1393,18 +1386,18 @@ static int tally_part(job *j, size_t p)
             if ((err = find_tally(pt, r, b[q].d, b[q].i, &b[q].k)) < 0)
                 return err;
             const tally *t = &pt->t[b[q].k];
-            PREFETCH(t);
-            PREFETCH((const char *)t + 64);
-            PREFETCH(r->text + r->keys[b[q].i].start);
-            PREFETCH(r->keys[b[q].i].name);
+            CCG__PREFETCH(t);
+            CCG__PREFETCH((const char *)t + 64);
+            CCG__PREFETCH(r->text + r->keys[b[q].i].start);
+            CCG__PREFETCH(r->keys[b[q].i].name);
         }
         for (size_t q = 0; q < n; q++) {
             if (q + TALLY_AHEAD < n) {
                 const tally *t = &pt->t[b[q + TALLY_AHEAD].k];
                 if (t->names != UINT32_MAX)
-                    PREFETCH(&pt->names[t->names]);
+                    CCG__PREFETCH(&pt->names[t->names]);
                 if (t->forms != UINT32_MAX)
-                    PREFETCH(&pt->forms[t->forms]);
+                    CCG__PREFETCH(&pt->forms[t->forms]);
             }
             if ((err = count_mention(j, pt, b[q].d, b[q].i, b[q].k)) < 0)
                 return err;

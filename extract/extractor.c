@@ -1166,7 +1166,7 @@ static __attribute__((noinline)) uint64_t overlay_sweep(const ctx *c, const ccg_
     uint64_t may = 0, mix[64];
     for (size_t k = base; k < end; k++) {
         mix[k - base] = pair_mix(pair_key(at[k].fh, kept_sep[at[k + 1].sepch], at[k + 1].fh));
-        __builtin_prefetch(&bits[mix[k - base] >> 40 & size]);
+        CCG__PREFETCH(&bits[mix[k - base] >> 40 & size]);
     }
     for (size_t k = base; k < end; k++) {
         uint64_t x = mix[k - base];

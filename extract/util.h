@@ -86,6 +86,15 @@ static inline unsigned char ccg__lower(unsigned char c)
     return c >= 'A' && c <= 'Z' ? (unsigned char)(c | 32) : c;
 }
 
+/* A hint that memory at p will be read soon (a compiler builtin where there
+ * is one): the extractor's loops over papers and filters ask for what they
+ * read next while they work. */
+#if defined(__GNUC__) || defined(__clang__)
+#define CCG__PREFETCH(p) __builtin_prefetch(p)
+#else
+#define CCG__PREFETCH(p) ((void)(p))
+#endif
+
 #define CCG__ONES8 0x0101010101010101ull
 #define CCG__HIGH8 0x8080808080808080ull
 
